@@ -1,0 +1,65 @@
+"""One frozen configuration, built from ``AGGREGATOR_*`` environment variables and passed explicitly."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from aggregator.errors import ConfigError
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Every setting the product reads; field ``x`` comes from ``AGGREGATOR_X``."""
+
+    database_url: str = "sqlite:///aggregator.db"
+    allow_private_networks: bool = False
+    user_agent: str = "aggregator/0.1 (+https://github.com/aggregator; curated knowledge base harvester)"
+    fetch_timeout: float = 30.0
+    fetch_retries: int = 2
+    download_delay: float = 1.0
+    concurrent_requests_per_host: int = 2
+    max_page_bytes: int = 10 * 1024 * 1024
+    obey_robots_txt: bool = True
+    site_title: str = "Curated entries"
+    site_url: str = "http://localhost:8000/"
+    log_level: str = "WARNING"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        """Return the config described by ``environ`` (``os.environ`` when omitted)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            key = f"AGGREGATOR_{field.name.upper()}"
+            if key in env:
+                values[field.name] = _convert(key, env[key], field.type)
+        return cls(**values)
+
+    def with_overrides(self, **changes: Any) -> Config:
+        """Return a copy with ``changes`` applied."""
+        return replace(self, **changes)
+
+
+def _convert(key: str, raw: str, type_name: object) -> Any:
+    text = raw.strip()
+    try:
+        if type_name == "bool":
+            lowered = text.lower()
+            if lowered in _TRUE:
+                return True
+            if lowered in _FALSE:
+                return False
+            raise ValueError(raw)
+        if type_name == "int":
+            return int(text)
+        if type_name == "float":
+            return float(text)
+    except ValueError:
+        raise ConfigError(f"{key}={raw!r} is not a valid {type_name}") from None
+    return text

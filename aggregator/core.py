@@ -1,0 +1,33 @@
+"""The core object: one config, one database, the services over them; built once, passed explicitly."""
+
+from __future__ import annotations
+
+from aggregator.config import Config
+from aggregator.db import Database
+from aggregator.items import ItemService
+from aggregator.migrations import current_revision, head_revision, upgrade
+from aggregator.runs import RunService
+from aggregator.sources import SourceService
+from aggregator.topics import TopicService
+
+
+class Aggregator:
+    """What the CLI, the web app and the crawl pipelines share: config, database and services."""
+
+    def __init__(self, config: Config, db: Database | None = None) -> None:
+        self.config = config
+        self.db = db or Database(config.database_url)
+        self.sources = SourceService(self.db)
+        self.items = ItemService(self.db)
+        self.topics = TopicService(self.db)
+        self.runs = RunService(self.db)
+
+    def init_db(self) -> tuple[str | None, str | None]:
+        """Create or migrate the schema; return the revisions before and after. Safe to repeat."""
+        before = current_revision(self.db.engine)
+        upgrade(self.db.engine)
+        return before, head_revision(self.db.engine)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.db.dispose()

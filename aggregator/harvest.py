@@ -1,0 +1,79 @@
+"""A crawl in progress: the core it writes through, its run, and each source's running tally.
+
+Spiders and pipelines share one Harvest; it knows nothing of Scrapy, so the same bookkeeping serves
+a crawl started by the CLI, by ``scrapy crawl`` or (later) by the scheduler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aggregator.core import Aggregator
+from aggregator.runs import RunView, SourceTally
+
+ProgressHook = Callable[[str, SourceTally], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What a feed answered with, to send back in the next conditional request."""
+
+    etag: str | None
+    last_modified: str | None
+
+
+class Harvest:
+    """The shared state of one crawl run."""
+
+    def __init__(self, core: Aggregator, run_id: int, progress: ProgressHook | None = None) -> None:
+        self.core = core
+        self.run_id = run_id
+        self.tallies: dict[int, SourceTally] = {}
+        self._names: dict[int, str] = {}
+        self._validators: dict[int, Validators] = {}
+        self._progress = progress
+
+    @classmethod
+    def start(cls, core: Aggregator, *, trigger: str, progress: ProgressHook | None = None) -> Harvest:
+        """Record a new crawl run and return its harvest."""
+        return cls(core, core.runs.start(trigger=trigger), progress)
+
+    def begin_source(self, source_id: int, name: str) -> SourceTally:
+        """Open (or return) the tally of a source this crawl visits."""
+        self._names[source_id] = name
+        return self.tallies.setdefault(source_id, SourceTally())
+
+    def tally(self, source_id: int) -> SourceTally:
+        """Return the tally of a source already begun."""
+        return self.tallies[source_id]
+
+    def changed(self, source_id: int) -> None:
+        """Tell the progress display that a source's counts moved."""
+        if self._progress is not None:
+            self._progress(self._names.get(source_id, str(source_id)), self.tallies[source_id])
+
+    def feed_read(self, source_id: int, validators: Validators) -> None:
+        """Keep a feed's validators until the crawl ends cleanly.
+
+        They are stored only at the end: a crawl killed half-way must fetch the whole feed again
+        next time, or a 304 would hide the entries it never got to store.
+        """
+        self._validators[source_id] = validators
+
+    def source_done(self, source_id: int) -> None:
+        """Store what a source's crawl left: its validators and health."""
+        tally = self.tallies.get(source_id)
+        validators = self._validators.pop(source_id, None)
+        if tally is None:
+            return
+        if validators is not None:
+            self.core.sources.record_success(
+                source_id, etag=validators.etag, last_modified=validators.last_modified
+            )
+        elif tally.not_modified:
+            self.core.sources.record_not_modified(source_id)
+
+    def finish(self, *, status: str = "finished") -> RunView:
+        """Store every source's counts and close the run."""
+        return self.core.runs.finish(self.run_id, self.tallies, status=status)

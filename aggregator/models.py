@@ -1,0 +1,224 @@
+"""The stored shapes: sources, items, topics, users, crawl runs and the audit trail of item events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ITEM_STATUSES = ("new", "approved", "rejected")
+CONTENT_ORIGINS = ("article", "feed")
+RUN_STATUSES = ("running", "finished", "failed")
+
+
+def utcnow() -> dt.datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Stores UTC and always gives back aware datetimes, on SQLite (which keeps no zone) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+    }
+
+
+class Source(Base):
+    """Somewhere articles come from: a feed, and later a site, an API or a newsletter."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32), default="feed")
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    # A source with reviewed items is retired rather than deleted, so its approved entries stay
+    # publishable and its rejected ones stay tombstoned.
+    retired_at: Mapped[dt.datetime | None]
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_attempt_at: Mapped[dt.datetime | None]
+    last_success_at: Mapped[dt.datetime | None]
+    error_count: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    items: Mapped[list[Item]] = relationship(back_populates="source", passive_deletes=True)
+
+
+class Item(Base):
+    """One harvested article; its canonical URL is its identity, so storing it twice is impossible."""
+
+    __tablename__ = "items"
+    __table_args__ = (
+        CheckConstraint(f"status IN {ITEM_STATUSES!r}", name="item_status"),
+        CheckConstraint(f"content_origin IN {CONTENT_ORIGINS!r}", name="item_content_origin"),
+        Index("ix_items_source_guid", "source_id", "guid"),
+        Index("ix_items_status_published", "status", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    canonical_url: Mapped[str] = mapped_column(String(2000), unique=True)
+    guid: Mapped[str | None] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str | None] = mapped_column(String(500))
+    published_at: Mapped[dt.datetime | None]
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    fetched_at: Mapped[dt.datetime | None]
+    language: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # "feed" means the article page could not be fetched and the feed's own content stands in;
+    # such items are fetched again on later crawls until the page answers.
+    content_origin: Mapped[str] = mapped_column(String(16), default="article")
+    fetch_attempts: Mapped[int] = mapped_column(default=0)
+    last_fetch_error: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    excerpt: Mapped[str | None] = mapped_column(Text)
+    curator_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    source: Mapped[Source] = relationship(back_populates="items")
+    topics: Mapped[list[ItemTopic]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Topic(Base):
+    """A topic page of the knowledge base, with the terms that make an item relevant to it."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    intro: Mapped[str] = mapped_column(Text, default="")
+    include_terms: Mapped[list[str]] = mapped_column(default=list)
+    exclude_terms: Mapped[list[str]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    items: Mapped[list[ItemTopic]] = relationship(back_populates="topic", passive_deletes=True)
+
+
+class ItemTopic(Base):
+    """An item's place on a topic: a relevance score, and whether a curator assigned it."""
+
+    __tablename__ = "item_topics"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    matched_terms: Mapped[list[str]] = mapped_column(default=list)
+    assigned: Mapped[bool] = mapped_column(default=False)
+    assigned_by: Mapped[str | None] = mapped_column(String(200))
+    assigned_at: Mapped[dt.datetime | None]
+
+    item: Mapped[Item] = relationship(back_populates="topics")
+    topic: Mapped[Topic] = relationship(back_populates="items")
+
+
+class User(Base):
+    """Someone who reviews, curates or reads."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="curator")
+    password_hash: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ItemEvent(Base):
+    """One thing someone did to an item: the audit trail curators see."""
+
+    __tablename__ = "item_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class CrawlRun(Base):
+    """One crawl, with its per-source counts."""
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = (CheckConstraint(f"status IN {RUN_STATUSES!r}", name="crawl_run_status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    trigger: Mapped[str] = mapped_column(String(32), default="cli")
+
+    sources: Mapped[list[CrawlRunSource]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class CrawlRunSource(Base):
+    """What one crawl got from one source."""
+
+    __tablename__ = "crawl_run_sources"
+    __table_args__ = (UniqueConstraint("run_id", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    fetched: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    not_modified: Mapped[bool] = mapped_column(default=False)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    run: Mapped[CrawlRun] = relationship(back_populates="sources")

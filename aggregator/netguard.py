@@ -1,0 +1,55 @@
+"""Outbound address policy: URLs from curators are untrusted, so they may not reach our own network."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from aggregator.errors import BlockedAddress, FetchError
+
+_ALLOWED_SCHEMES = ("http", "https")
+# 100.64/10 (carrier-grade NAT) and 198.18/15 (benchmarking) are not "private" to ipaddress.
+_EXTRA_BLOCKED = (ipaddress.ip_network("100.64.0.0/10"), ipaddress.ip_network("198.18.0.0/15"))
+
+
+def check_url(url: str, *, allow_private: bool) -> None:
+    """Raise BlockedAddress unless ``url`` is http(s) and every address its host resolves to is public."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in _ALLOWED_SCHEMES:
+        raise BlockedAddress(f"refusing {parts.scheme or 'scheme-less'} URL {url!r}: only http and https")
+    host = parts.hostname
+    if not host:
+        raise BlockedAddress(f"refusing URL without a host: {url!r}")
+    if allow_private:
+        return
+    for address in resolve(host, parts.port):
+        if is_internal(address):
+            raise BlockedAddress(
+                f"refusing {url}: {host} resolves to the non-public address {address} "
+                "(set AGGREGATOR_ALLOW_PRIVATE_NETWORKS=1 to allow)"
+            )
+
+
+def resolve(host: str, port: int | None) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """Return every address ``host`` resolves to; a literal address resolves to itself."""
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, port or 443, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise FetchError(f"cannot resolve {host}: {exc.strerror}") from None
+    return [ipaddress.ip_address(info[4][0]) for info in infos]
+
+
+def is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Return True for loopback, private, link-local (cloud metadata), reserved and multicast addresses."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return (
+        not address.is_global
+        or address.is_multicast
+        or any(address in net for net in _EXTRA_BLOCKED if address.version == net.version)
+    )

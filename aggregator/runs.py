@@ -1,0 +1,162 @@
+"""Crawl runs: what each crawl got from each source, kept so curators and operators can see it later."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from aggregator.db import Database
+from aggregator.errors import NotFound
+from aggregator.models import CrawlRun, CrawlRunSource, Source, utcnow
+
+ERROR_TEXT_LIMIT = 4000
+
+
+@dataclass(slots=True)
+class SourceTally:
+    """Counts for one source during one crawl; a spider adds to it as it goes."""
+
+    entries: int = 0
+    fetched: int = 0
+    new: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    not_modified: bool = False
+    messages: list[str] = field(default_factory=list)
+
+    def fail(self, message: str) -> None:
+        """Count one error and keep its message."""
+        self.errors += 1
+        self.messages.append(message)
+
+    @property
+    def error_text(self) -> str | None:
+        """Return the error messages as one line, the first few in full."""
+        if not self.messages:
+            return None
+        shown = self.messages[:3]
+        more = len(self.messages) - len(shown)
+        text = "; ".join(shown)
+        return f"{text}; and {more} more" if more else text
+
+
+@dataclass(frozen=True, slots=True)
+class RunSourceView:
+    """One source's line in a crawl's summary."""
+
+    source: str
+    entries: int
+    fetched: int
+    new: int
+    duplicates: int
+    errors: int
+    not_modified: bool
+    error: str | None
+
+    @property
+    def status(self) -> str:
+        """Return ``ok``, ``not modified``, ``partial`` (some articles failed) or ``failed``."""
+        if self.errors and not (self.entries or self.fetched):
+            return "failed"
+        if self.errors:
+            return "partial"
+        return "not modified" if self.not_modified else "ok"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return {
+            "source": self.source,
+            "status": self.status,
+            "entries": self.entries,
+            "fetched": self.fetched,
+            "new": self.new,
+            "duplicates": self.duplicates,
+            "errors": self.errors,
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RunView:
+    """A crawl run and its per-source lines."""
+
+    id: int
+    status: str
+    trigger: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    sources: tuple[RunSourceView, ...]
+
+    @property
+    def failed_sources(self) -> list[RunSourceView]:
+        """Return the lines of sources that reported any error."""
+        return [s for s in self.sources if s.errors]
+
+
+class RunService:
+    """Starts, finishes and reports crawl runs."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def start(self, *, trigger: str = "cli") -> int:
+        """Record that a crawl began and return its id."""
+        with self._db.write() as session:
+            run = CrawlRun(trigger=trigger)
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish(self, run_id: int, tallies: Mapping[int, SourceTally], *, status: str = "finished") -> RunView:
+        """Store the per-source counts of a crawl and mark it over."""
+        with self._db.write() as session:
+            run = session.get(CrawlRun, run_id)
+            if run is None:
+                raise NotFound(f"no crawl run {run_id}")
+            for source_id, tally in tallies.items():
+                line = session.scalar(
+                    select(CrawlRunSource).where(
+                        CrawlRunSource.run_id == run_id, CrawlRunSource.source_id == source_id
+                    )
+                )
+                if line is None:
+                    line = CrawlRunSource(run_id=run_id, source_id=source_id)
+                    session.add(line)
+                line.entries = tally.entries
+                line.fetched = tally.fetched
+                line.new = tally.new
+                line.duplicates = tally.duplicates
+                line.errors = tally.errors
+                line.not_modified = tally.not_modified
+                error = tally.error_text
+                line.error = error[:ERROR_TEXT_LIMIT] if error else None
+            run.status = status
+            run.finished_at = utcnow()
+        return self.get(run_id)
+
+    def get(self, run_id: int) -> RunView:
+        """Return a crawl run with its per-source lines, in source order."""
+        with self._db.read() as session:
+            run = session.get(CrawlRun, run_id, options=[selectinload(CrawlRun.sources)])
+            if run is None:
+                raise NotFound(f"no crawl run {run_id}")
+            names = {sid: name for sid, name in session.execute(select(Source.id, Source.name))}
+            lines = tuple(
+                RunSourceView(
+                    source=names.get(line.source_id, f"#{line.source_id}"),
+                    entries=line.entries,
+                    fetched=line.fetched,
+                    new=line.new,
+                    duplicates=line.duplicates,
+                    errors=line.errors,
+                    not_modified=line.not_modified,
+                    error=line.error,
+                )
+                for line in sorted(run.sources, key=lambda line: line.source_id)
+            )
+            return RunView(run.id, run.status, run.trigger, run.started_at, run.finished_at, lines)

@@ -1,0 +1,39 @@
+"""Canonical URLs: the identity of an item, so the same article linked two ways is stored once."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from aggregator.errors import InvalidInput
+
+_TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "yclid", "igshid"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str, base: str | None = None) -> str:
+    """Return ``url`` (resolved against ``base``) with host lower-cased, no fragment, no tracking."""
+    absolute = urljoin(base, url.strip()) if base else url.strip()
+    parts = urlsplit(absolute)
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise InvalidInput(f"not an http(s) URL: {url!r}")
+    host = parts.hostname.lower().rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def _is_tracking(key: str) -> bool:
+    lowered = key.lower()
+    return lowered.startswith("utm_") or lowered in _TRACKING_PARAMS
+
+
+def is_http_url(url: str) -> bool:
+    """Return True when ``url`` is an absolute http or https URL with a host."""
+    parts = urlsplit(url.strip())
+    return parts.scheme.lower() in _DEFAULT_PORTS and bool(parts.netloc)

@@ -1,0 +1,1 @@
+"""Scrapy item pipelines: extraction, then storage through the service layer."""

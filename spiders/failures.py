@@ -1,0 +1,44 @@
+"""One line for a failed request, the way a curator reading the crawl summary needs it."""
+
+from __future__ import annotations
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import (
+    ConnectError,
+    ConnectionLost,
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+from aggregator.errors import AggregatorError
+
+
+def describe(failure: Failure, timeout: float) -> str:
+    """Return why a request failed, in a few words."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        return f"HTTP {exc.response.status}"
+    if isinstance(exc, TimeoutError | TCPTimedOutError):
+        return f"timed out after {timeout:g}s"
+    if isinstance(exc, DNSLookupError):
+        return "host name not found"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, ResponseNeverReceived | ResponseFailed | ConnectionLost):
+        return "connection lost before the response was complete"
+    if isinstance(exc, ConnectError):
+        return f"could not connect ({exc.osError or exc})"
+    if isinstance(exc, IgnoreRequest):
+        reason = str(exc) or "request dropped"
+        return "forbidden by robots.txt" if "robots" in reason.lower() else reason
+    if isinstance(exc, AggregatorError):
+        return str(exc)
+    text = str(exc).strip()
+    if "download max size" in text or "maxsize" in text.lower():
+        return "response larger than the download size limit"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -1,0 +1,1 @@
+"""Test helpers: a local HTTP server that misbehaves on request, database URLs for both backends."""

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+
+from aggregator.core import Aggregator
+from aggregator.errors import Conflict, InvalidInput
+from aggregator.runs import SourceTally
+
+
+def test_topics_keep_their_terms_normalised_and_their_order(core: Aggregator) -> None:
+    core.topics.add(
+        "citizens-assemblies",
+        name="Citizens assemblies",
+        include=["Citizens' assembly, deliberative  democracy", "citizens' assembly"],
+        exclude=["Football"],
+    )
+    core.topics.add("co-production", name="Co-production")
+    first, second = core.topics.all()
+    assert first.include_terms == ("citizens' assembly", "deliberative democracy")
+    assert first.exclude_terms == ("football",)
+    assert (first.position, second.position) == (1, 2)
+    with pytest.raises(Conflict):
+        core.topics.add("co-production", name="Again")
+    with pytest.raises(InvalidInput):
+        core.topics.add("Not A Slug", name="x")
+
+
+def test_a_run_keeps_each_sources_counts_and_errors(core: Aggregator) -> None:
+    ok = core.sources.add("https://ex.org/ok", name="ok")
+    bad = core.sources.add("https://ex.org/bad", name="bad")
+    run_id = core.runs.start(trigger="test")
+    good = SourceTally(entries=3, fetched=3, new=2, duplicates=1)
+    failing = SourceTally()
+    for n in range(5):
+        failing.fail(f"article https://ex.org/{n}: timed out")
+    run = core.runs.finish(run_id, {ok.id: good, bad.id: failing})
+    assert run.status == "finished"
+    assert run.finished_at is not None
+    by_name = {line.source: line for line in run.sources}
+    assert by_name["ok"].status == "ok"
+    assert by_name["bad"].status == "failed"
+    assert by_name["bad"].error == (
+        "article https://ex.org/0: timed out; article https://ex.org/1: timed out; "
+        "article https://ex.org/2: timed out; and 2 more"
+    )
+    assert [line.source for line in run.failed_sources] == ["bad"]
