@@ -205,6 +205,12 @@ def crawl(state: _State, names: tuple[str, ...], as_json: bool) -> None:
         click.echo(json.dumps(_run_dict(run), indent=2, ensure_ascii=False))
     else:
         _print_run(run)
+    _exit_on_source_errors(run)
+
+
+def _exit_on_source_errors(run: RunView) -> None:
+    for line in run.failed_sources:
+        click.echo(f"error: {line.source}: {line.error}", err=True)
     if run.failed_sources:
         sys.exit(1)
 
@@ -246,8 +252,6 @@ def _print_run(run: RunView) -> None:
             str(line.errors),
         )
     _stdout.print(table)
-    for line in run.failed_sources:
-        click.echo(f"error: {line.source}: {line.error}", err=True)
 
 
 def _run_dict(run: RunView) -> dict[str, Any]:
@@ -484,5 +488,4 @@ def demo(state: _State, port: int, serve_only: bool) -> None:
         "  approve one:      aggregator items approve ID --excerpt '...'\n"
         "  publish as Atom:  aggregator export --format atom --output curated.atom"
     )
-    if run.failed_sources:
-        sys.exit(1)
+    _exit_on_source_errors(run)

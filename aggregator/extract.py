@@ -13,7 +13,10 @@ from aggregator.errors import ExtractionError
 from aggregator.text import first_sentences
 
 _LANG_ATTR = re.compile(rb"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.IGNORECASE)
+_AUTHOR_PREFIX = re.compile(r"^(?:view all posts by|posted by|written by|by)\s+", re.IGNORECASE)
 SUMMARY_CHARS = 320
+# Below this, what trafilatura found is a menu or a caption, not an article.
+MIN_TEXT_CHARS = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,18 +42,25 @@ def extract(html: bytes, url: str, *, max_bytes: int) -> Extracted | None:
         include_comments=False,
         with_metadata=True,
     )
-    if not isinstance(doc, Document) or not (doc.text or "").strip():
+    if not isinstance(doc, Document):
         return None
     text = (doc.text or "").strip()
+    if len(text) < MIN_TEXT_CHARS:
+        return None
     description = (doc.description or "").strip()
     return Extracted(
         title=(doc.title or "").strip(),
-        author=(doc.author or "").strip() or None,
+        author=_author(doc.author),
         published=_date(doc.date),
         language=_language(html),
         text=text,
         summary=first_sentences(description or text, SUMMARY_CHARS),
     )
+
+
+def _author(value: str | None) -> str | None:
+    cleaned = _AUTHOR_PREFIX.sub("", (value or "").strip())
+    return cleaned or None
 
 
 def _date(value: str | None) -> dt.datetime | None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from scrapy.exceptions import IgnoreRequest
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import (
-    ConnectError,
-    ConnectionLost,
-    ConnectionRefusedError,
-    DNSLookupError,
-    TCPTimedOutError,
-    TimeoutError,
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+    UnsupportedURLSchemeError,
 )
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionLost, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
@@ -23,22 +25,22 @@ def describe(failure: Failure, timeout: float) -> str:
     exc = failure.value
     if isinstance(exc, HttpError):
         return f"HTTP {exc.response.status}"
-    if isinstance(exc, TimeoutError | TCPTimedOutError):
+    if isinstance(exc, DownloadTimeoutError | TimeoutError | TCPTimedOutError):
         return f"timed out after {timeout:g}s"
-    if isinstance(exc, DNSLookupError):
+    if isinstance(exc, CannotResolveHostError):
         return "host name not found"
-    if isinstance(exc, ConnectionRefusedError):
+    if isinstance(exc, DownloadConnectionRefusedError):
         return "connection refused"
-    if isinstance(exc, ResponseNeverReceived | ResponseFailed | ConnectionLost):
+    if isinstance(exc, ResponseDataLossError | ResponseNeverReceived | ResponseFailed | ConnectionLost):
         return "connection lost before the response was complete"
-    if isinstance(exc, ConnectError):
-        return f"could not connect ({exc.osError or exc})"
+    if isinstance(exc, DownloadCancelledError):
+        return "response larger than the download size limit"
+    if isinstance(exc, UnsupportedURLSchemeError):
+        return f"unsupported URL scheme ({exc})"
     if isinstance(exc, IgnoreRequest):
         reason = str(exc) or "request dropped"
         return "forbidden by robots.txt" if "robots" in reason.lower() else reason
-    if isinstance(exc, AggregatorError):
+    if isinstance(exc, DownloadFailedError | AggregatorError):
         return str(exc)
     text = str(exc).strip()
-    if "download max size" in text or "maxsize" in text.lower():
-        return "response larger than the download size limit"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -50,14 +50,16 @@ class FeedSpider(SourceSpider):
             tally.not_modified = True
             self.harvest.changed(source.id)
             return
-        headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
+        headers = {
+            k.decode("latin-1").lower(): v[0].decode("latin-1") for k, v in response.headers.items() if v
+        }
         try:
             feed = parse_feed(response.body, response.url, headers)
         except FeedError as exc:
             self.fail(source.id, f"feed {response.url}: {exc}", source_level=True)
             return
         self.harvest.feed_read(
-            source.id, Validators(etag=headers.get("ETag"), last_modified=headers.get("Last-Modified"))
+            source.id, Validators(etag=headers.get("etag"), last_modified=headers.get("last-modified"))
         )
         unique: dict[str, FeedEntry] = {}
         for entry in feed.entries:

@@ -1,0 +1,19 @@
+# Sourced by the scripts beside it: finds Python 3.11+, makes .venv, installs the project into it.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PYTHON_BIN=${PYTHON:-}
+if [ -z "$PYTHON_BIN" ]; then
+  for candidate in python3.11 python3.12 python3.13 python3; do
+    if command -v "$candidate" >/dev/null 2>&1; then PYTHON_BIN=$candidate; break; fi
+  done
+fi
+if ! "$PYTHON_BIN" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "error: Python 3.11 or newer is needed (found: ${PYTHON_BIN:-none})" >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON_BIN" -m venv .venv
+fi
+target="."
+if [ -n "${EXTRAS:-}" ]; then target=".[${EXTRAS}]"; fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$target"
