@@ -42,6 +42,11 @@ class _Group(click.Group):
             _fail(f"database error: {str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}")
         except OSError as exc:
             _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
+        except Exception as exc:
+            # A bug still deserves one readable line; the traceback is one variable away.
+            if os.environ.get("AGGREGATOR_DEBUG"):
+                raise
+            _fail(f"unexpected {type(exc).__name__}: {exc} (set AGGREGATOR_DEBUG=1 for the traceback)")
 
 
 def _fail(message: str) -> None:

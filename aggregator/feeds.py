@@ -21,6 +21,8 @@ from aggregator.errors import FeedError
 from aggregator.urls import is_http_url
 
 _JSON_FEED_PREFIX = "https://jsonfeed.org/version/"
+# Longer links are junk or attacks, and do not fit the items table's URL columns.
+MAX_URL_CHARS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +131,7 @@ def _first_link(raw: Mapping[str, Any], feed_url: str) -> str | None:
 def _absolute_http(candidates: Iterable[str], base: str) -> str | None:
     for candidate in candidates:
         absolute = urljoin(base, candidate.strip())
-        if is_http_url(absolute):
+        if is_http_url(absolute) and len(absolute) <= MAX_URL_CHARS:
             return absolute
     return None
 

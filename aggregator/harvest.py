@@ -33,6 +33,8 @@ class Harvest:
         self._names: dict[int, str] = {}
         self._validators: dict[int, Validators] = {}
         self._progress = progress
+        # Set to the close reason when a spider stopped early (Ctrl-C, SIGTERM): the run is "failed".
+        self.interrupted: str | None = None
 
     @classmethod
     def start(cls, core: Aggregator, *, trigger: str, progress: ProgressHook | None = None) -> Harvest:
@@ -62,10 +64,10 @@ class Harvest:
         self._validators[source_id] = validators
 
     def source_done(self, source_id: int) -> None:
-        """Store what a source's crawl left: its validators and health."""
+        """Store what a source's crawl left: its validators (after a complete crawl only) and health."""
         tally = self.tallies.get(source_id)
         validators = self._validators.pop(source_id, None)
-        if tally is None:
+        if tally is None or self.interrupted:
             return
         if validators is not None:
             self.core.sources.record_success(
@@ -75,5 +77,6 @@ class Harvest:
             self.core.sources.record_not_modified(source_id)
 
     def finish(self, *, status: str = "finished") -> RunView:
-        """Store every source's counts and close the run."""
-        return self.core.runs.finish(self.run_id, self.tallies, status=status)
+        """Store every source's counts and close the run ("failed" if a spider was interrupted)."""
+        final = "failed" if self.interrupted else status
+        return self.core.runs.finish(self.run_id, self.tallies, status=final)

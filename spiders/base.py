@@ -45,6 +45,8 @@ class SourceSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider._callback_failed, signal=signals.spider_error)
+        crawler.signals.connect(spider._item_failed, signal=signals.item_error)
         return spider
 
     @property
@@ -95,9 +97,25 @@ class SourceSpider(scrapy.Spider):
         """Return a failed request's reason in a few words."""
         return describe(failure, self.timeout)
 
+    def _callback_failed(self, failure: Failure, response: Any, spider: scrapy.Spider) -> None:
+        # A bug or a storage error inside a callback must show in the summary, not only in a log.
+        kwargs = getattr(getattr(response, "request", None), "cb_kwargs", {}) or {}
+        holder = kwargs.get("source") or kwargs.get("item")
+        source_id = getattr(holder, "id", None) or getattr(holder, "source_id", None)
+        if spider is self and isinstance(source_id, int) and source_id in self.harvest.tallies:
+            self.fail(source_id, f"{response.url}: {type(failure.value).__name__}: {failure.value}")
+
+    def _item_failed(self, item: Any, response: Any, spider: scrapy.Spider, failure: Failure) -> None:
+        source_id = getattr(item, "source_id", None)
+        if spider is self and isinstance(source_id, int) and source_id in self.harvest.tallies:
+            link = getattr(item, "link", None) or getattr(item, "url", "")
+            self.fail(source_id, f"storing {link}: {type(failure.value).__name__}: {failure.value}")
+
     def _closed(self, spider: scrapy.Spider, reason: str) -> None:
         if spider is not self or self._given_harvest is None:
             return
+        if reason != "finished":
+            self.harvest.interrupted = reason
         for source_id in list(self.harvest.tallies):
             self.harvest.source_done(source_id)
         if self.owns_harvest:

@@ -127,3 +127,12 @@ def test_feedparser_is_never_given_a_string_it_could_open(tmp_path) -> None:  # 
     secret.write_text(RSS1.decode())
     with pytest.raises(FeedError):
         parse_feed(str(secret).encode(), "https://ex.org/x")
+
+
+def test_entries_with_absurdly_long_links_are_skipped() -> None:
+    long_link = "https://ex.org/" + "a" * 3000
+    body = RSS1.replace(b"<link>https://ex.org/a</link>", f"<link>{long_link}</link>".encode())
+    body = body.replace(b'rdf:about="https://ex.org/a"><title>', f'rdf:about="{long_link}"><title>'.encode())
+    feed = parse_feed(body, "https://ex.org/rss")
+    assert feed.entries == []
+    assert feed.skipped == 1
