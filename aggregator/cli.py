@@ -36,6 +36,8 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click's own usage errors and exits speak for themselves
         except AggregatorError as exc:
             _fail(str(exc))
         except SQLAlchemyError as exc:

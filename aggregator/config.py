@@ -26,6 +26,13 @@ class Config:
     concurrent_requests_per_host: int = 2
     max_page_bytes: int = 10 * 1024 * 1024
     obey_robots_txt: bool = True
+    extract_workers: int = max(1, os.cpu_count() or 1)
+    extract_time_limit: float = 20.0
+    # Longest Retry-After a crawl waits for; a source asking for more is retried on a later crawl.
+    retry_after_max: float = 120.0
+    guardian_api_key: str = ""
+    # The Content API's free tier allows about one call a second.
+    guardian_api_delay: float = 1.0
     site_title: str = "Curated entries"
     site_url: str = "http://localhost:8000/"
     log_level: str = "WARNING"

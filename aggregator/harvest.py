@@ -10,7 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from aggregator.core import Aggregator
+from aggregator.extract_pool import ExtractorPool
 from aggregator.runs import RunView, SourceTally
+from aggregator.topics import TopicView
 
 ProgressHook = Callable[[str, SourceTally], None]
 
@@ -35,11 +37,37 @@ class Harvest:
         self._progress = progress
         # Set to the close reason when a spider stopped early (Ctrl-C, SIGTERM): the run is "failed".
         self.interrupted: str | None = None
+        self._extractor: ExtractorPool | None = None
+        self._topics: list[TopicView] | None = None
 
     @classmethod
     def start(cls, core: Aggregator, *, trigger: str, progress: ProgressHook | None = None) -> Harvest:
         """Record a new crawl run and return its harvest."""
         return cls(core, core.runs.start(trigger=trigger), progress)
+
+    @property
+    def extractor(self) -> ExtractorPool:
+        """Return the crawl's extraction workers, started on first use."""
+        if self._extractor is None:
+            config = self.core.config
+            self._extractor = ExtractorPool(
+                workers=config.extract_workers,
+                time_limit=config.extract_time_limit,
+                max_bytes=config.max_page_bytes,
+            )
+        return self._extractor
+
+    @property
+    def topics(self) -> list[TopicView]:
+        """Return the topics items are scored against, read once per crawl."""
+        if self._topics is None:
+            self._topics = self.core.topics.all()
+        return self._topics
+
+    @property
+    def topic_terms(self) -> list[str]:
+        """Return every topic's include terms, for proposing excerpts that carry them."""
+        return [term for topic in self.topics for term in topic.include_terms]
 
     def begin_source(self, source_id: int, name: str) -> SourceTally:
         """Open (or return) the tally of a source this crawl visits."""
@@ -79,4 +107,7 @@ class Harvest:
     def finish(self, *, status: str = "finished") -> RunView:
         """Store every source's counts and close the run ("failed" if a spider was interrupted)."""
         final = "failed" if self.interrupted else status
+        if self._extractor is not None:
+            self._extractor.close()
+            self._extractor = None
         return self.core.runs.finish(self.run_id, self.tallies, status=final)

@@ -1,52 +1,28 @@
-"""Items service: record what a crawl harvested (idempotently), review it, and list the curated entries."""
+"""Items service: what crawls harvested, how curators review it, and the curated entries."""
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from aggregator.db import Database
 from aggregator.errors import InvalidInput, NotFound
+from aggregator.item_views import EventView, ItemView, to_view, with_relations
 from aggregator.models import ITEM_STATUSES, Item, ItemEvent, ItemTopic, Source, Topic, utcnow
-from aggregator.urls import canonical_url
+from aggregator.recording import Harvested, Outcome, TopicMatch, record
+
+__all__ = ["Harvested", "ItemService", "ItemView", "Outcome", "RetryCandidate", "TopicMatch"]
 
 _IN_CHUNK = 500
 # A page that failed this many times is left as the feed gave it; a curator can still open the link.
 MAX_FETCH_ATTEMPTS = 5
-ERROR_TEXT_LIMIT = 2000
-
-
-class Outcome(enum.Enum):
-    """What recording a harvested item did."""
-
-    NEW = "new"
-    COMPLETED = "completed"  # a feed-only item got its article page at last
-    DUPLICATE = "duplicate"
-
-
-@dataclass(frozen=True, slots=True)
-class Harvested:
-    """An article as a crawl found it, before it is stored."""
-
-    source_id: int
-    url: str
-    guid: str | None
-    title: str
-    author: str | None
-    published: dt.datetime | None
-    language: str | None
-    text: str
-    summary: str
-    content_origin: str = "article"
-    fetch_error: str | None = None
+SORTS = ("newest", "relevance")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,71 +37,6 @@ class RetryCandidate:
     text_html: str
 
 
-@dataclass(frozen=True, slots=True)
-class EventView:
-    """One audited action on an item."""
-
-    actor: str
-    action: str
-    detail: dict[str, Any]
-    at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ItemView:
-    """An item as callers see it."""
-
-    id: int
-    source_id: int
-    source_name: str
-    url: str
-    canonical_url: str
-    guid: str | None
-    title: str
-    author: str | None
-    published_at: dt.datetime | None
-    first_seen_at: dt.datetime
-    fetched_at: dt.datetime | None
-    language: str | None
-    text: str
-    summary: str
-    content_origin: str
-    status: str
-    excerpt: str | None
-    curator_note: str | None
-    reviewed_by: str | None
-    reviewed_at: dt.datetime | None
-    topics: tuple[str, ...] = ()
-    events: tuple[EventView, ...] = field(default=())
-
-    def as_dict(self, *, with_text: bool = True) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        data: dict[str, Any] = {
-            "id": self.id,
-            "source": self.source_name,
-            "url": self.url,
-            "canonical_url": self.canonical_url,
-            "guid": self.guid,
-            "title": self.title,
-            "author": self.author,
-            "published_at": _iso(self.published_at),
-            "first_seen_at": _iso(self.first_seen_at),
-            "fetched_at": _iso(self.fetched_at),
-            "language": self.language,
-            "summary": self.summary,
-            "content_origin": self.content_origin,
-            "status": self.status,
-            "excerpt": self.excerpt,
-            "curator_note": self.curator_note,
-            "reviewed_by": self.reviewed_by,
-            "reviewed_at": _iso(self.reviewed_at),
-            "topics": list(self.topics),
-        }
-        if with_text:
-            data["text"] = self.text
-        return data
-
-
 class ItemService:
     """Every rule about items lives here; the CLI, the app and the pipelines call it."""
 
@@ -135,24 +46,22 @@ class ItemService:
     def settled(self, source_id: int, links: Sequence[tuple[str, str | None]]) -> set[str]:
         """Return the canonical URLs among ``links`` (canonical URL, GUID) not worth fetching again.
 
-        An item is settled once its article page was stored or a curator reviewed it; a rejected
-        item is a tombstone, so it is never proposed again. Only feed-only new items are retried.
+        An item is settled once its page (or its API text) was stored or a curator reviewed it; a
+        rejected item is a tombstone, so it is never proposed again. Feed-only new items are retried.
         """
         canon = [c for c, _ in links]
         guids = [g for _, g in links if g]
         settled_urls: set[str] = set()
         settled_guids: set[str] = set()
-        is_settled = or_(Item.content_origin == "article", Item.status != "new")
+        is_settled = or_(Item.content_origin != "feed", Item.status != "new")
         with self._db.read() as session:
             for chunk in _chunks(canon):
-                query = select(Item.canonical_url).where(Item.canonical_url.in_(chunk), is_settled)
-                rows = session.execute(query)
-                settled_urls.update(rows.scalars())
+                by_url = select(Item.canonical_url).where(Item.canonical_url.in_(chunk), is_settled)
+                settled_urls.update(session.scalars(by_url))
             for chunk in _chunks(guids):
-                rows = session.execute(
-                    select(Item.guid).where(Item.source_id == source_id, Item.guid.in_(chunk), is_settled)
-                )
-                settled_guids.update(g for g in rows.scalars() if g)
+                in_source = and_(Item.source_id == source_id, Item.guid.in_(chunk))
+                by_guid = select(Item.guid).where(in_source, is_settled)
+                settled_guids.update(g for g in session.scalars(by_guid) if g)
         return {c for c, g in links if c in settled_urls or (g is not None and g in settled_guids)}
 
     def retry_candidates(self, source_id: int) -> list[RetryCandidate]:
@@ -181,101 +90,48 @@ class ItemService:
             ]
 
     def record(self, harvested: Harvested) -> Outcome:
-        """Store a harvested article once; a re-run, a retry or a second worker never duplicates it."""
-        canon = canonical_url(harvested.url)
+        """Store a harvested item once; a re-run, a retry or a second worker never duplicates it."""
         with self._db.write() as session:
-            existing = self._existing(session, harvested, canon)
-            if existing is not None:
-                return self._merge(existing, harvested)
-            values = self._insert_values(harvested, canon)
-            insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-            # At-least-once fetching means two writers may race on one URL: the loser does nothing.
-            statement = (
-                insert(Item)
-                .values(**values)
-                .on_conflict_do_nothing(index_elements=["canonical_url"])
-                .returning(Item.id)
-            )
-            inserted = session.execute(statement).scalar_one_or_none()
-            return Outcome.NEW if inserted is not None else Outcome.DUPLICATE
-
-    @staticmethod
-    def _existing(session: Session, harvested: Harvested, canon: str) -> Item | None:
-        item = session.scalar(select(Item).where(Item.canonical_url == canon))
-        if item is None and harvested.guid:
-            same_guid = and_(Item.source_id == harvested.source_id, Item.guid == harvested.guid)
-            item = session.scalar(select(Item).where(same_guid).limit(1))
-        return item
-
-    @staticmethod
-    def _merge(item: Item, harvested: Harvested) -> Outcome:
-        if item.content_origin != "feed" or item.status == "rejected":
-            return Outcome.DUPLICATE
-        now = utcnow()
-        if harvested.content_origin == "feed":
-            item.fetch_attempts += 1
-            item.last_fetch_error = (harvested.fetch_error or "")[:ERROR_TEXT_LIMIT] or None
-            return Outcome.DUPLICATE
-        # The page answered at last: its extracted text replaces the feed's stand-in, but what a
-        # curator already wrote (title edits, excerpt) is theirs and stays.
-        item.content_origin = "article"
-        item.text = harvested.text
-        item.summary = harvested.summary or item.summary
-        item.author = item.author or harvested.author
-        item.language = harvested.language or item.language
-        item.published_at = item.published_at or harvested.published
-        if item.status == "new" and harvested.title:
-            item.title = harvested.title
-        item.fetched_at = now
-        item.fetch_attempts += 1
-        item.last_fetch_error = None
-        return Outcome.COMPLETED
-
-    @staticmethod
-    def _insert_values(harvested: Harvested, canon: str) -> dict[str, Any]:
-        now = utcnow()
-        from_page = harvested.content_origin == "article"
-        return {
-            "source_id": harvested.source_id,
-            "url": harvested.url,
-            "canonical_url": canon,
-            "guid": harvested.guid,
-            "title": harvested.title,
-            "author": harvested.author,
-            "published_at": harvested.published,
-            "first_seen_at": now,
-            "fetched_at": now if from_page else None,
-            "language": harvested.language,
-            "text": harvested.text,
-            "summary": harvested.summary,
-            "content_origin": harvested.content_origin,
-            "fetch_attempts": 1,
-            "last_fetch_error": None if from_page else (harvested.fetch_error or "")[:ERROR_TEXT_LIMIT],
-            "status": "new",
-            "updated_at": now,
-        }
+            return record(session, harvested)
 
     def query(
         self,
         *,
         status: str | None = None,
         source: str | None = None,
+        topic: str | None = None,
+        sort: str = "newest",
+        include_duplicates: bool = False,
         limit: int | None = 100,
         offset: int = 0,
     ) -> list[ItemView]:
-        """Return items, newest first, optionally of one status or source."""
-        query = _with_relations(select(Item))
+        """Return items, newest (or most relevant to ``topic``) first; syndicated copies are left out."""
+        query = with_relations(select(Item))
         if status is not None:
             if status not in ITEM_STATUSES:
                 raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(ITEM_STATUSES)}")
             query = query.where(Item.status == status)
         if source is not None:
             query = query.join(Item.source).where(or_(Source.name == source, Source.url == source))
-        query = query.order_by(Item.published_at.desc().nulls_last(), Item.id.desc()).offset(offset)
+        if not include_duplicates:
+            query = query.where(Item.duplicate_of_id.is_(None))
+        newest = (Item.published_at.desc().nulls_last(), Item.id.desc())
+        if topic is not None:
+            query = query.join(ItemTopic, ItemTopic.item_id == Item.id).join(Topic).where(Topic.slug == topic)
+            query = query.where(or_(ItemTopic.score > 0, ItemTopic.assigned.is_(True)))
+        if sort == "relevance":
+            if topic is None:
+                raise InvalidInput("sorting by relevance needs a topic")
+            query = query.order_by(ItemTopic.score.desc(), *newest)
+        elif sort == "newest":
+            query = query.order_by(*newest)
+        else:
+            raise InvalidInput(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+        query = query.offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self._db.read() as session:
-            return [_view(i) for i in session.scalars(query)]
+            return [to_view(i) for i in session.scalars(query)]
 
     def count(self, *, status: str | None = None) -> int:
         """Return how many items are stored, optionally of one status."""
@@ -293,7 +149,13 @@ class ItemService:
                 select(ItemEvent).where(ItemEvent.item_id == item_id).order_by(ItemEvent.at, ItemEvent.id)
             )
             trail = tuple(EventView(e.actor, e.action, dict(e.detail), e.at) for e in events)
-            return _view(item, trail)
+            return to_view(item, trail)
+
+    def stories(self, issue_id: int) -> list[ItemView]:
+        """Return a newsletter issue's stories in the order the issue gave them."""
+        query = with_relations(select(Item)).where(Item.parent_id == issue_id)
+        with self._db.read() as session:
+            return [to_view(i) for i in session.scalars(query.order_by(Item.position.nulls_last(), Item.id))]
 
     def approve(
         self,
@@ -356,7 +218,7 @@ class ItemService:
 
     def curated(self, *, topic: str | None = None) -> Iterator[ItemView]:
         """Yield the approved entries, newest first, optionally of one topic."""
-        query = _with_relations(select(Item)).where(Item.status == "approved")
+        query = with_relations(select(Item)).where(Item.status == "approved")
         if topic is not None:
             query = (
                 query.join(ItemTopic, ItemTopic.item_id == Item.id)
@@ -366,11 +228,12 @@ class ItemService:
         query = query.order_by(Item.published_at.desc().nulls_last(), Item.id.desc())
         with self._db.read() as session:
             for item in session.scalars(query):
-                yield _view(item)
+                yield to_view(item)
 
     @staticmethod
     def _find(session: Session, item_id: int) -> Item:
-        item = session.get(Item, item_id, options=[selectinload(Item.source), selectinload(Item.topics)])
+        options = [selectinload(Item.source), selectinload(Item.topics).selectinload(ItemTopic.topic)]
+        item = session.get(Item, item_id, options=options)
         if item is None:
             raise NotFound(f"no item with id {item_id}")
         return item
@@ -396,37 +259,6 @@ class ItemService:
         item.reviewed_at = utcnow()
         action = "approve" if status == "approved" else "reject"
         session.add(ItemEvent(item_id=item.id, actor=actor, action=action, detail=detail))
-
-
-def _with_relations(query: Select[Item]) -> Select[Item]:
-    return query.options(selectinload(Item.source), selectinload(Item.topics).selectinload(ItemTopic.topic))
-
-
-def _view(item: Item, events: tuple[EventView, ...] = ()) -> ItemView:
-    return ItemView(
-        id=item.id,
-        source_id=item.source_id,
-        source_name=item.source.name,
-        url=item.url,
-        canonical_url=item.canonical_url,
-        guid=item.guid,
-        title=item.title,
-        author=item.author,
-        published_at=item.published_at,
-        first_seen_at=item.first_seen_at,
-        fetched_at=item.fetched_at,
-        language=item.language,
-        text=item.text,
-        summary=item.summary,
-        content_origin=item.content_origin,
-        status=item.status,
-        excerpt=item.excerpt,
-        curator_note=item.curator_note,
-        reviewed_by=item.reviewed_by,
-        reviewed_at=item.reviewed_at,
-        topics=tuple(sorted(link.topic.slug for link in item.topics if link.assigned)),
-        events=events,
-    )
 
 
 def _required(value: str, name: str) -> str:

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     DateTime,
     Float,
@@ -22,7 +23,11 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ITEM_STATUSES = ("new", "approved", "rejected")
-CONTENT_ORIGINS = ("article", "feed")
+ITEM_KINDS = ("article", "newsletter", "story")
+# article: extracted from the fetched page; api: full text from the source's API; feed: the page could
+# not be fetched, the feed's text stands in until a retry succeeds; bullet: a newsletter story, known
+# only by its bullet.
+CONTENT_ORIGINS = ("api", "article", "bullet", "feed")
 RUN_STATUSES = ("running", "finished", "failed")
 
 
@@ -95,6 +100,7 @@ class Item(Base):
         CheckConstraint(f"content_origin IN {CONTENT_ORIGINS!r}", name="item_content_origin"),
         Index("ix_items_source_guid", "source_id", "guid"),
         Index("ix_items_status_published", "status", "published_at"),
+        CheckConstraint(f"kind IN {ITEM_KINDS!r}", name="item_kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,11 +127,28 @@ class Item(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
     reviewed_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    kind: Mapped[str] = mapped_column(String(16), default="article")
+    # A newsletter story points at its issue; a syndicated copy points at the first copy stored.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"), index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("items.id", ondelete="SET NULL"), index=True
+    )
+    excerpt_candidates: Mapped[list[str]] = mapped_column(default=list)
+    position: Mapped[int | None]  # a story's place in its issue
 
     source: Mapped[Source] = relationship(back_populates="items")
     topics: Mapped[list[ItemTopic]] = relationship(
         back_populates="item", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+class ItemSketch(Base):
+    """One value of an item's MinHash sketch; items sharing many values carry the same text."""
+
+    __tablename__ = "item_sketches"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
 
 
 class Topic(Base):

@@ -9,6 +9,8 @@ from aggregator.config import Config
 BOT_NAME = "aggregator"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+# The download slot every Guardian Content API call shares, so its rate limit holds across sources.
+GUARDIAN_API_SLOT = "guardian-content-api"
 
 
 def scrapy_settings(config: Config) -> dict[str, Any]:
@@ -34,13 +36,33 @@ def scrapy_settings(config: Config) -> dict[str, Any]:
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": config.log_level.upper(),
         "REDIRECT_MAX_TIMES": 5,
-        "DOWNLOADER_MIDDLEWARES": {"spiders.middlewares.AddressGuardMiddleware": 50},
+        "DOWNLOADER_MIDDLEWARES": {
+            "spiders.middlewares.AddressGuardMiddleware": 50,
+            # Scrapy's own treats an unreachable robots.txt as "allow all"; ours as "disallow".
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "spiders.middlewares.StrictRobotsTxtMiddleware": 100,
+            # Above RetryMiddleware (550), so a 429 / 503 with Retry-After is waited out here first.
+            "spiders.middlewares.RetryAfterMiddleware": 560,
+        },
         "ITEM_PIPELINES": {
+            "pipelines.canonical.CanonicalPipeline": 100,
+            "pipelines.dedup.DedupPipeline": 200,
             "pipelines.extract.ExtractPipeline": 300,
+            "pipelines.excerpts.ExcerptPipeline": 400,
+            "pipelines.topics.TopicPipeline": 500,
             "pipelines.store.StorePipeline": 900,
+        },
+        "DOWNLOAD_SLOTS": {
+            GUARDIAN_API_SLOT: {
+                "concurrency": 1,
+                "delay": config.guardian_api_delay,
+                "randomize_delay": False,
+            }
         },
         "AGGREGATOR_ALLOW_PRIVATE_NETWORKS": config.allow_private_networks,
         "AGGREGATOR_MAX_PAGE_BYTES": config.max_page_bytes,
+        "AGGREGATOR_RETRY_AFTER_MAX": config.retry_after_max,
+        "AGGREGATOR_GUARDIAN_API_KEY": config.guardian_api_key,
     }
 
 

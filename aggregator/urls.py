@@ -8,6 +8,7 @@ from aggregator.errors import InvalidInput
 
 _TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "yclid", "igshid"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_SECRET_PARAMS = frozenset({"api-key", "api_key", "apikey", "key", "token", "access_token"})
 
 
 def canonical_url(url: str, base: str | None = None) -> str:
@@ -37,3 +38,12 @@ def is_http_url(url: str) -> bool:
     """Return True when ``url`` is an absolute http or https URL with a host."""
     parts = urlsplit(url.strip())
     return parts.scheme.lower() in _DEFAULT_PORTS and bool(parts.netloc)
+
+
+def without_secrets(url: str) -> str:
+    """Return ``url`` with API keys and tokens in its query replaced by ``***``, for logs and errors."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    pairs = [(k, "***" if k.lower() in _SECRET_PARAMS else v) for k, v in parse_qsl(parts.query, True)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs, safe="*"), parts.fragment))

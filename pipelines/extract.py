@@ -1,65 +1,67 @@
-"""Extraction pipeline: turns a fetched page (or, failing that, the feed's own content) into a Harvested."""
+"""Third pipeline: the page (in a worker process), the source's own text, or the feed's as a stand-in."""
 
 from __future__ import annotations
 
-from scrapy.crawler import Crawler
-
 from aggregator.errors import ExtractionError
-from aggregator.extract import SUMMARY_CHARS, Extracted, extract
-from aggregator.items import Harvested
+from aggregator.extract import SUMMARY_CHARS, Extracted
+from aggregator.fingerprint import sketch
+from aggregator.language import detect_language
 from aggregator.text import first_sentences, html_to_text
-from spiders.items import ArticleItem
+from pipelines.base import HarvestPipeline
+from spiders.items import Candidate
 
 
-class ExtractPipeline:
-    """Runs trafilatura on the page; the feed's title, author and date win where the feed has them."""
+class ExtractPipeline(HarvestPipeline):
+    """Fills title, author, date, language, text, summary and sketch; the source's metadata wins."""
 
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler.settings.getint("AGGREGATOR_MAX_PAGE_BYTES"))
-
-    def process_item(self, item: ArticleItem) -> Harvested:
-        page: Extracted | None = None
-        error = item.fetch_error
+    async def process_item(self, item: Candidate) -> Candidate:
         if item.html is not None:
             try:
-                page = extract(item.html, item.link, max_bytes=self.max_bytes)
+                page = await self.harvest.extractor.extract(item.html, item.link, item.encoding)
             except ExtractionError as exc:
-                error = str(exc)
+                item.fetch_error = str(exc)
+                page = None
             else:
                 if page is None:
-                    error = "no article text found on the page"
-        if page is not None:
-            return Harvested(
-                source_id=item.source_id,
-                url=item.link,
-                guid=item.guid,
-                title=item.feed_title or page.title,
-                author=item.feed_author or page.author,
-                published=item.feed_published or page.published,
-                language=page.language or _language(item.feed_language),
-                text=page.text,
-                summary=page.summary,
-                content_origin="article",
+                    item.fetch_error = "no article text found on the page"
+            item.html = None  # the bytes are done with; do not carry them to storage
+            if page is not None:
+                _from_page(item, page)
+                return item
+        if item.body_text:
+            _from_text(item, item.body_text, origin="api")
+        elif item.kind == "story":
+            _from_text(item, item.excerpt or item.source_title, origin="bullet")
+        else:
+            _from_text(
+                item, html_to_text(item.source_content_html or item.source_summary_html), origin="feed"
             )
-        text = html_to_text(item.feed_content_html or item.feed_summary_html)
-        summary_source = html_to_text(item.feed_summary_html) or text
-        return Harvested(
-            source_id=item.source_id,
-            url=item.link,
-            guid=item.guid,
-            title=item.feed_title or item.link,
-            author=item.feed_author,
-            published=item.feed_published,
-            language=_language(item.feed_language),
-            text=text,
-            summary=first_sentences(summary_source, SUMMARY_CHARS),
-            content_origin="feed",
-            fetch_error=error or "article page not fetched",
-        )
+            item.fetch_error = item.fetch_error or "article page not fetched"
+        return item
+
+
+def _from_page(item: Candidate, page: Extracted) -> None:
+    # The source's title, byline and date are what its editors chose; the page's fill the gaps.
+    item.title = item.source_title or page.title
+    item.author = item.source_author or page.author
+    item.published = item.source_published or page.published
+    item.language = page.language or _language(item.source_language)
+    item.text = page.text
+    item.summary = page.summary
+    item.sketch = page.sketch
+    item.content_origin = "article"
+
+
+def _from_text(item: Candidate, text: str, *, origin: str) -> None:
+    summary_source = html_to_text(item.source_summary_html) or text
+    item.title = item.source_title or item.link
+    item.author = item.source_author
+    item.published = item.source_published
+    item.language = detect_language(text, hint=_language(item.source_language))
+    item.text = text
+    item.summary = first_sentences(summary_source, SUMMARY_CHARS)
+    item.sketch = sketch(text) if origin == "api" else None
+    item.content_origin = origin
 
 
 def _language(value: str | None) -> str | None:

@@ -1,33 +1,43 @@
-"""Storage pipeline: one short transaction per item through the items service, counted per source."""
+"""Last pipeline: one short transaction per item through the items service, counted per source."""
 
 from __future__ import annotations
 
-from scrapy.crawler import Crawler
+from aggregator.recording import Harvested, Outcome
+from pipelines.base import HarvestPipeline
+from spiders.items import Candidate
 
-from aggregator.items import Harvested, Outcome
-from spiders.base import SourceSpider
 
+class StorePipeline(HarvestPipeline):
+    """Records each candidate; the service's upsert makes a re-run, a retry or a second worker harmless."""
 
-class StorePipeline:
-    """Records each harvested article; the service's upsert makes a re-run or a retry harmless."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler)
-
-    def process_item(self, item: Harvested) -> Harvested:
-        spider = self.crawler.spider
-        if not isinstance(spider, SourceSpider):
-            raise TypeError("StorePipeline runs only under a SourceSpider")
-        outcome = spider.harvest.core.items.record(item)
-        tally = spider.tally(item.source_id)
+    def process_item(self, item: Candidate) -> Candidate:
+        outcome = self.harvest.core.items.record(
+            Harvested(
+                source_id=item.source_id,
+                url=item.link,
+                guid=item.guid,
+                title=item.title,
+                author=item.author,
+                published=item.published,
+                language=item.language,
+                text=item.text,
+                summary=item.summary,
+                content_origin=item.content_origin,
+                fetch_error=item.fetch_error,
+                kind=item.kind,
+                parent_url=item.parent_url,
+                position=item.position,
+                excerpt=item.excerpt,
+                excerpt_candidates=tuple(item.excerpt_candidates),
+                topic_matches=tuple(item.topic_matches),
+                sketch=item.sketch,
+            )
+        )
+        tally = self.spider.tally(item.source_id)
         if outcome is Outcome.NEW:
             tally.new += 1
-        elif outcome is Outcome.DUPLICATE:
+        elif outcome in (Outcome.DUPLICATE, Outcome.SYNDICATED):
             tally.duplicates += 1
         # COMPLETED (a feed-only item whose page answered at last) is neither: it shows in "fetched".
-        spider.harvest.changed(item.source_id)
+        self.harvest.changed(item.source_id)
         return item

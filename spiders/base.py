@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import Any, ClassVar, Self
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from aggregator.config import Config
 from aggregator.core import Aggregator
-from aggregator.harvest import Harvest
+from aggregator.errors import InvalidInput
+from aggregator.harvest import Harvest, Validators
 from aggregator.runs import SourceTally
 from aggregator.sources import SourceView
+from aggregator.urls import canonical_url, without_secrets
 from spiders.failures import describe
+from spiders.items import Candidate
 
 
 class SourceSpider(scrapy.Spider):
@@ -81,6 +85,114 @@ class SourceSpider(scrapy.Spider):
     def requests_for(self, source: SourceView) -> Iterable[scrapy.Request]:
         """Return the first requests for one source."""
         raise NotImplementedError
+
+    # --- shared by every kind: conditional source requests, page fetches, known-link filtering ---
+
+    def source_request(self, source: SourceView, url: str | None = None, **kwargs: Any) -> scrapy.Request:
+        """Return a request for a source's own document, conditional on what it answered last time."""
+        headers: dict[str, str] = dict(kwargs.pop("headers", {}))
+        if url is None or url == source.url:
+            if source.etag:
+                headers["If-None-Match"] = source.etag
+            if source.last_modified:
+                headers["If-Modified-Since"] = source.last_modified
+        meta = {"handle_httpstatus_list": [304], **kwargs.pop("meta", {})}
+        return scrapy.Request(
+            url or source.url,
+            headers=headers,
+            errback=kwargs.pop("errback", self.source_failed),
+            cb_kwargs={"source": source, **kwargs.pop("cb_kwargs", {})},
+            meta=meta,
+            dont_filter=True,
+            priority=10,
+            **kwargs,
+        )
+
+    def not_modified(self, response: Response, source: SourceView) -> bool:
+        """Return True (and count it) when the source's document answered 304."""
+        if response.status != 304:
+            return False
+        self.tally(source.id).not_modified = True
+        self.harvest.changed(source.id)
+        return True
+
+    def keep_validators(self, response: Response, source: SourceView) -> None:
+        """Remember the ETag / Last-Modified of a source's own URL for the next crawl."""
+        asked = response.request.url if response.request is not None else response.url
+        if asked != source.url:
+            return  # validators of another document (a fallback, a later page) mean nothing there
+        headers = response.headers
+        etag = headers.get(b"ETag")
+        modified = headers.get(b"Last-Modified")
+        self.harvest.feed_read(
+            source.id,
+            Validators(
+                etag=etag.decode("latin-1") if etag else None,
+                last_modified=modified.decode("latin-1") if modified else None,
+            ),
+        )
+
+    def source_failed(self, failure: Failure) -> None:
+        """Errback of a source's own document: the whole source failed this time."""
+        source: SourceView = failure.request.cb_kwargs["source"]  # type: ignore[attr-defined]
+        url = without_secrets(failure.request.url)  # type: ignore[attr-defined]
+        self.fail(source.id, f"{url}: {self.failure_text(failure)}", source_level=True)
+
+    def unsettled(self, source: SourceView, candidates: Sequence[Candidate]) -> list[Candidate]:
+        """Return the candidates worth fetching: new links, once each; the rest count as duplicates."""
+        unique: dict[str, Candidate] = {}
+        for candidate in candidates:
+            try:
+                unique.setdefault(canonical_url(candidate.link), candidate)
+            except InvalidInput:
+                continue
+        tally = self.tally(source.id)
+        tally.entries += len(unique)
+        settled = self.harvest.core.items.settled(source.id, [(c, e.guid) for c, e in unique.items()])
+        tally.duplicates += len(settled)
+        self.harvest.changed(source.id)
+        return [candidate for canon, candidate in unique.items() if canon not in settled]
+
+    def page_requests(self, candidates: Iterable[Candidate]) -> Iterator[scrapy.Request]:
+        """Return requests for the pages of candidates, each handed on whether or not it answers."""
+        for candidate in candidates:
+            yield scrapy.Request(
+                candidate.link,
+                callback=self.parse_page,
+                errback=self.page_failed,
+                cb_kwargs={"item": candidate},
+            )
+
+    def retry_requests(self, source: SourceView) -> Iterator[scrapy.Request]:
+        """Return requests for pages that failed on earlier crawls, whatever the source says now."""
+        retries = [
+            Candidate(
+                source_id=source.id,
+                link=r.url,
+                guid=r.guid,
+                source_title=r.title,
+                source_author=r.author,
+                source_published=r.published,
+                source_content_html=r.text_html,
+            )
+            for r in self.harvest.core.items.retry_candidates(source.id)
+        ]
+        return self.page_requests(retries)
+
+    def parse_page(self, response: Response, item: Candidate) -> Iterator[Candidate]:
+        """Hand a fetched page on to extraction."""
+        self.tally(item.source_id).fetched += 1
+        item.html = response.body
+        item.encoding = getattr(response, "encoding", None)
+        yield item
+
+    def page_failed(self, failure: Failure) -> Iterator[Candidate]:
+        """Hand on a candidate whose page failed: it is stored from what the source said, and retried."""
+        item: Candidate = failure.request.cb_kwargs["item"]  # type: ignore[attr-defined]
+        reason = self.failure_text(failure)
+        self.fail(item.source_id, f"article {item.link}: {reason}")
+        item.fetch_error = reason
+        yield item
 
     def tally(self, source_id: int) -> SourceTally:
         """Return the running counts of one source."""

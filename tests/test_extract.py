@@ -21,7 +21,9 @@ def test_a_real_guardian_page_gives_title_author_date_text_and_summary() -> None
     assert page is not None
     assert page.title == "Death toll in Valencia fire rises to 10 as remains of last missing person found"
     assert page.author == "Associated Press; Guardian staff reporter"
-    assert page.published == dt.datetime(2024, 2, 24, tzinfo=dt.UTC)
+    assert page.published == dt.datetime(
+        2024, 2, 24, 11, 42, 23, tzinfo=dt.UTC
+    )  # from article:published_time
     assert page.language == "en"
     assert page.text.startswith(
         "The death toll from a fire that left two residential buildings charred ruins"

@@ -11,8 +11,8 @@ from aggregator.models import Base
 def test_init_is_idempotent_and_the_migrations_match_the_models(config: Config) -> None:
     core = Aggregator(config)
     try:
-        assert core.init_db() == (None, "0001")
-        assert core.init_db() == ("0001", "0001")
+        assert core.init_db() == (None, "0002")
+        assert core.init_db() == ("0002", "0002")
         with core.db.engine.connect() as conn:
             diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         # The only tolerated difference: the models' UTCDateTime wraps the migration's DateTime.
@@ -34,5 +34,47 @@ def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path) -> None:  # type:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    finally:
+        core.close()
+
+
+def test_a_database_at_the_first_revision_migrates_with_its_items(config: Config) -> None:
+    from aggregator.items import Harvested
+    from aggregator.migrations import upgrade
+
+    core = Aggregator(config)
+    try:
+        upgrade(core.db.engine, "0001")
+        with core.db.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO sources (name, kind, url, settings, enabled, error_count, created_at) "
+                "VALUES ('s', 'feed', 'https://ex.org/f', '{}', true, 0, CURRENT_TIMESTAMP)"
+            )
+            conn.exec_driver_sql(
+                "INSERT INTO items (source_id, url, canonical_url, title, first_seen_at, text, summary, "
+                "content_origin, fetch_attempts, status, updated_at) VALUES (1, 'https://ex.org/a', "
+                "'https://ex.org/a', 'Old item', CURRENT_TIMESTAMP, 'x', 'x', 'article', 1, 'new', "
+                "CURRENT_TIMESTAMP)"
+            )
+        assert core.init_db() == ("0001", "0002")
+        (item,) = core.items.query()
+        assert (item.title, item.kind) == ("Old item", "article")
+        assert (
+            core.items.record(
+                Harvested(
+                    source_id=1,
+                    url="https://ex.org/b",
+                    guid=None,
+                    title="New",
+                    author=None,
+                    published=None,
+                    language=None,
+                    text="t",
+                    summary="t",
+                    content_origin="api",
+                )
+            ).value
+            == "new"
+        )
     finally:
         core.close()

@@ -19,11 +19,13 @@ from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 SNAPSHOT = Path(__file__).resolve().parent / "snapshot"
 _RECORDED_AT = formatdate(1732492800, usegmt=True)  # fixed, so validators survive restarts
 _TEXT_TYPES = ("text/", "xml", "json", "javascript")
+# Secrets in recorded API calls are not part of what identifies the response.
+_IGNORED_PARAMS = frozenset({"api-key", "api_key", "apikey", "key"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,7 @@ class Recorded:
     path: Path
     content_type: str
     status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def load_manifest(snapshot: Path = SNAPSHOT) -> dict[str, Recorded]:
@@ -46,15 +49,20 @@ def load_manifest(snapshot: Path = SNAPSHOT) -> dict[str, Recorded]:
             path=snapshot / entry["file"],
             content_type=entry["content_type"],
             status=int(entry.get("status", 200)),
+            headers=tuple((str(k), str(v)) for k, v in entry.get("headers", {}).items()),
         )
         pages[_key(entry["url"])] = record
     return pages
 
 
 def _key(url: str) -> str:
+    """Return host, path and query (sorted, secrets dropped): the same request however it is spelt."""
     parts = urlsplit(url)
     path = parts.path or "/"
-    return f"{parts.netloc.lower()}{path}" + (f"?{parts.query}" if parts.query else "")
+    params = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in _IGNORED_PARAMS
+    )
+    return f"{parts.netloc.lower()}{path}" + (f"?{urlencode(params)}" if params else "")
 
 
 class ReplayServer:
@@ -126,7 +134,7 @@ class ReplayServer:
                 self._answer(send_body=False)
 
             def _answer(self, *, send_body: bool) -> None:
-                record = server.pages.get(self.path.lstrip("/"))
+                record = server.pages.get(_key(f"http://{self.path.lstrip('/')}"))
                 if record is None:
                     self._send(
                         HTTPStatus.NOT_FOUND, b"not recorded\n", "text/plain; charset=utf-8", send_body
@@ -143,7 +151,7 @@ class ReplayServer:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                extra = {"ETag": etag, "Last-Modified": _RECORDED_AT}
+                extra = {"ETag": etag, "Last-Modified": _RECORDED_AT, **dict(record.headers)}
                 if "gzip" in self.headers.get("Accept-Encoding", ""):
                     body = gzip.compress(body, compresslevel=5, mtime=0)
                     extra["Content-Encoding"] = "gzip"

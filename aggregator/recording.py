@@ -1,0 +1,194 @@
+"""Recording what a crawl harvested: idempotent, one short transaction per item, duplicates folded.
+
+An item is new only if it is neither stored (by canonical URL, or by GUID within its source) nor a
+near-duplicate of a stored text; otherwise every re-run, retry or second worker would propose it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from aggregator.fingerprint import MATCH_THRESHOLD
+from aggregator.models import Item, ItemSketch, ItemTopic, utcnow
+from aggregator.urls import canonical_url
+
+ERROR_TEXT_LIMIT = 2000
+
+
+class Outcome(enum.Enum):
+    """What recording a harvested item did."""
+
+    NEW = "new"
+    COMPLETED = "completed"  # a feed-only item got its article page at last
+    DUPLICATE = "duplicate"  # stored already (same canonical URL, or same GUID from the same source)
+    SYNDICATED = "syndicated"  # a new URL carrying a text already stored: kept, linked to the first copy
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMatch:
+    """An item's relevance to one topic, as the topic pipeline scored it."""
+
+    topic_id: int
+    score: float
+    matched: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Harvested:
+    """An article (or newsletter issue, or story) as a crawl found it, before it is stored."""
+
+    source_id: int
+    url: str
+    guid: str | None
+    title: str
+    author: str | None
+    published: dt.datetime | None
+    language: str | None
+    text: str
+    summary: str
+    content_origin: str = "article"
+    fetch_error: str | None = None
+    kind: str = "article"
+    parent_url: str | None = None
+    position: int | None = None
+    excerpt: str | None = None
+    excerpt_candidates: tuple[str, ...] = ()
+    topic_matches: tuple[TopicMatch, ...] = ()
+    sketch: tuple[int, ...] | None = None
+
+
+def record(session: Session, harvested: Harvested) -> Outcome:
+    """Store ``harvested`` unless it is known; return what happened. The caller owns the transaction."""
+    canon = canonical_url(harvested.url)
+    existing = _existing(session, harvested, canon)
+    if existing is not None:
+        return _merge(session, existing, harvested)
+    values = _insert_values(session, harvested, canon)
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    # At-least-once fetching means two writers may race on one URL: the loser does nothing.
+    statement = (
+        insert(Item)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["canonical_url"])
+        .returning(Item.id)
+    )
+    item_id = session.execute(statement).scalar_one_or_none()
+    if item_id is None:
+        return Outcome.DUPLICATE
+    _store_matches(session, item_id, harvested.topic_matches)
+    _store_sketch(session, item_id, harvested.sketch)
+    return Outcome.SYNDICATED if values["duplicate_of_id"] is not None else Outcome.NEW
+
+
+def _existing(session: Session, harvested: Harvested, canon: str) -> Item | None:
+    item = session.scalar(select(Item).where(Item.canonical_url == canon))
+    if item is None and harvested.guid:
+        same_guid = and_(Item.source_id == harvested.source_id, Item.guid == harvested.guid)
+        item = session.scalar(select(Item).where(same_guid).limit(1))
+    return item
+
+
+def _merge(session: Session, item: Item, harvested: Harvested) -> Outcome:
+    if harvested.parent_url and item.parent_id is None and item.kind != "newsletter":
+        # A story already known on its own (from its site's feed) still belongs to this issue.
+        item.parent_id = _id_of(session, harvested.parent_url)
+    if harvested.kind == "newsletter" and item.kind == "article" and item.status == "new":
+        item.kind = "newsletter"
+    if item.content_origin != "feed" or item.status == "rejected":
+        return Outcome.DUPLICATE
+    if harvested.content_origin == "feed":
+        item.fetch_attempts += 1
+        item.last_fetch_error = (harvested.fetch_error or "")[:ERROR_TEXT_LIMIT] or None
+        return Outcome.DUPLICATE
+    # The page answered at last: its extracted text replaces the feed's stand-in, but what a
+    # curator already wrote (title edits, excerpt) is theirs and stays.
+    item.content_origin = harvested.content_origin
+    item.text = harvested.text
+    item.summary = harvested.summary or item.summary
+    item.author = item.author or harvested.author
+    item.language = harvested.language or item.language
+    item.published_at = item.published_at or harvested.published
+    item.excerpt_candidates = list(harvested.excerpt_candidates) or item.excerpt_candidates
+    if item.status == "new" and harvested.title:
+        item.title = harvested.title
+    item.fetched_at = utcnow()
+    item.fetch_attempts += 1
+    item.last_fetch_error = None
+    session.flush()
+    _store_matches(session, item.id, harvested.topic_matches)
+    _store_sketch(session, item.id, harvested.sketch)
+    return Outcome.COMPLETED
+
+
+def _insert_values(session: Session, harvested: Harvested, canon: str) -> dict[str, Any]:
+    now = utcnow()
+    fetched = harvested.content_origin in ("article", "api")
+    return {
+        "source_id": harvested.source_id,
+        "url": harvested.url,
+        "canonical_url": canon,
+        "guid": harvested.guid,
+        "kind": harvested.kind,
+        "title": harvested.title,
+        "author": harvested.author,
+        "published_at": harvested.published,
+        "first_seen_at": now,
+        "fetched_at": now if fetched else None,
+        "language": harvested.language,
+        "text": harvested.text,
+        "summary": harvested.summary,
+        "content_origin": harvested.content_origin,
+        "fetch_attempts": 1,
+        "last_fetch_error": None if fetched else (harvested.fetch_error or "")[:ERROR_TEXT_LIMIT] or None,
+        "status": "new",
+        "excerpt": harvested.excerpt,
+        "excerpt_candidates": list(harvested.excerpt_candidates),
+        "parent_id": _id_of(session, harvested.parent_url) if harvested.parent_url else None,
+        "position": harvested.position,
+        "duplicate_of_id": _first_copy(session, harvested.sketch) if harvested.sketch else None,
+        "updated_at": now,
+    }
+
+
+def _first_copy(session: Session, sketch: tuple[int, ...]) -> int | None:
+    """Return the oldest original item sharing enough of ``sketch``, or None."""
+    shared = func.count(ItemSketch.value)
+    query = (
+        select(ItemSketch.item_id)
+        .join(Item, Item.id == ItemSketch.item_id)
+        .where(ItemSketch.value.in_(sketch), Item.duplicate_of_id.is_(None))
+        .group_by(ItemSketch.item_id)
+        .having(shared >= MATCH_THRESHOLD)
+        .order_by(ItemSketch.item_id)
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def _store_sketch(session: Session, item_id: int, sketch: tuple[int, ...] | None) -> None:
+    if not sketch:
+        return
+    session.execute(delete(ItemSketch).where(ItemSketch.item_id == item_id))
+    session.add_all(ItemSketch(item_id=item_id, value=value) for value in set(sketch))
+
+
+def _id_of(session: Session, url: str) -> int | None:
+    return session.scalar(select(Item.id).where(Item.canonical_url == canonical_url(url)))
+
+
+def _store_matches(session: Session, item_id: int, matches: Sequence[TopicMatch]) -> None:
+    for match in matches:
+        link = session.get(ItemTopic, (item_id, match.topic_id))
+        if link is None:
+            link = ItemTopic(item_id=item_id, topic_id=match.topic_id, assigned=False)
+            session.add(link)
+        link.score = match.score
+        link.matched_terms = list(match.matched)

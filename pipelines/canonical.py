@@ -1,0 +1,22 @@
+"""First pipeline: the canonical URL, an item's identity from here on."""
+
+from __future__ import annotations
+
+from scrapy.exceptions import DropItem
+
+from aggregator.errors import InvalidInput
+from aggregator.urls import canonical_url
+from pipelines.base import HarvestPipeline
+from spiders.items import Candidate
+
+
+class CanonicalPipeline(HarvestPipeline):
+    """Lower-cased host, no fragment, no tracking parameters; an unusable link is dropped and counted."""
+
+    def process_item(self, item: Candidate) -> Candidate:
+        try:
+            item.canonical_url = canonical_url(item.link)
+        except InvalidInput as exc:
+            self.spider.fail(item.source_id, f"entry link {item.link!r}: {exc}")
+            raise DropItem(str(exc), log_level="DEBUG") from None
+        return item

@@ -1,0 +1,27 @@
+"""Second pipeline: drop what is stored already, before any extraction is spent on it.
+
+Spiders filter before fetching where they can; this catches what they could not (API results that
+arrive with their text, the same link offered twice in one crawl). Issues and stories pass: storing
+them again links a story to its issue or marks an article as an issue, and storage is idempotent.
+"""
+
+from __future__ import annotations
+
+from scrapy.exceptions import DropItem
+
+from pipelines.base import HarvestPipeline
+from spiders.items import Candidate
+
+
+class DedupPipeline(HarvestPipeline):
+    """Drops an article whose canonical URL or GUID is settled; near-duplicate text is caught at storage."""
+
+    def process_item(self, item: Candidate) -> Candidate:
+        if item.kind != "article" or item.fetch_error is not None:
+            return item
+        settled = self.harvest.core.items.settled(item.source_id, [(item.canonical_url, item.guid)])
+        if settled:
+            self.spider.tally(item.source_id).duplicates += 1
+            self.harvest.changed(item.source_id)
+            raise DropItem(f"already stored: {item.canonical_url}", log_level="DEBUG")
+        return item

@@ -1,0 +1,79 @@
+"""Newsletters: each issue is stored as itself and split into one candidate per linked story.
+
+The source is either a feed of issues (a Mailchimp campaign archive, where each item holds the whole
+email) or one issue's web page (a newsletter republished as a post).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from aggregator.errors import FeedError
+from aggregator.feeds import FeedEntry, parse_feed
+from aggregator.newsletters import split_stories
+from aggregator.sources import SourceView
+from spiders.base import SourceSpider
+from spiders.feed import FEED_ACCEPT, entry_candidate
+from spiders.items import Candidate
+from spiders.settings_access import text_setting
+
+
+class NewsletterSpider(SourceSpider):
+    """Stores each new issue with its stories; ``stories`` (CSS) overrides where the stories are."""
+
+    name = "newsletter"
+    kind = "newsletter"
+
+    def requests_for(self, source: SourceView) -> Iterable[scrapy.Request]:
+        yield self.source_request(source, callback=self.parse_source, headers={"Accept": FEED_ACCEPT})
+
+    def parse_source(self, response: Response, source: SourceView) -> Iterator[Any]:
+        if self.not_modified(response, source):
+            return
+        headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
+        try:
+            feed = parse_feed(response.body, response.url, headers)
+        except FeedError:
+            feed = None
+        self.keep_validators(response, source)
+        if feed is None:
+            # Not a feed: the page is one issue.
+            self.tally(source.id).entries += 1
+            self.tally(source.id).fetched += 1
+            issue = Candidate(source_id=source.id, link=response.url, kind="newsletter")
+            issue.html = response.body
+            issue.encoding = getattr(response, "encoding", None)
+            yield issue
+            yield from self._stories(source, issue.link, response.text)
+            return
+        issues = [self._issue(source, entry, feed.language) for entry in feed.entries]
+        for issue, entry in zip(issues, feed.entries, strict=True):
+            if issue in self.unsettled(source, [issue]):
+                yield issue
+                yield from self._stories(source, issue.link, entry.content_html or entry.summary_html)
+
+    def _issue(self, source: SourceView, entry: FeedEntry, language: str | None) -> Candidate:
+        issue = entry_candidate(source, entry, language)
+        issue.kind = "newsletter"
+        if entry.content_html:
+            # The feed holds the whole email: that is the issue's page.
+            issue.html = entry.content_html.encode("utf-8")
+            issue.encoding = "utf-8"
+        return issue
+
+    def _stories(self, source: SourceView, issue_url: str, html: str) -> Iterator[Candidate]:
+        stories = split_stories(html, issue_url, text_setting(source, "stories"))
+        for position, story in enumerate(stories, start=1):
+            yield Candidate(
+                source_id=source.id,
+                link=story.url,
+                kind="story",
+                source_title=story.title,
+                excerpt=story.text,
+                parent_url=issue_url,
+                position=position,
+            )
