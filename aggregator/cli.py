@@ -23,7 +23,7 @@ from aggregator.export import WRITERS
 from aggregator.items import ItemView
 from aggregator.models import ITEM_STATUSES
 from aggregator.runs import RunView
-from aggregator.sources import SourceView
+from aggregator.sources import SOURCE_KINDS, SourceView
 
 # Piped output (CI logs, `| less`) gets a wide table instead of rich's 80-column default.
 _stdout = Console(width=None if sys.stdout.isatty() else 160)
@@ -98,9 +98,17 @@ def _login_name() -> str:
 
 
 @main.command()
+@click.option(
+    "--defaults/--no-defaults",
+    default=None,
+    help="Add the Guardian, IWA and Involve sources and a 'Citizens assemblies' topic "
+    "(asked when interactive).",
+)
 @pass_state
-def init(state: _State) -> None:
+def init(state: _State, defaults: bool | None) -> None:
     """Create the database, or migrate it to the current schema. Safe to run again."""
+    from aggregator.defaults import add_defaults
+
     core = state.core(require_schema=False)
     before, after = core.init_db()
     where = core.db.safe_url
@@ -110,6 +118,14 @@ def init(state: _State) -> None:
         click.echo(f"created database at {where} (schema {after})")
     else:
         click.echo(f"migrated database at {where} from schema {before} to {after}")
+    if defaults is None and sys.stdin.isatty() and not core.sources.all():
+        defaults = click.confirm(
+            "Add the default sources (the Guardian, IWA, Involve) and a 'Citizens assemblies' topic?",
+            default=True,
+        )
+    if defaults:
+        added = add_defaults(core)
+        click.echo(f"added {', '.join(added)}" if added else "the defaults are there already")
 
 
 # --- sources -----------------------------------------------------------------------------------
@@ -123,11 +139,24 @@ def sources() -> None:
 @sources.command("add")
 @click.argument("url")
 @click.option("--name", help="A short name (default: the site's host).")
-@click.option("--kind", default="feed", show_default=True, help="What kind of source this is.")
+@click.option(
+    "--kind",
+    type=click.Choice(SOURCE_KINDS),
+    default="feed",
+    show_default=True,
+    help="feed (RSS/Atom/JSON Feed), guardian (Content API), wordpress, listing, sitemap, newsletter.",
+)
+@click.option(
+    "--set",
+    "pairs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A setting of the source (repeatable), e.g. --set links='h3 a' --set max_pages=2.",
+)
 @pass_state
-def sources_add(state: _State, url: str, name: str | None, kind: str) -> None:
+def sources_add(state: _State, url: str, name: str | None, kind: str, pairs: tuple[str, ...]) -> None:
     """Add a source by URL."""
-    source = state.core().sources.add(url, name=name, kind=kind)
+    source = state.core().sources.add(url, name=name, kind=kind, settings=_settings(pairs))
     click.echo(f"added source {source.name!r} ({source.kind}) {source.url}")
 
 
@@ -144,6 +173,19 @@ def sources_list(state: _State, as_json: bool) -> None:
         click.echo("no sources yet: add one with `aggregator sources add URL`")
         return
     _stdout.print(_sources_table(rows))
+
+
+def _settings(pairs: tuple[str, ...]) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--set")
+        try:
+            settings[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            settings[key.strip()] = value
+    return settings
 
 
 def _sources_table(rows: list[SourceView]) -> Table:
@@ -282,26 +324,39 @@ def items() -> None:
 @items.command("list")
 @click.option("--status", type=click.Choice(ITEM_STATUSES), help="Only items with this status.")
 @click.option("--source", help="Only items from this source.")
+@click.option("--topic", help="Only items relevant to (or assigned to) this topic.")
+@click.option("--sort", type=click.Choice(["newest", "relevance"]), default="newest", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--offset", type=click.IntRange(min=0), default=0)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with the extracted text).")
 @pass_state
 def items_list(
-    state: _State, status: str | None, source: str | None, limit: int, offset: int, as_json: bool
+    state: _State,
+    status: str | None,
+    source: str | None,
+    topic: str | None,
+    sort: str,
+    limit: int,
+    offset: int,
+    as_json: bool,
 ) -> None:
-    """List items, newest first."""
-    rows = state.core().items.query(status=status, source=source, limit=limit, offset=offset)
+    """List items, newest (or, for a topic, most relevant) first; syndicated copies are left out."""
+    rows = state.core().items.query(
+        status=status, source=source, topic=topic, sort=sort, limit=limit, offset=offset
+    )
     if as_json:
         click.echo(json.dumps([i.as_dict() for i in rows], indent=2, ensure_ascii=False))
         return
-    table = Table("id", "status", "published", "source", "title")
+    table = Table("id", "status", "kind", "published", "source", "title", "topics")
     for i in rows:
         table.add_row(
             str(i.id),
             i.status,
+            i.kind,
             i.published_at.strftime("%Y-%m-%d") if i.published_at else "-",
             i.source_name,
             i.title,
+            ", ".join(f"{s.slug} {s.score:.2f}" for s in i.scores),
         )
     _stdout.print(table)
 

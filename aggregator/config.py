@@ -19,6 +19,9 @@ class Config:
 
     database_url: str = "sqlite:///aggregator.db"
     allow_private_networks: bool = False
+    # Comma-separated addresses or networks (CIDR) that may be fetched although they are private,
+    # e.g. one intranet feed host, without opening every private network.
+    allowed_networks: str = ""
     user_agent: str = "aggregator/0.1 (+https://github.com/aggregator; curated knowledge base harvester)"
     fetch_timeout: float = 30.0
     fetch_retries: int = 2

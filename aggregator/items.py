@@ -15,7 +15,7 @@ from aggregator.db import Database
 from aggregator.errors import InvalidInput, NotFound
 from aggregator.item_views import EventView, ItemView, to_view, with_relations
 from aggregator.models import ITEM_STATUSES, Item, ItemEvent, ItemTopic, Source, Topic, utcnow
-from aggregator.recording import Harvested, Outcome, TopicMatch, record
+from aggregator.recording import UPGRADABLE_ORIGINS, Harvested, Outcome, TopicMatch, record
 
 __all__ = ["Harvested", "ItemService", "ItemView", "Outcome", "RetryCandidate", "TopicMatch"]
 
@@ -47,13 +47,14 @@ class ItemService:
         """Return the canonical URLs among ``links`` (canonical URL, GUID) not worth fetching again.
 
         An item is settled once its page (or its API text) was stored or a curator reviewed it; a
-        rejected item is a tombstone, so it is never proposed again. Feed-only new items are retried.
+        rejected item is a tombstone, so it is never proposed again. New items known only from a
+        feed's text or a newsletter's bullet are fetched again, to get the whole article.
         """
         canon = [c for c, _ in links]
         guids = [g for _, g in links if g]
         settled_urls: set[str] = set()
         settled_guids: set[str] = set()
-        is_settled = or_(Item.content_origin != "feed", Item.status != "new")
+        is_settled = or_(Item.content_origin.not_in(UPGRADABLE_ORIGINS), Item.status != "new")
         with self._db.read() as session:
             for chunk in _chunks(canon):
                 by_url = select(Item.canonical_url).where(Item.canonical_url.in_(chunk), is_settled)

@@ -130,6 +130,8 @@ class Item(Base):
     kind: Mapped[str] = mapped_column(String(16), default="article")
     # A newsletter story points at its issue; a syndicated copy points at the first copy stored.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"), index=True)
+    # The issue's canonical URL: a story may be stored before its issue, and is linked when it arrives.
+    parent_url: Mapped[str | None] = mapped_column(String(2000), index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("items.id", ondelete="SET NULL"), index=True
     )

@@ -6,15 +6,31 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from aggregator.errors import BlockedAddress, FetchError
+from aggregator.errors import BlockedAddress, ConfigError, FetchError
 
 _ALLOWED_SCHEMES = ("http", "https")
 # 100.64/10 (carrier-grade NAT) and 198.18/15 (benchmarking) are not "private" to ipaddress.
 _EXTRA_BLOCKED = (ipaddress.ip_network("100.64.0.0/10"), ipaddress.ip_network("198.18.0.0/15"))
 
 
-def check_url(url: str, *, allow_private: bool) -> None:
-    """Raise BlockedAddress unless ``url`` is http(s) and every address its host resolves to is public."""
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(text: str) -> tuple[Network, ...]:
+    """Return the networks in a comma-separated list of addresses and CIDR blocks."""
+    try:
+        return tuple(
+            ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()
+        )
+    except ValueError as exc:
+        raise ConfigError(f"AGGREGATOR_ALLOWED_NETWORKS: {exc}") from None
+
+
+def check_url(url: str, *, allow_private: bool, allowed: tuple[Network, ...] = ()) -> None:
+    """Raise BlockedAddress unless ``url`` is http(s) and every address its host resolves to is public.
+
+    Addresses inside ``allowed`` pass although they are private.
+    """
     parts = urlsplit(url)
     if parts.scheme.lower() not in _ALLOWED_SCHEMES:
         raise BlockedAddress(f"refusing {parts.scheme or 'scheme-less'} URL {url!r}: only http and https")
@@ -24,7 +40,9 @@ def check_url(url: str, *, allow_private: bool) -> None:
     if allow_private:
         return
     for address in resolve(host, parts.port):
-        if is_internal(address):
+        if is_internal(address) and not any(
+            address in net for net in allowed if address.version == net.version
+        ):
             raise BlockedAddress(
                 f"refusing {url}: {host} resolves to the non-public address {address} "
                 "(set AGGREGATOR_ALLOW_PRIVATE_NETWORKS=1 to allow)"

@@ -18,7 +18,7 @@ from lxml import html as lxml_html
 
 from aggregator.urls import is_http_url
 
-_PARSER = lxml_html.HTMLParser(remove_comments=True, no_network=True, huge_tree=False)
+_PARSER = lxml_html.HTMLParser(remove_comments=True, no_network=True, huge_tree=False, encoding="utf-8")
 _CHROME_HOSTS = re.compile(
     r"(^|\.)(facebook\.com|twitter\.com|x\.com|linkedin\.com|instagram\.com|youtube\.com|mailchimp\.com|"
     r"list-manage\.com|campaign-archive\.com|mailchi\.mp)$",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,8 @@ from aggregator.models import Item, ItemSketch, ItemTopic, utcnow
 from aggregator.urls import canonical_url
 
 ERROR_TEXT_LIMIT = 2000
+# Stand-in texts that the article page, once fetched, replaces.
+UPGRADABLE_ORIGINS = ("feed", "bullet")
 
 
 class Outcome(enum.Enum):
@@ -70,7 +72,9 @@ def record(session: Session, harvested: Harvested) -> Outcome:
     canon = canonical_url(harvested.url)
     existing = _existing(session, harvested, canon)
     if existing is not None:
-        return _merge(session, existing, harvested)
+        outcome = _merge(session, existing, harvested)
+        _adopt_stories(session, existing.id, existing.canonical_url)
+        return outcome
     values = _insert_values(session, harvested, canon)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     # At-least-once fetching means two writers may race on one URL: the loser does nothing.
@@ -85,6 +89,7 @@ def record(session: Session, harvested: Harvested) -> Outcome:
         return Outcome.DUPLICATE
     _store_matches(session, item_id, harvested.topic_matches)
     _store_sketch(session, item_id, harvested.sketch)
+    _adopt_stories(session, item_id, canon)
     return Outcome.SYNDICATED if values["duplicate_of_id"] is not None else Outcome.NEW
 
 
@@ -99,12 +104,14 @@ def _existing(session: Session, harvested: Harvested, canon: str) -> Item | None
 def _merge(session: Session, item: Item, harvested: Harvested) -> Outcome:
     if harvested.parent_url and item.parent_id is None and item.kind != "newsletter":
         # A story already known on its own (from its site's feed) still belongs to this issue.
+        item.parent_url = canonical_url(harvested.parent_url)
         item.parent_id = _id_of(session, harvested.parent_url)
+        item.position = item.position or harvested.position
     if harvested.kind == "newsletter" and item.kind == "article" and item.status == "new":
         item.kind = "newsletter"
-    if item.content_origin != "feed" or item.status == "rejected":
+    if item.content_origin not in UPGRADABLE_ORIGINS or item.status == "rejected":
         return Outcome.DUPLICATE
-    if harvested.content_origin == "feed":
+    if harvested.content_origin in UPGRADABLE_ORIGINS:
         item.fetch_attempts += 1
         item.last_fetch_error = (harvested.fetch_error or "")[:ERROR_TEXT_LIMIT] or None
         return Outcome.DUPLICATE
@@ -152,6 +159,7 @@ def _insert_values(session: Session, harvested: Harvested, canon: str) -> dict[s
         "excerpt": harvested.excerpt,
         "excerpt_candidates": list(harvested.excerpt_candidates),
         "parent_id": _id_of(session, harvested.parent_url) if harvested.parent_url else None,
+        "parent_url": canonical_url(harvested.parent_url) if harvested.parent_url else None,
         "position": harvested.position,
         "duplicate_of_id": _first_copy(session, harvested.sketch) if harvested.sketch else None,
         "updated_at": now,
@@ -178,6 +186,13 @@ def _store_sketch(session: Session, item_id: int, sketch: tuple[int, ...] | None
         return
     session.execute(delete(ItemSketch).where(ItemSketch.item_id == item_id))
     session.add_all(ItemSketch(item_id=item_id, value=value) for value in set(sketch))
+
+
+def _adopt_stories(session: Session, item_id: int, canon: str) -> None:
+    # Stories travel faster than their issue (no page to extract), so they may be stored first.
+    session.execute(
+        update(Item).where(Item.parent_url == canon, Item.parent_id.is_(None)).values(parent_id=item_id)
+    )
 
 
 def _id_of(session: Session, url: str) -> int | None:

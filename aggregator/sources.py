@@ -17,7 +17,7 @@ from aggregator.models import Item, Source, utcnow
 from aggregator.opml import Outline, read_opml, write_opml
 from aggregator.urls import is_http_url
 
-SOURCE_KINDS = ("feed",)
+SOURCE_KINDS = ("feed", "guardian", "wordpress", "listing", "sitemap", "newsletter")
 ERROR_TEXT_LIMIT = 2000
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scrapy.exceptions import DropItem
+
 from aggregator.errors import ExtractionError
 from aggregator.extract import SUMMARY_CHARS, Extracted
 from aggregator.fingerprint import sketch
@@ -32,6 +34,10 @@ class ExtractPipeline(HarvestPipeline):
             _from_text(item, item.body_text, origin="api")
         elif item.kind == "story":
             _from_text(item, item.excerpt or item.source_title, origin="bullet")
+        elif not (item.source_title or item.source_content_html or item.source_summary_html):
+            # A bare link (from a sitemap or a listing) whose page failed: nothing worth keeping. The
+            # error is counted; not being stored, the link is tried again on the next crawl.
+            raise DropItem(f"nothing to store for {item.link}", log_level="DEBUG")
         else:
             _from_text(
                 item, html_to_text(item.source_content_html or item.source_summary_html), origin="feed"

@@ -39,7 +39,7 @@ def describe(failure: Failure, timeout: float) -> str:
         return f"unsupported URL scheme ({exc})"
     if isinstance(exc, IgnoreRequest):
         reason = str(exc) or "request dropped"
-        return "forbidden by robots.txt" if "robots" in reason.lower() else reason
+        return "forbidden by robots.txt" if reason == "Forbidden by robots.txt" else reason
     if isinstance(exc, DownloadFailedError | AggregatorError):
         return str(exc)
     text = str(exc).strip()

@@ -109,6 +109,9 @@ def search_params(source: SourceView, page: int) -> list[tuple[str, str]]:
 
 def rss_url(source: SourceView) -> str | None:
     """Return the RSS feed that stands in for the API without a key, or None for a plain search."""
+    configured = text_setting(source, "rss")
+    if configured:
+        return configured
     parts = urlsplit(source.url)
     is_api = (parts.hostname or "").lower() == _API_HOST or parts.path.rstrip("/").endswith("/search")
     if not is_api and parts.path.strip("/"):

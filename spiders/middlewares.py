@@ -16,7 +16,7 @@ from scrapy.robotstxt import RobotParser
 from twisted.internet.defer import Deferred
 
 from aggregator.errors import FetchError
-from aggregator.netguard import check_url
+from aggregator.netguard import Network, check_url, parse_networks
 
 
 class AddressGuardMiddleware:
@@ -26,16 +26,18 @@ class AddressGuardMiddleware:
     redirects to 169.254.169.254 is stopped here too.
     """
 
-    def __init__(self, allow_private: bool) -> None:
+    def __init__(self, allow_private: bool, allowed: tuple[Network, ...] = ()) -> None:
         self.allow_private = allow_private
+        self.allowed = allowed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler.settings.getbool("AGGREGATOR_ALLOW_PRIVATE_NETWORKS"))
+        allowed = parse_networks(crawler.settings.get("AGGREGATOR_ALLOWED_NETWORKS") or "")
+        return cls(crawler.settings.getbool("AGGREGATOR_ALLOW_PRIVATE_NETWORKS"), allowed)
 
     def process_request(self, request: Request) -> Any:
         try:
-            check_url(request.url, allow_private=self.allow_private)
+            check_url(request.url, allow_private=self.allow_private, allowed=self.allowed)
         except FetchError as exc:
             raise IgnoreRequest(str(exc)) from exc
         return None

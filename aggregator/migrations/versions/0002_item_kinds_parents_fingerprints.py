@@ -23,6 +23,7 @@ def upgrade() -> None:
         # Server defaults give rows stored before this revision a value.
         batch.add_column(sa.Column("kind", sa.String(16), nullable=False, server_default="article"))
         batch.add_column(sa.Column("parent_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("parent_url", sa.String(2000), nullable=True))
         batch.add_column(sa.Column("duplicate_of_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("excerpt_candidates", sa.JSON(), nullable=False, server_default="[]"))
         batch.add_column(sa.Column("position", sa.Integer(), nullable=True))
@@ -36,6 +37,7 @@ def upgrade() -> None:
             "item_content_origin", "content_origin IN ('api', 'article', 'bullet', 'feed')"
         )
     op.create_index("ix_items_parent_id", "items", ["parent_id"])
+    op.create_index("ix_items_parent_url", "items", ["parent_url"])
     op.create_index("ix_items_duplicate_of_id", "items", ["duplicate_of_id"])
     op.create_table(
         "item_sketches",
@@ -50,6 +52,7 @@ def downgrade() -> None:
     op.drop_index("ix_item_sketches_value", table_name="item_sketches")
     op.drop_table("item_sketches")
     op.drop_index("ix_items_duplicate_of_id", table_name="items")
+    op.drop_index("ix_items_parent_url", table_name="items")
     op.drop_index("ix_items_parent_id", table_name="items")
     with op.batch_alter_table("items") as batch:
         batch.drop_constraint("item_content_origin", type_="check")

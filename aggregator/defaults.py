@@ -1,0 +1,80 @@
+"""What a new installation is offered: the knowledge base's three sources and an example topic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aggregator.core import Aggregator
+from aggregator.errors import Conflict
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultSource:
+    """A source every new installation is offered."""
+
+    name: str
+    url: str
+    kind: str
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+DEFAULT_SOURCES = (
+    # A Content API search with AGGREGATOR_GUARDIAN_API_KEY; without one, the politics section's feed.
+    DefaultSource(
+        "The Guardian",
+        "https://content.guardianapis.com/search?q=citizens%20assembly",
+        "guardian",
+        {"rss": "https://www.theguardian.com/politics/rss", "page_size": 50},
+    ),
+    DefaultSource("Institute of Welsh Affairs", "https://www.iwa.wales/", "wordpress", {"per_page": 20}),
+    DefaultSource(
+        "Involve",
+        "https://involve.org.uk/news-opinion/news",
+        "listing",
+        {
+            "links": "article.node--view-mode-teaser h3 a",
+            "next": "li.pager__item--next a",
+            "max_pages": 3,
+        },
+    ),
+)
+
+EXAMPLE_TOPIC = {
+    "slug": "citizens-assemblies",
+    "name": "Citizens assemblies",
+    "intro": "Citizens' assemblies bring together a representative group of people, chosen by lottery, "
+    "to learn, deliberate and make recommendations on a question of public concern.",
+    "include": [
+        "citizens' assembly",
+        "citizens' jury",
+        "deliberative democracy",
+        "deliberation",
+        "mini-public",
+    ],
+    "exclude": [],
+}
+
+
+def add_defaults(core: Aggregator) -> list[str]:
+    """Add the default sources and the example topic where missing; return what was added."""
+    added = []
+    known_urls = {s.url for s in core.sources.all()}
+    for default in DEFAULT_SOURCES:
+        if default.url in known_urls:
+            continue
+        try:
+            core.sources.add(default.url, name=default.name, kind=default.kind, settings=default.settings)
+        except Conflict:
+            continue
+        added.append(f"source {default.name!r}")
+    if EXAMPLE_TOPIC["slug"] not in {t.slug for t in core.topics.all()}:
+        core.topics.add(
+            str(EXAMPLE_TOPIC["slug"]),
+            name=str(EXAMPLE_TOPIC["name"]),
+            intro=str(EXAMPLE_TOPIC["intro"]),
+            include=list(EXAMPLE_TOPIC["include"]),
+            exclude=list(EXAMPLE_TOPIC["exclude"]),
+        )
+        added.append(f"topic {EXAMPLE_TOPIC['slug']!r}")
+    return added

@@ -1,0 +1,153 @@
+"""Politeness and safety of crawls, each shown against a server on 127.0.0.1 that misbehaves on purpose."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from aggregator.config import Config
+from aggregator.core import Aggregator
+from spiders.middlewares import retry_after_seconds
+from tests.conftest import fixture_bytes
+from tests.support.cli import crawl_env, crawl_json, run_cli
+from tests.support.feeds import Entry, rss
+from tests.support.server import LocalServer, Reply
+
+pytestmark = pytest.mark.crawl
+DAY = dt.datetime(2024, 2, 20, 9, 0, tzinfo=dt.UTC)
+
+
+def one_source(server: LocalServer, db_url: str, *entries: Entry, **env_extra: str) -> dict[str, str]:
+    server.routes["/feed.xml"] = Reply(rss(list(entries)), content_type="application/rss+xml")
+    env = crawl_env(db_url, **env_extra)
+    run_cli("init", env=env)
+    run_cli("sources", "add", server.url("/feed.xml"), "--name", "site", env=env)
+    return env
+
+
+def items(db_url: str) -> dict[str, str]:
+    core = Aggregator(Config(database_url=db_url))
+    try:
+        return {i.url: i.content_origin for i in core.items.query(limit=None)}
+    finally:
+        core.close()
+
+
+def test_robots_txt_disallow_is_obeyed(server: LocalServer, db_url: str) -> None:
+    server.routes["/robots.txt"] = Reply(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    server.routes["/private/a"] = Reply(fixture_bytes("pages/lemire.me.json.html"))
+    server.routes["/public/b"] = Reply(fixture_bytes("pages/lemire.me.json.html"))
+    env = one_source(
+        server,
+        db_url,
+        Entry(server.url("/private/a"), "Private", DAY),
+        Entry(server.url("/public/b"), "Public", DAY),
+    )
+    code, summary, _ = crawl_json(env)
+    assert code == 1
+    assert "forbidden by robots.txt" in summary["sources"][0]["error"]
+    assert server.requests_to("/private/a") == []
+    assert items(db_url) == {server.url("/public/b"): "article", server.url("/private/a"): "feed"}
+
+
+def test_an_unreachable_robots_txt_counts_as_disallow(server: LocalServer, db_url: str) -> None:
+    server.routes["/robots.txt"] = Reply(b"User-agent: *\nAllow: /\n", content_type="text/plain", delay=4)
+    env = one_source(server, db_url, Entry(server.url("/a"), "A", DAY))
+    code, summary, _ = crawl_json(env)
+    assert code == 1
+    assert "robots.txt could not be fetched" in summary["sources"][0]["error"]
+    assert "treated as disallowing everything" in summary["sources"][0]["error"]
+    assert server.requests_to("/feed.xml") == []
+
+
+def test_a_robots_txt_answering_5xx_disallows_and_4xx_allows(server: LocalServer, db_url: str) -> None:
+    server.routes["/robots.txt"] = Reply(b"oops", status=503, content_type="text/plain")
+    env = one_source(server, db_url, Entry(server.url("/a"), "A", DAY))
+    code, summary, _ = crawl_json(env)
+    assert code == 1
+    assert "robots.txt answered HTTP 503" in summary["sources"][0]["error"]
+    server.routes["/robots.txt"] = Reply(b"gone", status=404, content_type="text/plain")
+    server.routes["/a"] = Reply(fixture_bytes("pages/lemire.me.json.html"))
+    code, summary, stderr = crawl_json(env)
+    assert code == 0, stderr
+    assert summary["sources"][0]["new"] == 1
+
+
+def test_429_with_retry_after_is_waited_out(server: LocalServer, db_url: str) -> None:
+    calls: list[float] = []
+
+    def limited(headers: dict[str, str]) -> Reply:
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            return Reply(b"slow down", status=429, content_type="text/plain", headers={"Retry-After": "2"})
+        return Reply(fixture_bytes("pages/lemire.me.json.html"))
+
+    server.routes["/a"] = limited
+    env = one_source(server, db_url, Entry(server.url("/a"), "A", DAY))
+    code, _, stderr = crawl_json(env)
+    assert code == 0, stderr
+    assert len(calls) == 2
+    assert calls[1] - calls[0] >= 1.9
+    assert items(db_url) == {server.url("/a"): "article"}
+
+
+def test_a_retry_after_longer_than_the_limit_fails_the_page_clearly(server: LocalServer, db_url: str) -> None:
+    server.routes["/a"] = Reply(
+        b"later", status=503, content_type="text/plain", headers={"Retry-After": "3600"}
+    )
+    env = one_source(server, db_url, Entry(server.url("/a"), "A", DAY), AGGREGATOR_RETRY_AFTER_MAX="30")
+    code, summary, _ = crawl_json(env)
+    assert code == 1
+    assert "HTTP 503: the server asks to retry after 3600s" in summary["sources"][0]["error"]
+    assert items(db_url) == {server.url("/a"): "feed"}  # kept from the feed, retried next crawl
+
+
+def test_a_redirect_to_a_private_address_is_refused(server: LocalServer, db_url: str) -> None:
+    # Only 127.0.0.1 is allowed: a redirect to another loopback address (or the metadata service)
+    # is stopped before any connection is made.
+    server.routes["/a"] = Reply(
+        b"", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}
+    )
+    server.routes["/b"] = Reply(b"", status=301, headers={"Location": "http://127.0.0.2:9/secret"})
+    env = one_source(
+        server,
+        db_url,
+        Entry(server.url("/a"), "A", DAY),
+        Entry(server.url("/b"), "B", DAY),
+        AGGREGATOR_ALLOW_PRIVATE_NETWORKS="0",
+        AGGREGATOR_ALLOWED_NETWORKS="127.0.0.1/32",
+    )
+    code, summary, _ = crawl_json(env)
+    assert code == 1
+    error = summary["sources"][0]["error"]
+    assert "169.254.169.254" in error
+    assert "127.0.0.2" in error
+    assert "non-public address" in error
+    assert set(items(db_url).values()) == {"feed"}
+
+
+def test_an_oversized_page_is_abandoned_before_parsing(server: LocalServer, db_url: str) -> None:
+    server.routes["/big"] = Reply(b"<html><body>" + b"<p>word </p>" * 60_000 + b"</body></html>")
+    server.routes["/small"] = Reply(fixture_bytes("pages/lemire.me.json.html"))
+    env = one_source(
+        server,
+        db_url,
+        Entry(server.url("/big"), "Big", DAY),
+        Entry(server.url("/small"), "Small", DAY),
+        AGGREGATOR_MAX_PAGE_BYTES="300000",
+    )
+    code, summary, _ = crawl_json(env)
+    assert code == 1
+    assert "larger than the download size limit" in summary["sources"][0]["error"]
+    assert items(db_url) == {server.url("/big"): "feed", server.url("/small"): "article"}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(b"120", 120.0), (b"Wed, 21 Oct 2015 07:28:00 GMT", 60.0), (b"soon", None), (None, None)],
+)
+def test_retry_after_reads_seconds_and_http_dates(value: bytes | None, expected: float | None) -> None:
+    now = dt.datetime(2015, 10, 21, 7, 27, tzinfo=dt.UTC)
+    assert retry_after_seconds(value, now) == expected
