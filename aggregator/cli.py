@@ -522,13 +522,20 @@ def _write_bytes(data: bytes, output: Path | None) -> None:
 def demo(state: _State, port: int, serve_only: bool) -> None:
     """Serve recorded pages of the default sources on 127.0.0.1 and crawl them into the database."""
     from aggregator.crawl import crawl as run_crawl
+    from aggregator.defaults import add_example_topic
     from aggregator.demo.replay import ReplayServer
-    from aggregator.demo.run import point_sources_at
+    from aggregator.demo.run import DEMO_GUARDIAN_KEY, point_sources_at
 
     # The recorded sites live on 127.0.0.1, which the address guard refuses unless told otherwise.
-    state.config = state.config.with_overrides(allow_private_networks=True, download_delay=0.0)
+    state.config = state.config.with_overrides(
+        allow_private_networks=True,
+        download_delay=0.0,
+        guardian_api_key=state.config.guardian_api_key or DEMO_GUARDIAN_KEY,
+        guardian_api_delay=min(state.config.guardian_api_delay, 0.2),
+    )
     core = state.core(require_schema=False)
     core.init_db()
+    add_example_topic(core)
     server = ReplayServer(port=port).start()
     try:
         names = point_sources_at(core, server)
@@ -542,9 +549,11 @@ def demo(state: _State, port: int, serve_only: bool) -> None:
     finally:
         server.stop()
     _print_run(run)
-    stored = core.items.count()
+    counts = core.items.count_by_kind()
+    plural = {"article": "articles", "newsletter": "newsletter issues", "story": "newsletter stories"}
+    stored = ", ".join(f"{n} {plural.get(kind, kind)}" for kind, n in sorted(counts.items()))
     click.echo(
-        f"\n{stored} articles are stored in {core.db.safe_url}\n"
+        f"\nStored in {core.db.safe_url}: {stored}.\n"
         "  list them:        aggregator items list\n"
         "  read one:         aggregator items show ID\n"
         "  approve one:      aggregator items approve ID --excerpt '...'\n"

@@ -68,13 +68,20 @@ def add_defaults(core: Aggregator) -> list[str]:
         except Conflict:
             continue
         added.append(f"source {default.name!r}")
-    if EXAMPLE_TOPIC["slug"] not in {t.slug for t in core.topics.all()}:
-        core.topics.add(
-            str(EXAMPLE_TOPIC["slug"]),
-            name=str(EXAMPLE_TOPIC["name"]),
-            intro=str(EXAMPLE_TOPIC["intro"]),
-            include=list(EXAMPLE_TOPIC["include"]),
-            exclude=list(EXAMPLE_TOPIC["exclude"]),
-        )
+    if add_example_topic(core):
         added.append(f"topic {EXAMPLE_TOPIC['slug']!r}")
     return added
+
+
+def add_example_topic(core: Aggregator) -> bool:
+    """Add the "Citizens assemblies" topic unless it exists; return whether it was added."""
+    if EXAMPLE_TOPIC["slug"] in {t.slug for t in core.topics.all()}:
+        return False
+    core.topics.add(
+        str(EXAMPLE_TOPIC["slug"]),
+        name=str(EXAMPLE_TOPIC["name"]),
+        intro=str(EXAMPLE_TOPIC["intro"]),
+        include=list(EXAMPLE_TOPIC["include"]),
+        exclude=list(EXAMPLE_TOPIC["exclude"]),
+    )
+    return True

@@ -142,6 +142,12 @@ class ItemService:
         with self._db.read() as session:
             return int(session.scalar(query) or 0)
 
+    def count_by_kind(self) -> dict[str, int]:
+        """Return how many items of each kind are stored, syndicated copies left out."""
+        query = select(Item.kind, func.count()).where(Item.duplicate_of_id.is_(None)).group_by(Item.kind)
+        with self._db.read() as session:
+            return {kind: int(n) for kind, n in session.execute(query)}
+
     def get(self, item_id: int) -> ItemView:
         """Return one item with its topics and audit trail."""
         with self._db.read() as session:

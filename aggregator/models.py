@@ -23,6 +23,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ITEM_STATUSES = ("new", "approved", "rejected")
+# A story is known only by its bullet in a newsletter issue; once its own page or API text is stored
+# it is an article (still linked to the issue by parent_id).
 ITEM_KINDS = ("article", "newsletter", "story")
 # article: extracted from the fetched page; api: full text from the source's API; feed: the page could
 # not be fetched, the feed's text stands in until a retry succeeds; bullet: a newsletter story, known

@@ -116,7 +116,10 @@ def _merge(session: Session, item: Item, harvested: Harvested) -> Outcome:
         item.last_fetch_error = (harvested.fetch_error or "")[:ERROR_TEXT_LIMIT] or None
         return Outcome.DUPLICATE
     # The page answered at last: its extracted text replaces the feed's stand-in, but what a
-    # curator already wrote (title edits, excerpt) is theirs and stays.
+    # curator already wrote (title edits, excerpt) is theirs and stays. An item with its own text is
+    # an article, whichever source met it first; its issue link (parent) stays.
+    if item.kind == "story" and harvested.kind == "article":
+        item.kind = "article"
     item.content_origin = harvested.content_origin
     item.text = harvested.text
     item.summary = harvested.summary or item.summary
@@ -190,8 +193,14 @@ def _store_sketch(session: Session, item_id: int, sketch: tuple[int, ...] | None
 
 def _adopt_stories(session: Session, item_id: int, canon: str) -> None:
     # Stories travel faster than their issue (no page to extract), so they may be stored first.
+    orphans = Item.parent_url == canon
+    session.execute(update(Item).where(orphans, Item.parent_id.is_(None)).values(parent_id=item_id))
+    # A story known only by its bullet is dated by the issue that recommended it.
+    issue_date = select(Item.published_at).where(Item.id == item_id).scalar_subquery()
     session.execute(
-        update(Item).where(Item.parent_url == canon, Item.parent_id.is_(None)).values(parent_id=item_id)
+        update(Item)
+        .where(orphans, Item.published_at.is_(None), Item.content_origin == "bullet")
+        .values(published_at=issue_date)
     )
 
 

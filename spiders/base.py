@@ -88,10 +88,16 @@ class SourceSpider(scrapy.Spider):
 
     # --- shared by every kind: conditional source requests, page fetches, known-link filtering ---
 
-    def source_request(self, source: SourceView, url: str | None = None, **kwargs: Any) -> scrapy.Request:
-        """Return a request for a source's own document, conditional on what it answered last time."""
+    def source_request(
+        self, source: SourceView, url: str | None = None, *, conditional: bool | None = None, **kwargs: Any
+    ) -> scrapy.Request:
+        """Return a request for a source's own document, conditional on what it answered last time.
+
+        A source's validators belong to its own URL, or (``conditional=True``) to the one document
+        that stands for it, such as the first page of an API.
+        """
         headers: dict[str, str] = dict(kwargs.pop("headers", {}))
-        if url is None or url == source.url:
+        if conditional if conditional is not None else url in (None, source.url):
             if source.etag:
                 headers["If-None-Match"] = source.etag
             if source.last_modified:
@@ -116,10 +122,10 @@ class SourceSpider(scrapy.Spider):
         self.harvest.changed(source.id)
         return True
 
-    def keep_validators(self, response: Response, source: SourceView) -> None:
-        """Remember the ETag / Last-Modified of a source's own URL for the next crawl."""
+    def keep_validators(self, response: Response, source: SourceView, *, own: bool = False) -> None:
+        """Remember the ETag / Last-Modified of a source's own document for the next crawl."""
         asked = response.request.url if response.request is not None else response.url
-        if asked != source.url:
+        if asked != source.url and not own:
             return  # validators of another document (a fallback, a later page) mean nothing there
         headers = response.headers
         etag = headers.get(b"ETag")

@@ -54,18 +54,19 @@ class GuardianSpider(FeedSpider):
         parts = urlsplit(source.url)
         params = [*search_params(source, page), ("api-key", key)]
         url = urlunsplit((parts.scheme, parts.netloc, parts.path or "/search", urlencode(params), ""))
-        return scrapy.Request(
+        return self.source_request(
+            source,
             url,
+            conditional=page == 1,
             headers={"Accept": "application/json"},
             callback=self.parse_api,
-            errback=self.source_failed,
-            cb_kwargs={"source": source, "key": key, "page": page},
+            cb_kwargs={"key": key, "page": page},
             meta={"download_slot": GUARDIAN_API_SLOT},
-            dont_filter=True,
-            priority=10,
         )
 
     def parse_api(self, response: Response, source: SourceView, key: str, page: int) -> Iterator[Any]:
+        if page == 1 and self.not_modified(response, source):
+            return
         try:
             data = json.loads(response.body)["response"]
             results = data["results"]
@@ -78,6 +79,8 @@ class GuardianSpider(FeedSpider):
             status = data.get("status")
             self.fail(source.id, f"{without_secrets(response.url)}: API status {status!r}", source_level=True)
             return
+        if page == 1:
+            self.keep_validators(response, source, own=True)
         candidates = [result_candidate(source, r) for r in results if isinstance(r, dict) and r.get("webUrl")]
         fresh = self.unsettled(source, candidates)
         yield from fresh

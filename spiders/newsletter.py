@@ -6,6 +6,7 @@ email) or one issue's web page (a newsletter republished as a post).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -54,7 +55,9 @@ class NewsletterSpider(SourceSpider):
         for issue, entry in zip(issues, feed.entries, strict=True):
             if issue in self.unsettled(source, [issue]):
                 yield issue
-                yield from self._stories(source, issue.link, entry.content_html or entry.summary_html)
+                yield from self._stories(
+                    source, issue.link, entry.content_html or entry.summary_html, entry.published
+                )
 
     def _issue(self, source: SourceView, entry: FeedEntry, language: str | None) -> Candidate:
         issue = entry_candidate(source, entry, language)
@@ -65,7 +68,9 @@ class NewsletterSpider(SourceSpider):
             issue.encoding = "utf-8"
         return issue
 
-    def _stories(self, source: SourceView, issue_url: str, html: str) -> Iterator[Candidate]:
+    def _stories(
+        self, source: SourceView, issue_url: str, html: str, published: dt.datetime | None = None
+    ) -> Iterator[Candidate]:
         stories = split_stories(html, issue_url, text_setting(source, "stories"))
         for position, story in enumerate(stories, start=1):
             yield Candidate(
@@ -76,4 +81,5 @@ class NewsletterSpider(SourceSpider):
                 excerpt=story.text,
                 parent_url=issue_url,
                 position=position,
+                source_published=published,
             )

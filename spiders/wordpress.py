@@ -43,18 +43,21 @@ class WordPressSpider(FeedSpider):
             if ids:
                 params.append((name, ",".join(ids)))
         url = f"{urljoin(_site_root(source.url), _API_PATH)}?{urlencode(params)}"
-        return scrapy.Request(
+        # The first page stands for the whole site: unchanged (304), nothing is new.
+        return self.source_request(
+            source,
             url,
+            conditional=page == 1,
             headers={"Accept": "application/json"},
             callback=self.parse_api,
             errback=self._api_failed,
-            cb_kwargs={"source": source, "page": page},
+            cb_kwargs={"page": page},
             meta={"handle_httpstatus_all": True},
-            dont_filter=True,
-            priority=10,
         )
 
     def parse_api(self, response: Response, source: SourceView, page: int) -> Iterator[Any]:
+        if page == 1 and self.not_modified(response, source):
+            return
         posts = _posts(response)
         if posts is None:
             if page == 1:
@@ -62,6 +65,8 @@ class WordPressSpider(FeedSpider):
                 yield self.feed_request(source, _feed_url(source))
             # Past the last page WordPress answers 400 rest_post_invalid_page_number: simply done.
             return
+        if page == 1:
+            self.keep_validators(response, source, own=True)
         fresh = self.unsettled(source, [post_candidate(source, post) for post in posts if post.get("link")])
         yield from fresh
         total = _int_header(response, b"X-WP-TotalPages") or page

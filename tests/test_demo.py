@@ -12,6 +12,7 @@ from aggregator.core import Aggregator
 from tests.support.cli import crawl_env, run_cli
 
 pytestmark = pytest.mark.crawl
+SUMMARY = "31 articles, 3 newsletter issues, 4 newsletter stories"
 
 
 def free_port() -> int:
@@ -26,31 +27,40 @@ def test_demo_stores_twenty_articles_once_each(db_url: str, tmp_path: Path) -> N
 
     first = run_cli("demo", "--port", port, env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "22 articles are stored" in first.stdout
+    assert SUMMARY in first.stdout
 
     core = Aggregator(Config(database_url=db_url))
     try:
         items = core.items.query(limit=None)
-        assert len(items) >= 20
-        for item in items:
+        articles = [i for i in items if i.kind == "article"]
+        assert len(articles) >= 20
+        for item in articles:
             assert item.title
             assert item.published_at is not None
             assert item.source_name.endswith("(demo)")
-            assert item.content_origin == "article"
+            assert item.content_origin in ("article", "api")
             assert len(item.text) > 500, item.url
-        by_source = {s.name: s.item_count for s in core.sources.all()}
-        assert by_source == {
-            "Institute of Welsh Affairs (demo)": 9,
-            "Involve (demo)": 9,
-            "The Guardian (demo)": 4,
+            assert item.excerpt_candidates
+        assert {s.kind for s in core.sources.all()} == {
+            "guardian",
+            "feed",
+            "sitemap",
+            "wordpress",
+            "listing",
+            "newsletter",
         }
-        welsh = [i for i in items if i.language == "cy"]
-        assert len(welsh) == 1
+        issues = [i for i in items if i.kind == "newsletter"]
+        assert sorted(len(core.items.stories(i.id)) for i in issues) == [3, 3, 4]
+        assert len([i for i in items if i.language == "cy"]) >= 1
+        assert any(s.slug == "citizens-assemblies" and s.score > 0.5 for i in items for s in i.scores)
+
+        stored_before = core.items.count()
 
         second = run_cli("demo", "--port", port, env=env, cwd=tmp_path)
         assert second.returncode == 0, second.stderr
-        assert "22 articles are stored" in second.stdout
-        assert len(core.items.query(limit=None)) == len(items)
+        assert SUMMARY in second.stdout
+        assert core.items.count() == stored_before
         assert {i.canonical_url for i in core.items.query(limit=None)} == {i.canonical_url for i in items}
+        assert second.stdout.count("not modified") == 8
     finally:
         core.close()

@@ -1,42 +1,60 @@
-"""The demo's setup: the default sources, pointed at the replay server instead of the real sites."""
+"""The demo's sources: one of every kind, pointed at the replay server instead of the real sites."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from aggregator.core import Aggregator
+from aggregator.defaults import DefaultSource
 from aggregator.demo.replay import ReplayServer
 from aggregator.errors import Conflict
 
+_LISTING = {"links": "article.node--view-mode-teaser h3 a", "next": "li.pager__item--next a"}
 
-@dataclass(frozen=True, slots=True)
-class DefaultSource:
-    """A source every new installation is offered."""
-
-    name: str
-    url: str
-    kind: str = "feed"
-
-
-DEFAULT_SOURCES = (
-    DefaultSource("The Guardian", "https://www.theguardian.com/uk/rss"),
-    DefaultSource("Institute of Welsh Affairs", "https://www.iwa.wales/feed/"),
-    DefaultSource("Involve", "https://involve.org.uk/feed"),
+DEMO_SOURCES = (
+    DefaultSource(
+        "The Guardian (demo)",
+        "https://content.guardianapis.com/search?q=citizens%20assembly",
+        "guardian",
+        {"page_size": 4},
+    ),
+    DefaultSource("The Guardian UK feed (demo)", "https://www.theguardian.com/uk/rss", "feed"),
+    DefaultSource(
+        "Guardian news sitemap (demo)",
+        "https://www.theguardian.com/sitemaps/news.xml",
+        "sitemap",
+        {"since": "2019-01-01"},
+    ),
+    DefaultSource(
+        "Institute of Welsh Affairs (demo)", "https://www.iwa.wales/", "wordpress", {"per_page": 5}
+    ),
+    DefaultSource("Involve news (demo)", "https://involve.org.uk/news-opinion/news", "listing", _LISTING),
+    DefaultSource("Involve (demo)", "https://involve.org.uk/feed", "feed"),
+    DefaultSource(
+        "Involve newsletter (demo)",
+        "https://us4.campaign-archive.com/feed?u=5c6e4a1b2f3d4e5f6a7b8c9d0&id=1a2b3c4d5e",
+        "newsletter",
+    ),
+    DefaultSource(
+        "Involve newsletter, August 2019 (demo)",
+        "https://involve.org.uk/news-opinion/news/involve-newsletter-august-2019-summer-citizens-assemblies",
+        "newsletter",
+    ),
 )
+# The replay server ignores API keys; the Guardian source needs one to use its API rather than RSS.
+DEMO_GUARDIAN_KEY = "demo"
 
 
 def point_sources_at(core: Aggregator, server: ReplayServer) -> list[str]:
-    """Make sure each default source exists at its replayed URL; return their names."""
+    """Make sure each demo source exists at its replayed URL; return their names."""
     existing = {s.url: s.name for s in core.sources.all()}
     names = []
-    for default in DEFAULT_SOURCES:
-        local = server.local_url(default.url)
+    for demo in DEMO_SOURCES:
+        local = server.local_url(demo.url)
         if local in existing:
             names.append(existing[local])
             continue
         try:
-            source = core.sources.add(local, name=f"{default.name} (demo)", kind=default.kind)
+            source = core.sources.add(local, name=demo.name, kind=demo.kind, settings=demo.settings)
         except Conflict:
-            source = core.sources.add(local, kind=default.kind)
+            source = core.sources.add(local, kind=demo.kind, settings=demo.settings)
         names.append(source.name)
     return names
