@@ -444,8 +444,10 @@ def topics_add(
     state: _State, slug: str, name: str, intro: str, include: tuple[str, ...], exclude: tuple[str, ...]
 ) -> None:
     """Create a topic."""
-    topic = state.core().topics.add(slug, name=name, intro=intro, include=include, exclude=exclude)
-    click.echo(f"added topic {topic.slug!r}: {topic.name}")
+    core = state.core()
+    topic = core.topics.add(slug, name=name, intro=intro, include=include, exclude=exclude)
+    matched = core.topics.rescore(topic.slug)
+    click.echo(f"added topic {topic.slug!r}: {topic.name}; {matched} unreviewed items match it")
 
 
 @topics.command("list")

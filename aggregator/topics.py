@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from aggregator.db import Database
 from aggregator.errors import Conflict, InvalidInput, NotFound
-from aggregator.models import Topic
+from aggregator.models import Item, ItemTopic, Topic
+from aggregator.relevance import score_topic
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -76,6 +77,39 @@ class TopicService:
             session.add(topic)
             session.flush()
             return _view(topic)
+
+    def rescore(self, slug: str, *, batch: int = 500) -> int:
+        """Score every unreviewed item against topic ``slug``; return how many it matches.
+
+        Crawls score what they harvest; this covers what was harvested before the topic existed
+        or before its terms changed. Batches keep each write transaction short.
+        """
+        topic = self.get(slug)
+        matched = 0
+        last_id = 0
+        while True:
+            with self._db.write() as session:
+                rows = session.execute(
+                    select(Item.id, Item.title, Item.summary, Item.text)
+                    .where(Item.status == "new", Item.id > last_id)
+                    .order_by(Item.id)
+                    .limit(batch)
+                ).all()
+                if not rows:
+                    return matched
+                for item_id, title, summary, text in rows:
+                    score = score_topic(title, summary, text, topic.include_terms, topic.exclude_terms)
+                    link = session.get(ItemTopic, (item_id, topic.id))
+                    if score.score > 0:
+                        matched += 1
+                        if link is None:
+                            link = ItemTopic(item_id=item_id, topic_id=topic.id, assigned=False)
+                            session.add(link)
+                        link.score = score.score
+                        link.matched_terms = list(score.matched)
+                    elif link is not None and not link.assigned:
+                        session.delete(link)
+                last_id = rows[-1][0]
 
     def all(self) -> list[TopicView]:
         """Return every topic in page order."""

@@ -44,3 +44,18 @@ def test_a_run_keeps_each_sources_counts_and_errors(core: Aggregator) -> None:
         "article https://ex.org/2: timed out; and 2 more"
     )
     assert [line.source for line in run.failed_sources] == ["bad"]
+
+
+def test_a_new_topic_scores_the_items_harvested_before_it(core: Aggregator) -> None:
+    from tests.test_sources import harvested
+
+    source = core.sources.add("https://ex.org/feed")
+    core.items.record(harvested(source.id, "https://ex.org/a", title="A citizens’ assembly for Wales"))
+    core.items.record(harvested(source.id, "https://ex.org/b", title="Football results", text="Goals."))
+    core.items.record(harvested(source.id, "https://ex.org/c", title="Citizens' assemblies and football"))
+    core.topics.add("ca", name="CA", include=["citizens' assembly"], exclude=["football"])
+    assert core.topics.rescore("ca") == 1
+    (item,) = core.items.query(topic="ca")
+    assert item.url == "https://ex.org/a"
+    assert item.scores[0].matched == ("citizens' assembly",)
+    assert not item.scores[0].assigned
