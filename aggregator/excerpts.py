@@ -30,7 +30,8 @@ _SPEECH = re.compile(
 # Matched against the lower-cased sentence: a case-insensitive alternation is several times slower.
 _BOILERPLATE = re.compile(
     r"\b(?:(?:photograph|photo|image|picture|illustration)\s*:|sign up\b|click here\b|read more\b|"
-    r"all rights reserved\b|newsletter|subscribe\b|share this\b|follow us\b|advertisement$)|©"
+    r"all rights reserved\b|newsletter|subscribe\b|share this\b|follow us\b|advertisement$|"
+    r"view (?:this email )?in (?:your )?browser|update (?:your )?preferences|forward to a friend)|©"
 )
 _COOKIE_PROMPT = re.compile(r"\b(?:accept|allow|settings|policy|consent|use|uses|using)\b")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)

@@ -151,3 +151,15 @@ def test_split_sentences(text: str, expected: list[str]) -> None:
 def test_split_sentences_of_empty_text_is_empty() -> None:
     assert split_sentences("") == []
     assert split_sentences("\n \n") == []
+
+
+def test_email_chrome_is_never_proposed() -> None:
+    text = (
+        "| After COP26: deliberation online, in Welsh and in the mainstream "
+        "View this email in your browser |\n"
+        "Members of the assembly told us they had arrived sceptical and left convinced of the process.\n"
+        "Why not forward to a friend who cares about local democracy and public services?"
+    )
+    assert excerpt_candidates(text) == [
+        "Members of the assembly told us they had arrived sceptical and left convinced of the process."
+    ]
