@@ -12,7 +12,9 @@ from aggregator.config import Config
 from aggregator.core import Aggregator
 from aggregator.demo.replay import ReplayServer, serving
 from aggregator.item_views import ItemView
+from tests.conftest import fixture_bytes
 from tests.support.cli import crawl_env, crawl_json, run_cli
+from tests.support.feeds import Entry, rss
 from tests.support.kinds import (
     GUARDIAN_NEWS_SITEMAP,
     GUARDIAN_SEARCH,
@@ -25,8 +27,10 @@ from tests.support.kinds import (
     add_source,
     local,
 )
+from tests.support.server import LocalServer, Reply
 
 pytestmark = pytest.mark.crawl
+DAY = dt.datetime(2024, 2, 20, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -202,6 +206,8 @@ def test_a_second_crawl_is_conditional_and_stores_and_fetches_nothing(
     replay: ReplayServer, env: dict[str, str], db_url: str
 ) -> None:
     add_source(env, local(replay, "https://www.theguardian.com/uk/rss"), "rss", "feed")
+    add_source(env, local(replay, GUARDIAN_SEARCH), "guardian", "guardian", page_size=4)
+    add_source(env, local(replay, IWA), "iwa", "wordpress", per_page=5)
     add_source(env, local(replay, INVOLVE_NEWS), "involve", "listing", **LISTING_SETTINGS)
     add_source(
         env,
@@ -296,3 +302,36 @@ def test_a_story_known_from_a_newsletter_is_completed_by_its_own_site(
     assert story.content_origin == "article"
     assert len(story.text) > 1000
     assert story.excerpt is not None  # the bullet the newsletter gave stays the proposed excerpt
+
+
+def test_a_wordpress_site_without_its_api_is_read_through_its_feed(server: LocalServer, db_url: str) -> None:
+    server.routes["/wp-json/wp/v2/posts?per_page=20&page=1&_embed=author"] = Reply(
+        b'{"code":"rest_disabled","message":"The REST API is disabled on this site."}',
+        status=401,
+        content_type="application/json",
+    )
+    server.routes["/feed/"] = Reply(
+        rss(
+            [
+                Entry(server.url("/2019/08/02/json/"), "JSON parsing", DAY, guid=server.url("/?p=1")),
+                Entry(
+                    server.url("/2020/01/15/turkey/"), "Wikipedia in Turkey", DAY, guid=server.url("/?p=2")
+                ),
+            ]
+        ),
+        content_type="application/rss+xml",
+    )
+    server.routes["/2019/08/02/json/"] = Reply(fixture_bytes("pages/lemire.me.json.html"))
+    server.routes["/2020/01/15/turkey/"] = Reply(fixture_bytes("pages/wikimediafoundation.org.turkey.html"))
+    env = crawl_env(db_url)
+    run_cli("init", env=env)
+    add_source(env, server.url("/"), "wp", "wordpress")
+    code, summary, stderr = crawl_json(env)
+    assert code == 0, stderr
+    assert (summary["sources"][0]["new"], summary["sources"][0]["fetched"]) == (2, 2)
+    assert len(server.requests_to("/wp-json/wp/v2/posts?per_page=20&page=1&_embed=author")) == 1
+    items = stored(db_url)
+    assert {i.guid for i in items} == {server.url("/?p=1"), server.url("/?p=2")}
+    for item in items:
+        assert_complete(item)
+        assert item.content_origin == "article"
