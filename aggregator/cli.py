@@ -189,7 +189,9 @@ def _settings(pairs: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _sources_table(rows: list[SourceView]) -> Table:
-    table = Table("name", "kind", "health", "items", "last success", "errors", "last error", "url")
+    table = Table(
+        "name", "kind", "health", "items", "last success", "next check", "errors", "last error", "url"
+    )
     for s in rows:
         table.add_row(
             s.name,
@@ -197,6 +199,7 @@ def _sources_table(rows: list[SourceView]) -> Table:
             s.health,
             str(s.item_count),
             s.last_success_at.strftime("%Y-%m-%d %H:%M") if s.last_success_at else "-",
+            s.next_check_at.strftime("%Y-%m-%d %H:%M") if s.next_check_at else "now",
             str(s.error_count),
             (s.last_error or "")[:80],
             s.url,
@@ -212,6 +215,35 @@ def sources_remove(state: _State, name: str) -> None:
     outcome = state.core().sources.remove(name)
     detail = " (its reviewed items are kept)" if outcome == "retired" else ""
     click.echo(f"{outcome} source {name!r}{detail}")
+
+
+@sources.command("enable")
+@click.argument("name")
+@pass_state
+def sources_enable(state: _State, name: str) -> None:
+    """Enable a source (a parked one too) and make it due now."""
+    source = state.core().sources.set_enabled(name, True)
+    click.echo(f"enabled source {source.name!r}")
+
+
+@sources.command("disable")
+@click.argument("name")
+@pass_state
+def sources_disable(state: _State, name: str) -> None:
+    """Stop crawling a source, keeping it and its items."""
+    source = state.core().sources.set_enabled(name, False)
+    click.echo(f"disabled source {source.name!r}")
+
+
+@sources.command("interval")
+@click.argument("name")
+@click.argument("minutes", type=click.IntRange(min=1), required=False)
+@pass_state
+def sources_interval(state: _State, name: str, minutes: int | None) -> None:
+    """Set how often a source is crawled, in minutes (none: its kind's default)."""
+    source = state.core().sources.set_interval(name, minutes * 60 if minutes else None)
+    every = f"every {minutes} minutes" if minutes else "at its kind's default interval"
+    click.echo(f"source {source.name!r} is crawled {every}, starting now")
 
 
 @sources.command("import")
@@ -241,20 +273,56 @@ def sources_export(state: _State, output: Path | None) -> None:
 
 @main.command()
 @click.option("--source", "names", multiple=True, help="Crawl only this source (repeatable).")
+@click.option("--due", is_flag=True, help="Crawl only the sources whose next check has come (for cron).")
+@click.option("--trigger", default="cli", hidden=True, help="Who started the crawl, for the run record.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_state
-def crawl(state: _State, names: tuple[str, ...], as_json: bool) -> None:
+def crawl(state: _State, names: tuple[str, ...], due: bool, trigger: str, as_json: bool) -> None:
     """Crawl sources and store what is new; exits 1 if any source reported an error."""
     from aggregator.crawl import crawl as run_crawl
 
+    if due and names:
+        raise click.UsageError("--due and --source do not go together")
     core = state.core()
     with _progress(enabled=not as_json) as hook:
-        run = run_crawl(core, names=names, progress=hook)
+        outcome = run_crawl(core, names=names, due_only=due, trigger=trigger, progress=hook)
+    for name in outcome.busy:
+        click.echo(f"warning: {name}: skipped, another crawl is running it", err=True)
+    run = outcome.run
+    if run is None:
+        if as_json:
+            click.echo(json.dumps({"run": None, "sources": [], "busy": outcome.busy}))
+        else:
+            click.echo("nothing to crawl: no source is due" if due else "nothing to crawl")
+        if names and outcome.busy:
+            sys.exit(1)
+        return
     if as_json:
-        click.echo(json.dumps(_run_dict(run), indent=2, ensure_ascii=False))
+        click.echo(json.dumps({**_run_dict(run), "busy": outcome.busy}, indent=2, ensure_ascii=False))
     else:
         _print_run(run)
     _exit_on_source_errors(run)
+
+
+@main.command()
+@click.option(
+    "--tick", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds between checks."
+)
+@click.option(
+    "--grace",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds a running round is given to stop on SIGTERM before it is killed.",
+)
+@pass_state
+def schedule(state: _State, tick: float, grace: float) -> None:
+    """Run forever, crawling every source when it is due; SIGTERM or Ctrl-C stops it cleanly."""
+    from aggregator.scheduler import Scheduler
+
+    scheduler = Scheduler(state.core(), tick=tick, grace=grace, echo=lambda line: click.echo(line, err=True))
+    scheduler.install_signal_handlers()
+    sys.exit(scheduler.run())
 
 
 def _exit_on_source_errors(run: RunView) -> None:
@@ -547,9 +615,11 @@ def demo(state: _State, port: int, serve_only: bool) -> None:
             server.wait()
             return
         with _progress(enabled=True) as hook:
-            run = run_crawl(core, names=names, trigger="demo", progress=hook)
+            run = run_crawl(core, names=names, trigger="demo", progress=hook).run
     finally:
         server.stop()
+    if run is None:
+        raise AggregatorError("another crawl is running the demo sources; try again when it ends")
     _print_run(run)
     counts = core.items.count_by_kind()
     plural = {"article": "articles", "newsletter": "newsletter issues", "story": "newsletter stories"}

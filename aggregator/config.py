@@ -36,6 +36,8 @@ class Config:
     guardian_api_key: str = ""
     # The Content API's free tier allows about one call a second.
     guardian_api_delay: float = 1.0
+    # Consecutive failures after which a source is parked (probed daily until it answers again).
+    park_after_failures: int = 8
     site_title: str = "Curated entries"
     site_url: str = "http://localhost:8000/"
     log_level: str = "WARNING"

@@ -7,6 +7,7 @@ from aggregator.db import Database
 from aggregator.items import ItemService
 from aggregator.migrations import current_revision, head_revision, upgrade
 from aggregator.runs import RunService
+from aggregator.scheduling import SchedulePolicy
 from aggregator.sources import SourceService
 from aggregator.topics import TopicService
 
@@ -17,7 +18,7 @@ class Aggregator:
     def __init__(self, config: Config, db: Database | None = None) -> None:
         self.config = config
         self.db = db or Database(config.database_url)
-        self.sources = SourceService(self.db)
+        self.sources = SourceService(self.db, SchedulePolicy(park_after=config.park_after_failures))
         self.items = ItemService(self.db)
         self.topics = TopicService(self.db)
         self.runs = RunService(self.db)

@@ -23,6 +23,7 @@ class Validators:
 
     etag: str | None
     last_modified: str | None
+    fresh_for: float | None = None
 
 
 class Harvest:
@@ -99,10 +100,13 @@ class Harvest:
             return
         if validators is not None:
             self.core.sources.record_success(
-                source_id, etag=validators.etag, last_modified=validators.last_modified
+                source_id,
+                etag=validators.etag,
+                last_modified=validators.last_modified,
+                fresh_for=validators.fresh_for,
             )
         elif tally.not_modified:
-            self.core.sources.record_not_modified(source_id)
+            self.core.sources.record_not_modified(source_id, fresh_for=tally.fresh_for)
 
     def finish(self, *, status: str = "finished") -> RunView:
         """Store every source's counts and close the run ("failed" if a spider was interrupted)."""

@@ -89,6 +89,15 @@ class Source(Base):
     error_count: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Scheduling: how often (None = the kind's default), when next, and whether it is parked after
+    # too many failures in a row (then it is only probed daily until it answers or is re-enabled).
+    interval_seconds: Mapped[int | None]
+    next_check_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    parked_at: Mapped[dt.datetime | None]
+    # A crawl holds a lease on each source it crawls, so no two crawls run one source at once; a
+    # crawl killed outright leaves a lease that simply expires.
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[dt.datetime | None]
 
     items: Mapped[list[Item]] = relationship(back_populates="source", passive_deletes=True)
 

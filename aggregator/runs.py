@@ -28,6 +28,7 @@ class SourceTally:
     errors: int = 0
     not_modified: bool = False
     messages: list[str] = field(default_factory=list)
+    fresh_for: float | None = None  # Cache-Control max-age of a 304, for scheduling
 
     def fail(self, message: str) -> None:
         """Count one error and keep its message."""

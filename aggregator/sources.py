@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from aggregator.db import Database
 from aggregator.errors import Conflict, InvalidInput, NotFound
 from aggregator.models import Item, Source, utcnow
 from aggregator.opml import Outline, read_opml, write_opml
+from aggregator.scheduling import SchedulePolicy
 from aggregator.urls import is_http_url
 
 SOURCE_KINDS = ("feed", "guardian", "wordpress", "listing", "sitemap", "newsletter")
@@ -38,12 +39,17 @@ class SourceView:
     error_count: int
     last_error: str | None
     item_count: int = 0
+    next_check_at: dt.datetime | None = None
+    parked_at: dt.datetime | None = None
+    interval_seconds: int | None = None
 
     @property
     def health(self) -> str:
-        """Return ``ok``, ``failing``, ``never crawled`` or ``disabled``."""
+        """Return ``ok``, ``failing``, ``parked``, ``never crawled`` or ``disabled``."""
         if not self.enabled:
             return "disabled"
+        if self.parked_at is not None:
+            return "parked"
         if self.error_count:
             return "failing"
         return "ok" if self.last_success_at else "never crawled"
@@ -63,6 +69,9 @@ class SourceView:
             "error_count": self.error_count,
             "last_error": self.last_error,
             "items": self.item_count,
+            "next_check_at": _iso(self.next_check_at),
+            "parked_at": _iso(self.parked_at),
+            "interval_seconds": self.interval_seconds,
         }
 
 
@@ -77,8 +86,9 @@ class ImportReport:
 class SourceService:
     """Every rule about sources lives here; the CLI, the app and the spiders call it."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, policy: SchedulePolicy | None = None) -> None:
         self._db = db
+        self.policy = policy or SchedulePolicy()
 
     def add(
         self,
@@ -173,38 +183,112 @@ class SourceService:
             source = self._find(session, name)
             source.enabled = enabled
             if enabled:
+                # Re-enabling is a curator saying "try again now", parked or not.
                 source.error_count = 0
+                source.parked_at = None
+                source.next_check_at = None
             return _view(source)
 
-    def record_success(self, source_id: int, *, etag: str | None, last_modified: str | None) -> None:
-        """Note a good fetch: keep the validators for the next conditional request, clear the errors."""
+    def record_success(
+        self,
+        source_id: int,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        fresh_for: float | None = None,
+    ) -> None:
+        """Note a good fetch: keep the validators, clear errors and parking, schedule the next."""
         with self._db.write() as session:
             source = session.get_one(Source, source_id)
-            now = utcnow()
-            source.last_attempt_at = now
-            source.last_success_at = now
             source.etag = etag
             source.last_modified = last_modified
-            source.error_count = 0
-            source.last_error = None
+            self._succeeded(source, fresh_for)
 
-    def record_not_modified(self, source_id: int) -> None:
+    def record_not_modified(self, source_id: int, *, fresh_for: float | None = None) -> None:
         """Note a 304: the source is healthy and its validators still hold."""
+        with self._db.write() as session:
+            self._succeeded(session.get_one(Source, source_id), fresh_for)
+
+    def _succeeded(self, source: Source, fresh_for: float | None) -> None:
+        now = utcnow()
+        source.last_attempt_at = now
+        source.last_success_at = now
+        source.error_count = 0
+        source.last_error = None
+        source.parked_at = None
+        interval = self.policy.interval(source.kind, source.interval_seconds)
+        source.next_check_at = self.policy.after_success(now, interval, fresh_for)
+
+    def record_failure(self, source_id: int, error: str, *, retry_after: float | None = None) -> None:
+        """Note a failed fetch: count it, keep its message, back off, park after too many in a row."""
         with self._db.write() as session:
             source = session.get_one(Source, source_id)
             now = utcnow()
             source.last_attempt_at = now
-            source.last_success_at = now
-            source.error_count = 0
-            source.last_error = None
-
-    def record_failure(self, source_id: int, error: str) -> None:
-        """Note a failed fetch: count it and keep its message for curators."""
-        with self._db.write() as session:
-            source = session.get_one(Source, source_id)
-            source.last_attempt_at = utcnow()
             source.error_count += 1
             source.last_error = error[:ERROR_TEXT_LIMIT]
+            if source.error_count >= self.policy.park_after and source.parked_at is None:
+                source.parked_at = now
+            interval = self.policy.interval(source.kind, source.interval_seconds)
+            source.next_check_at = self.policy.after_failure(
+                now, interval, source.error_count, source.parked_at is not None, retry_after
+            )
+
+    def claim(
+        self,
+        owner: str,
+        *,
+        names: Iterable[str] = (),
+        due_only: bool = False,
+        lease_seconds: int = 3 * 3600,
+        is_stale: Callable[[str], bool] = lambda _owner: False,
+    ) -> tuple[list[SourceView], list[str]]:
+        """Lease the sources a crawl may run: those named (or all enabled, or only the due ones).
+
+        Return the leased sources and the names of those another crawl holds. One transaction takes
+        every lease, so two crawls starting together never share a source.
+        """
+        wanted = list(names)
+        now = utcnow()
+        held: list[str] = []
+        with self._db.write() as session:
+            if wanted:
+                candidates = [self._find(session, n) for n in wanted]
+            else:
+                query = select(Source).where(Source.retired_at.is_(None), Source.enabled.is_(True))
+                if due_only:
+                    query = query.where(or_(Source.next_check_at.is_(None), Source.next_check_at <= now))
+                if session.get_bind().dialect.name == "postgresql":
+                    query = query.with_for_update(skip_locked=True)
+                candidates = list(session.scalars(query.order_by(Source.id)))
+            leased = []
+            for source in candidates:
+                live = source.lease_until is not None and source.lease_until > now
+                other = source.lease_owner is not None and source.lease_owner != owner
+                if live and other and not is_stale(str(source.lease_owner)):
+                    held.append(source.name)
+                    continue
+                source.lease_owner = owner
+                source.lease_until = now + dt.timedelta(seconds=lease_seconds)
+                leased.append(_view(source))
+            return leased, held
+
+    def release(self, owner: str) -> None:
+        """Give back every lease ``owner`` holds."""
+        with self._db.write() as session:
+            session.execute(
+                update(Source).where(Source.lease_owner == owner).values(lease_owner=None, lease_until=None)
+            )
+
+    def set_interval(self, name: str, seconds: int | None) -> SourceView:
+        """Set how often a source is crawled (None: its kind's default) and make it due now."""
+        if seconds is not None and seconds < 60:
+            raise InvalidInput("a source's interval is at least 60 seconds")
+        with self._db.write() as session:
+            source = self._find(session, name)
+            source.interval_seconds = seconds
+            source.next_check_at = None
+            return _view(source)
 
     def import_opml(self, data: bytes) -> ImportReport:
         """Add every feed in an OPML document; ones already present are skipped, not duplicated."""
@@ -278,6 +362,9 @@ def _view(source: Source, item_count: int = 0) -> SourceView:
         error_count=source.error_count,
         last_error=source.last_error,
         item_count=item_count,
+        next_check_at=source.next_check_at,
+        parked_at=source.parked_at,
+        interval_seconds=source.interval_seconds,
     )
 
 

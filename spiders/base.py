@@ -16,6 +16,7 @@ from aggregator.core import Aggregator
 from aggregator.errors import InvalidInput
 from aggregator.harvest import Harvest, Validators
 from aggregator.runs import SourceTally
+from aggregator.scheduling import max_age
 from aggregator.sources import SourceView
 from aggregator.urls import canonical_url, without_secrets
 from spiders.failures import describe
@@ -119,6 +120,7 @@ class SourceSpider(scrapy.Spider):
         if response.status != 304:
             return False
         self.tally(source.id).not_modified = True
+        self.tally(source.id).fresh_for = max_age(_header(response, b"Cache-Control"))
         self.harvest.changed(source.id)
         return True
 
@@ -135,6 +137,7 @@ class SourceSpider(scrapy.Spider):
             Validators(
                 etag=etag.decode("latin-1") if etag else None,
                 last_modified=modified.decode("latin-1") if modified else None,
+                fresh_for=max_age(_header(response, b"Cache-Control")),
             ),
         )
 
@@ -142,7 +145,10 @@ class SourceSpider(scrapy.Spider):
         """Errback of a source's own document: the whole source failed this time."""
         source: SourceView = failure.request.cb_kwargs["source"]  # type: ignore[attr-defined]
         url = without_secrets(failure.request.url)  # type: ignore[attr-defined]
-        self.fail(source.id, f"{url}: {self.failure_text(failure)}", source_level=True)
+        retry_after = failure.request.meta.get("retry_after")  # type: ignore[attr-defined]
+        self.fail(
+            source.id, f"{url}: {self.failure_text(failure)}", source_level=True, retry_after=retry_after
+        )
 
     def unsettled(self, source: SourceView, candidates: Sequence[Candidate]) -> list[Candidate]:
         """Return the candidates worth fetching: new links, once each; the rest count as duplicates."""
@@ -204,11 +210,13 @@ class SourceSpider(scrapy.Spider):
         """Return the running counts of one source."""
         return self.harvest.tally(source_id)
 
-    def fail(self, source_id: int, message: str, *, source_level: bool = False) -> None:
-        """Count an error against a source; a source-level one also goes to its health record."""
+    def fail(
+        self, source_id: int, message: str, *, source_level: bool = False, retry_after: float | None = None
+    ) -> None:
+        """Count an error against a source; a source-level one also goes to its health and schedule."""
         self.tally(source_id).fail(message)
         if source_level:
-            self.harvest.core.sources.record_failure(source_id, message)
+            self.harvest.core.sources.record_failure(source_id, message, retry_after=retry_after)
         self.harvest.changed(source_id)
 
     def failure_text(self, failure: Failure) -> str:
@@ -239,3 +247,8 @@ class SourceSpider(scrapy.Spider):
         if self.owns_harvest:
             self.harvest.finish(status="finished" if reason == "finished" else "failed")
             self.harvest.core.close()
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

@@ -112,6 +112,8 @@ class RetryAfterMiddleware:
             return response
         times = int(request.meta.get("retry_after_times", 0))
         if delay > self.max_wait or times >= self.MAX_TIMES:
+            # Kept for the source's schedule: the next crawl is not sooner than the server asked.
+            request.meta["retry_after"] = delay
             raise IgnoreRequest(f"HTTP {response.status}: the server asks to retry after {delay:g}s")
         await asyncio.sleep(delay)
         retry = request.replace(dont_filter=True)
