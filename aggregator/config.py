@@ -28,6 +28,7 @@ class Config:
     download_delay: float = 1.0
     concurrent_requests_per_host: int = 2
     max_page_bytes: int = 10 * 1024 * 1024
+    max_feed_entries: int = 1000
     obey_robots_txt: bool = True
     extract_workers: int = max(1, os.cpu_count() or 1)
     extract_time_limit: float = 20.0

@@ -9,8 +9,10 @@ import calendar
 import datetime as dt
 import io
 import json
+import re
+import xml.sax
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Any
 from urllib.parse import urljoin
@@ -21,6 +23,10 @@ from aggregator.errors import FeedError
 from aggregator.urls import is_http_url
 
 _JSON_FEED_PREFIX = "https://jsonfeed.org/version/"
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_PROLOG_BYTES = 65536
+# A date further ahead than this is a publisher's mistake, not a publication date.
+_FUTURE_SLACK = dt.timedelta(days=1)
 # Longer links are junk or attacks, and do not fit the items table's URL columns.
 MAX_URL_CHARS = 2000
 
@@ -48,14 +54,33 @@ class ParsedFeed:
     language: str | None = None
     entries: list[FeedEntry] = field(default_factory=list)
     skipped: int = 0
+    # What was wrong but survivable (not well-formed, too many entries): reported, not fatal.
+    problems: tuple[str, ...] = ()
 
 
-def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> ParsedFeed:
-    """Return the feed in ``body`` fetched from ``url``; raise FeedError when it is not a feed."""
+def parse_feed(
+    body: bytes, url: str, headers: Mapping[str, str] | None = None, *, max_entries: int = 1000
+) -> ParsedFeed:
+    """Return the feed in ``body`` fetched from ``url``; raise FeedError when it is not a feed.
+
+    At most ``max_entries`` entries are kept, the newest first, so a feed of 100,000 entries cannot
+    turn one crawl into 100,000 page fetches.
+    """
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     if _looks_like_json(body, headers.get("content-type", "")):
-        return _parse_json_feed(body, url)
-    return _parse_xml_feed(body, url, headers)
+        feed = _parse_json_feed(body, url)
+    else:
+        if _ENTITY_DECLARATION.search(body[:_PROLOG_BYTES]):
+            # Entity declarations are how "billion laughs" and external-entity (XXE) feeds work; no
+            # real feed needs them, so such a document is refused before any parser sees it.
+            raise FeedError("refused: the document declares XML entities (entity expansion / XXE)")
+        feed = _parse_xml_feed(body, url, headers)
+    if len(feed.entries) <= max_entries:
+        return feed
+    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    newest = sorted(feed.entries, key=lambda e: e.published or oldest, reverse=True)[:max_entries]
+    note = f"the feed has {len(feed.entries):,} entries; only the newest {max_entries:,} were read"
+    return replace(feed, entries=newest, problems=(*feed.problems, note))
 
 
 def _looks_like_json(body: bytes, content_type: str) -> bool:
@@ -79,6 +104,10 @@ def _parse_xml_feed(body: bytes, url: str, headers: Mapping[str, str]) -> Parsed
         detail = f": {reason}" if reason else ""
         raise FeedError(f"not a feed{detail}")
     feed = parsed.get("feed", {})
+    problems: tuple[str, ...] = ()
+    reason = parsed.get("bozo_exception")
+    if parsed.get("bozo") and isinstance(reason, xml.sax.SAXParseException):
+        problems = (f"not well-formed XML ({reason.getMessage()}); the entries that could be read were kept",)
     entries: list[FeedEntry] = []
     skipped = 0
     for raw in parsed.entries:
@@ -93,6 +122,7 @@ def _parse_xml_feed(body: bytes, url: str, headers: Mapping[str, str]) -> Parsed
         language=feed.get("language"),
         entries=entries,
         skipped=skipped,
+        problems=problems,
     )
 
 
@@ -140,9 +170,13 @@ def _struct_to_datetime(value: Any) -> dt.datetime | None:
     if not value:
         return None
     try:
-        return dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC)
+        return _plausible(dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC))
     except (OverflowError, ValueError, TypeError):
         return None
+
+
+def _plausible(value: dt.datetime) -> dt.datetime | None:
+    return None if value > dt.datetime.now(dt.UTC) + _FUTURE_SLACK else value
 
 
 def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
@@ -215,7 +249,7 @@ def _iso_datetime(value: Any) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    return _plausible(parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC))
 
 
 def _text_as_html(text: str) -> str:

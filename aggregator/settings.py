@@ -62,6 +62,7 @@ def scrapy_settings(config: Config) -> dict[str, Any]:
         "AGGREGATOR_ALLOW_PRIVATE_NETWORKS": config.allow_private_networks,
         "AGGREGATOR_ALLOWED_NETWORKS": config.allowed_networks,
         "AGGREGATOR_MAX_PAGE_BYTES": config.max_page_bytes,
+        "AGGREGATOR_MAX_FEED_ENTRIES": config.max_feed_entries,
         "AGGREGATOR_RETRY_AFTER_MAX": config.retry_after_max,
         "AGGREGATOR_GUARDIAN_API_KEY": config.guardian_api_key,
     }

@@ -22,6 +22,9 @@ from aggregator.urls import canonical_url, without_secrets
 from spiders.failures import describe
 from spiders.items import Candidate
 
+# What extraction can read; a PDF, an image or a video is left as the source described it.
+_PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+
 
 class SourceSpider(scrapy.Spider):
     """Crawls every enabled source of its ``kind`` (or those whose ids it is given).
@@ -63,6 +66,11 @@ class SourceSpider(scrapy.Spider):
             self._given_harvest = Harvest.start(core, trigger=f"scrapy:{self.name}")
             self.owns_harvest = True
         return self._given_harvest
+
+    @property
+    def max_feed_entries(self) -> int:
+        """Return how many entries of one feed a crawl reads at most."""
+        return int(self.settings.getint("AGGREGATOR_MAX_FEED_ENTRIES", 1000))
 
     @property
     def timeout(self) -> float:
@@ -192,8 +200,15 @@ class SourceSpider(scrapy.Spider):
         return self.page_requests(retries)
 
     def parse_page(self, response: Response, item: Candidate) -> Iterator[Candidate]:
-        """Hand a fetched page on to extraction."""
+        """Hand a fetched page on to extraction; anything but HTML is kept as the source described it."""
         self.tally(item.source_id).fetched += 1
+        content_type = (_header(response, b"Content-Type") or "").split(";")[0].strip().lower()
+        if content_type and content_type not in _PAGE_TYPES:
+            reason = f"not an HTML page ({content_type})"
+            self.fail(item.source_id, f"article {item.link}: {reason}")
+            item.fetch_error = reason
+            yield item
+            return
         item.html = response.body
         item.encoding = getattr(response, "encoding", None)
         yield item

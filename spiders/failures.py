@@ -24,7 +24,13 @@ def describe(failure: Failure, timeout: float) -> str:
     """Return why a request failed, in a few words."""
     exc = failure.value
     if isinstance(exc, HttpError):
-        return f"HTTP {exc.response.status}"
+        status = exc.response.status
+        location = exc.response.headers.get(b"Location")
+        if 300 <= status < 400 and location:
+            # Scrapy follows only http(s) redirects; say where this one wanted to go.
+            target = location.decode("latin-1")[:200]
+            return f"HTTP {status}: redirect to {target} not followed (only http and https are)"
+        return f"HTTP {status}"
     if isinstance(exc, DownloadTimeoutError | TimeoutError | TCPTimedOutError):
         return f"timed out after {timeout:g}s"
     if isinstance(exc, CannotResolveHostError):
@@ -39,6 +45,11 @@ def describe(failure: Failure, timeout: float) -> str:
         return f"unsupported URL scheme ({exc})"
     if isinstance(exc, IgnoreRequest):
         reason = str(exc) or "request dropped"
+        if "DOWNLOAD_MAXSIZE" in reason:
+            decompressing = "during decompression" in reason
+            return "response larger than the download size limit" + (
+                " once decompressed" if decompressing else ""
+            )
         return "forbidden by robots.txt" if reason == "Forbidden by robots.txt" else reason
     if isinstance(exc, DownloadFailedError | AggregatorError):
         return str(exc)

@@ -45,10 +45,12 @@ class FeedSpider(SourceSpider):
             return None
         headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
         try:
-            feed = parse_feed(response.body, response.url, headers)
+            feed = parse_feed(response.body, response.url, headers, max_entries=self.max_feed_entries)
         except FeedError as exc:
             self.fail(source.id, f"feed {response.url}: {exc}", source_level=True)
             return None
+        for problem in feed.problems:
+            self.fail(source.id, f"feed {response.url}: {problem}")
         self.keep_validators(response, source)
         return feed
 

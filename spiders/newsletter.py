@@ -37,7 +37,7 @@ class NewsletterSpider(SourceSpider):
             return
         headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
         try:
-            feed = parse_feed(response.body, response.url, headers)
+            feed = parse_feed(response.body, response.url, headers, max_entries=self.max_feed_entries)
         except FeedError:
             feed = None
         self.keep_validators(response, source)

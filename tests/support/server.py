@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +19,11 @@ class Reply:
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    # Misbehaviour on the wire: send this many body bytes, then either drip the rest one byte every
+    # ``drip`` seconds (slow-loris) or drop the connection (``cut``).
+    send_first: int | None = None
+    drip: float = 0.0
+    cut: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,8 +94,20 @@ class LocalServer:
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
                     self.end_headers()
-                    self.wfile.write(reply.body)
-                except (BrokenPipeError, ConnectionResetError):
+                    if reply.send_first is None:
+                        self.wfile.write(reply.body)
+                        return
+                    self.wfile.write(reply.body[: reply.send_first])
+                    self.wfile.flush()
+                    if reply.cut:
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                        self.close_connection = True
+                        return
+                    for byte in reply.body[reply.send_first :]:
+                        time.sleep(reply.drip)
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError, OSError):
                     pass
 
             def log_message(self, format: str, *args: object) -> None:

@@ -1,0 +1,345 @@
+"""The bad-input catalogue: one misbehaving source per case, beside a good source already stored.
+
+Every case asserts what the crawl reports for the bad source and that the good source's items are
+exactly as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from aggregator.config import Config
+from aggregator.core import Aggregator
+from tests.conftest import fixture_bytes
+from tests.support.cli import crawl_env, crawl_json, run_cli
+from tests.support.feeds import Entry, etagged, rss
+from tests.support.server import LocalServer, Reply
+
+pytestmark = pytest.mark.crawl
+DAY = dt.datetime(2024, 2, 20, 9, 0, tzinfo=dt.UTC)
+PAGE = fixture_bytes("pages/lemire.me.json.html")
+_WORDS = [
+    "council",
+    "assembly",
+    "residents",
+    "budget",
+    "housing",
+    "transport",
+    "climate",
+    "school",
+    "library",
+    "health",
+    "panel",
+    "evidence",
+    "members",
+    "recommendation",
+    "valley",
+    "town",
+    "vote",
+    "public",
+    "service",
+    "community",
+    "report",
+    "minister",
+    "funding",
+]
+
+
+def article(n: int) -> bytes:
+    """Return an article page whose text is its own (so no two are near-duplicates of each other)."""
+    rng = random.Random(n)
+    paragraphs = "".join("<p>" + " ".join(rng.choice(_WORDS) for _ in range(60)) + ".</p>" for _ in range(5))
+    return f"<html><head><title>Article {n}</title></head><body><article><h1>Article {n}</h1>{paragraphs}</article></body></html>".encode()
+
+
+RSS_TYPE = "application/rss+xml"
+
+
+def feed_of(server: LocalServer, *paths: str) -> bytes:
+    return rss([Entry(server.url(p), f"Entry {p}", DAY) for p in paths])
+
+
+def raw_rss(items: str) -> bytes:
+    return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>bad</title>{items}</channel></rss>'.encode()
+
+
+@dataclass
+class Case:
+    """A misbehaving source: its routes, what the crawl must report, and what must (not) be stored."""
+
+    routes: Callable[[LocalServer], dict[str, Reply]]
+    error: str | None  # a fragment of the reported error; None: no error, the input is handled
+    new: int | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    check: Callable[[LocalServer, Aggregator], None] | None = None
+
+
+def _titles_clean(server: LocalServer, core: Aggregator) -> None:
+    titles = {i.title for i in core.items.query(source="bad", limit=None)}
+    assert titles == {"Café Cymraeg"}
+
+
+def _absolute(server: LocalServer, core: Aggregator) -> None:
+    urls = {i.url for i in core.items.query(source="bad", limit=None)}
+    assert urls == {server.url("/bad/p1"), server.url("/bad/p2")}
+
+
+def _dates_sane(server: LocalServer, core: Aggregator) -> None:
+    now = dt.datetime.now(dt.UTC)
+    for item in core.items.query(source="bad", limit=None):
+        assert item.published_at is None or item.published_at < now
+
+
+def _nothing_leaked(server: LocalServer, core: Aggregator) -> None:
+    hostname = Path("/etc/hostname").read_text().strip()
+    assert all(hostname not in i.title + i.text for i in core.items.query(limit=None))
+
+
+CASES: dict[str, Case] = {
+    "malformed XML": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                raw_rss(f"<item><title>A</title><link>{s.url('/bad/p')}</link></item><item><b>"),
+                content_type=RSS_TYPE,
+            ),
+            "/bad/p": Reply(article(1)),
+        },
+        "not well-formed XML",
+        new=1,
+    ),
+    "wrong charset (latin-1 declared as UTF-8)": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                raw_rss(f"<item><title>Café Cymraeg</title><link>{s.url('/bad/p')}</link></item>")
+                .decode()
+                .encode("latin-1"),
+                content_type="application/rss+xml; charset=utf-8",
+            ),
+            "/bad/p": Reply(article(2)),
+        },
+        None,
+        new=1,
+        check=_titles_clean,
+    ),
+    "missing charset": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                raw_rss(f"<item><title>Café Cymraeg</title><link>{s.url('/bad/p')}</link></item>").replace(
+                    b' encoding="utf-8"', b""
+                ),
+                content_type="text/xml",
+            ),
+            "/bad/p": Reply(article(3)),
+        },
+        None,
+        new=1,
+        check=_titles_clean,
+    ),
+    "HTML served as a feed": Case(lambda s: {"/bad.xml": Reply(PAGE)}, "not a feed", new=0),
+    "empty feed": Case(lambda s: {"/bad.xml": Reply(raw_rss(""), content_type=RSS_TYPE)}, None, new=0),
+    "a feed of 100,000 entries": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                raw_rss(
+                    "".join(
+                        f"<item><title>E{n}</title><link>{s.url(f'/bad/{n}')}</link></item>"
+                        for n in range(100_000)
+                    )
+                ),
+                content_type=RSS_TYPE,
+            )
+        },
+        "the feed has 100,000 entries; only the newest 5 were read",
+        new=5,  # their pages 404: kept from the feed, retried later
+        env={"AGGREGATOR_MAX_FEED_ENTRIES": "5"},
+    ),
+    "more entries than a crawl reads": Case(
+        lambda s: {
+            "/bad.xml": Reply(feed_of(s, "/bad/1", "/bad/2", "/bad/3", "/bad/4"), content_type=RSS_TYPE),
+            **{f"/bad/{n}": Reply(article(10 + n)) for n in range(1, 5)},
+        },
+        "only the newest 2 were read",
+        new=2,
+        env={"AGGREGATOR_MAX_FEED_ENTRIES": "2"},
+    ),
+    "gzip bomb": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                gzip.compress(b"<rss>" + b" " * 200_000_000, compresslevel=9),
+                content_type=RSS_TYPE,
+                headers={"Content-Encoding": "gzip"},
+            )
+        },
+        "larger than the download size limit",
+        new=0,
+    ),
+    "a page of 50 MB": Case(
+        lambda s: {
+            "/bad.xml": Reply(feed_of(s, "/bad/big"), content_type=RSS_TYPE),
+            "/bad/big": Reply(b"<html><body>" + b"<p>x</p>" * 6_600_000),
+        },
+        "larger than the download size limit",
+        new=1,
+    ),
+    "a redirect loop": Case(
+        lambda s: {
+            "/bad.xml": Reply(b"", status=302, headers={"Location": s.url("/bad/loop")}),
+            "/bad/loop": Reply(b"", status=302, headers={"Location": s.url("/bad.xml")}),
+        },
+        "redirect",
+        new=0,
+    ),
+    "a redirect to file:": Case(
+        lambda s: {"/bad.xml": Reply(b"", status=302, headers={"Location": "file:///etc/passwd"})},
+        "file",
+        new=0,
+    ),
+    "a redirect to javascript:": Case(
+        lambda s: {"/bad.xml": Reply(b"", status=302, headers={"Location": "javascript:alert(1)"})},
+        "javascript",
+        new=0,
+    ),
+    "a slow-loris server": Case(
+        lambda s: {"/bad.xml": Reply(feed_of(s, "/bad/p"), content_type=RSS_TYPE, send_first=20, drip=0.5)},
+        "timed out",
+        new=0,
+    ),
+    "a connection reset mid-body": Case(
+        lambda s: {
+            "/bad.xml": Reply(feed_of(s, "/bad/p") * 20, content_type=RSS_TYPE, send_first=300, cut=True)
+        },
+        "connection lost",
+        new=0,
+    ),
+    "HTTP 410": Case(lambda s: {"/bad.xml": Reply(b"gone", status=410)}, "HTTP 410", new=0),
+    "HTTP 500": Case(lambda s: {"/bad.xml": Reply(b"oops", status=500)}, "HTTP 500", new=0),
+    "HTTP 429 without Retry-After": Case(lambda s: {"/bad.xml": Reply(b"", status=429)}, "HTTP 429", new=0),
+    "relative and protocol-relative links": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                raw_rss(
+                    f"<item><title>R1</title><link>/bad/p1</link></item><item><title>R2</title><link>//{s.base.removeprefix('http://')}/bad/p2</link></item>"
+                ),
+                content_type=RSS_TYPE,
+            ),
+            "/bad/p1": Reply(article(21)),
+            "/bad/p2": Reply(article(22)),
+        },
+        None,
+        new=2,
+        check=_absolute,
+    ),
+    "an entity-expansion (billion laughs) feed": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><rss version="2.0"><channel><item><title>&c;</title><link>https://ex.org/x</link></item></channel></rss>',
+                content_type=RSS_TYPE,
+            )
+        },
+        "declares XML entities",
+        new=0,
+    ),
+    "an external-entity (XXE) feed": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/hostname">]><rss version="2.0"><channel><item><title>T &x;</title><link>https://ex.org/x</link></item></channel></rss>',
+                content_type=RSS_TYPE,
+            )
+        },
+        "declares XML entities",
+        new=0,
+        check=_nothing_leaked,
+    ),
+    "a non-HTML article page": Case(
+        lambda s: {
+            "/bad.xml": Reply(feed_of(s, "/bad/report.pdf"), content_type=RSS_TYPE),
+            "/bad/report.pdf": Reply(b"%PDF-1.7 ...", content_type="application/pdf"),
+        },
+        "not an HTML page (application/pdf)",
+        new=1,
+    ),
+    "dates in the future or unparseable": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                raw_rss(
+                    f"<item><title>F</title><link>{s.url('/bad/p1')}</link><pubDate>Mon, 01 Jan 2099 00:00:00 GMT</pubDate></item><item><title>U</title><link>{s.url('/bad/p2')}</link><pubDate>the day after tomorrow</pubDate></item>"
+                ),
+                content_type=RSS_TYPE,
+            ),
+            "/bad/p1": Reply(article(31)),
+            "/bad/p2": Reply(article(32)),
+        },
+        None,
+        new=2,
+        check=_dates_sane,
+    ),
+}
+
+
+def good_items(core: Aggregator) -> list[tuple[str, str, str]]:
+    return sorted((i.canonical_url, i.title, i.text) for i in core.items.query(source="good", limit=None))
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bad_input_is_reported_and_loses_nothing(name: str, server: LocalServer, db_url: str) -> None:
+    case = CASES[name]
+    server.routes["/good.xml"] = etagged(feed_of(server, "/good/1", "/good/2"), RSS_TYPE)
+    server.routes["/good/1"] = Reply(PAGE)
+    server.routes["/good/2"] = Reply(fixture_bytes("pages/github.blog.spiceland.html"))
+    env = crawl_env(db_url, **case.env)
+    run_cli("init", env=env)
+    run_cli("sources", "add", server.url("/good.xml"), "--name", "good", env=env)
+    assert crawl_json(env)[0] == 0
+    core = Aggregator(Config(database_url=db_url))
+    try:
+        before = good_items(core)
+        assert len(before) == 2
+        server.routes.update(case.routes(server))
+        run_cli("sources", "add", server.url("/bad.xml"), "--name", "bad", env=env)
+
+        code, summary, stderr = crawl_json(env)
+
+        assert "Traceback" not in stderr
+        lines = {line["source"]: line for line in summary["sources"]}
+        assert lines["good"]["status"] == "not modified"
+        bad = lines["bad"]
+        if case.error is None:
+            assert code == 0, stderr
+            assert bad["errors"] == 0, bad
+        else:
+            assert code == 1
+            assert case.error in (bad["error"] or ""), bad
+            assert "error: bad: " in stderr
+        if case.new is not None:
+            assert bad["new"] == case.new, bad
+        assert good_items(core) == before
+        if case.check is not None:
+            case.check(server, core)
+    finally:
+        core.close()
+
+
+def test_changing_guids_for_the_same_urls_store_nothing_twice(server: LocalServer, db_url: str) -> None:
+    def feed(version: str) -> Reply:
+        entries = [Entry(server.url(f"/p/{n}"), f"P{n}", DAY, guid=f"urn:{version}:{n}") for n in (1, 2)]
+        return Reply(rss(entries), content_type=RSS_TYPE)
+
+    server.routes["/feed.xml"] = feed("v1")
+    server.routes["/p/1"] = Reply(PAGE)
+    server.routes["/p/2"] = Reply(fixture_bytes("pages/github.blog.spiceland.html"))
+    env = crawl_env(db_url)
+    run_cli("init", env=env)
+    run_cli("sources", "add", server.url("/feed.xml"), "--name", "site", env=env)
+    assert crawl_json(env)[1]["sources"][0]["new"] == 2
+    server.routes["/feed.xml"] = feed("v2")
+    code, summary, _ = crawl_json(env)
+    assert code == 0
+    assert (summary["sources"][0]["new"], summary["sources"][0]["duplicates"]) == (0, 2)
+    assert len(server.requests_to("/p/1")) == 1
