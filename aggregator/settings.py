@@ -36,6 +36,8 @@ def scrapy_settings(config: Config) -> dict[str, Any]:
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": config.log_level.upper(),
         "REDIRECT_MAX_TIMES": 5,
+        # Resolves names for the connections themselves, dropping private addresses (DNS rebinding).
+        "DNS_RESOLVER": "spiders.resolver.GuardedResolver",
         "DOWNLOADER_MIDDLEWARES": {
             "spiders.middlewares.AddressGuardMiddleware": 50,
             # Scrapy's own treats an unreachable robots.txt as "allow all"; ours as "disallow".
