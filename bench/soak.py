@@ -168,7 +168,7 @@ def main() -> int:
                     sum(rss_kib(k) + sum(rss_kib(g) for g in children(k)) for k in kids),
                 )
             )
-            next_sample += 10
+            next_sample += 5
         if scheduler.poll() is not None:
             break
         time.sleep(1)
@@ -186,9 +186,16 @@ def main() -> int:
     parked = sum(1 for s in core.sources.all() if s.health == "parked")
     core.close()
 
-    first = [m for t, _, m in samples if t < 120 and m]
-    last = [m for t, _, m in samples if t > samples[-1][0] - 120 and m]
-    sched = [s for _, s, _ in samples]
+    # Per minute: the largest scheduler RSS and the largest crawl round (with its workers) seen.
+    minutes = sorted({int(t // 60) for t, _, _ in samples})
+    per_minute = [
+        (
+            minute,
+            max((sch for t, sch, _ in samples if int(t // 60) == minute), default=0),
+            max((rnd for t, _, rnd in samples if int(t // 60) == minute), default=0),
+        )
+        for minute in minutes
+    ]
     locked = log_text.count("database is locked")
     print(f"soak: {args.minutes:g} min, {args.sources} sources ({len(failing)} failed at some point)")
     print(f"  database: {url}")
@@ -197,11 +204,8 @@ def main() -> int:
     print(f"  items stored: {stored}; approved {approved}, rejected {rejected}; parked: {parked}")
     print(f"  database-is-locked errors in the log: {locked}; curator errors: {curator_errors[:2] or 'none'}")
     print(f"  Tracebacks in scheduler log: {log_text.count('Traceback')}")
-    print(f"  scheduler RSS KiB: first {sched[0] if sched else 0}, last {sched[-1] if sched else 0}")
-    if first and last:
-        print(
-            f"  crawl round RSS KiB (with workers): max in first 2 min {max(first)}, last 2 min {max(last)}"
-        )
+    print("  memory per minute, KiB (scheduler max / crawl round with workers max):")
+    print("    " + "  ".join(f"{m}: {sch}/{rnd}" for m, sch, rnd in per_minute))
     print(f"  log: {log_path}")
     ok = not crashed and code == 0 and "database is locked" not in log_text and not curator_errors
     return 0 if ok else 1

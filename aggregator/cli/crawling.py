@@ -1,0 +1,133 @@
+"""CLI: crawling, the scheduler and the offline demo."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from aggregator.cli.app import (
+    _exit_on_source_errors,
+    _print_run,
+    _progress,
+    _run_dict,
+    _State,
+    main,
+    pass_state,
+)
+from aggregator.errors import AggregatorError
+
+# --- crawl -------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--source", "names", multiple=True, help="Crawl only this source (repeatable).")
+@click.option("--due", is_flag=True, help="Crawl only the sources whose next check has come (for cron).")
+@click.option("--trigger", default="cli", hidden=True, help="Who started the crawl, for the run record.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_state
+def crawl(state: _State, names: tuple[str, ...], due: bool, trigger: str, as_json: bool) -> None:
+    """Crawl sources and store what is new; exits 1 if any source reported an error."""
+    from aggregator.crawl import crawl as run_crawl
+
+    if due and names:
+        raise click.UsageError("--due and --source do not go together")
+    core = state.core()
+    with _progress(enabled=not as_json) as hook:
+        outcome = run_crawl(core, names=names, due_only=due, trigger=trigger, progress=hook)
+    for name in outcome.busy:
+        click.echo(f"warning: {name}: skipped, another crawl is running it", err=True)
+    run = outcome.run
+    if run is None:
+        if as_json:
+            click.echo(json.dumps({"run": None, "sources": [], "busy": outcome.busy}))
+        else:
+            click.echo("nothing to crawl: no source is due" if due else "nothing to crawl")
+        if names and outcome.busy:
+            sys.exit(1)
+        return
+    if as_json:
+        click.echo(json.dumps({**_run_dict(run), "busy": outcome.busy}, indent=2, ensure_ascii=False))
+    else:
+        _print_run(run)
+    _exit_on_source_errors(run)
+
+
+@main.command()
+@click.option(
+    "--tick", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds between checks."
+)
+@click.option(
+    "--grace",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds a running round is given to stop on SIGTERM before it is killed.",
+)
+@pass_state
+def schedule(state: _State, tick: float, grace: float) -> None:
+    """Run forever, crawling every source when it is due; SIGTERM or Ctrl-C stops it cleanly."""
+    from aggregator.scheduler import Scheduler
+
+    scheduler = Scheduler(state.core(), tick=tick, grace=grace, echo=lambda line: click.echo(line, err=True))
+    scheduler.install_signal_handlers()
+    sys.exit(scheduler.run())
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8765,
+    show_default=True,
+    help="Port for the recorded sources on 127.0.0.1 (fixed, so a re-run recognises what it stored).",
+)
+@click.option("--serve-only", is_flag=True, help="Serve the recorded sources until interrupted; no crawl.")
+@pass_state
+def demo(state: _State, port: int, serve_only: bool) -> None:
+    """Serve recorded pages of the default sources on 127.0.0.1 and crawl them into the database."""
+    from aggregator.crawl import crawl as run_crawl
+    from aggregator.defaults import add_example_topic
+    from aggregator.demo.replay import ReplayServer
+    from aggregator.demo.run import DEMO_GUARDIAN_KEY, point_sources_at
+
+    # The recorded sites live on 127.0.0.1, which the address guard refuses unless told otherwise.
+    state.config = state.config.with_overrides(
+        allow_private_networks=True,
+        download_delay=0.0,
+        guardian_api_key=state.config.guardian_api_key or DEMO_GUARDIAN_KEY,
+        guardian_api_delay=min(state.config.guardian_api_delay, 0.2),
+    )
+    core = state.core(require_schema=False)
+    core.init_db()
+    add_example_topic(core)
+    server = ReplayServer(port=port).start()
+    try:
+        names = point_sources_at(core, server)
+        click.echo(f"serving recorded pages of {', '.join(server.hosts)} at {server.base}/")
+        if serve_only:
+            click.echo("press Ctrl-C to stop")
+            server.wait()
+            return
+        with _progress(enabled=True) as hook:
+            run = run_crawl(core, names=names, trigger="demo", progress=hook).run
+    finally:
+        server.stop()
+    if run is None:
+        raise AggregatorError("another crawl is running the demo sources; try again when it ends")
+    _print_run(run)
+    counts = core.items.count_by_kind()
+    plural = {"article": "articles", "newsletter": "newsletter issues", "story": "newsletter stories"}
+    stored = ", ".join(f"{n} {plural.get(kind, kind)}" for kind, n in sorted(counts.items()))
+    click.echo(
+        f"\nStored in {core.db.safe_url}: {stored}.\n"
+        "  list them:        aggregator items list\n"
+        "  read one:         aggregator items show ID\n"
+        "  approve one:      aggregator items approve ID --excerpt '...'\n"
+        "  publish as Atom:  aggregator export --format atom --output curated.atom"
+    )
+    _exit_on_source_errors(run)

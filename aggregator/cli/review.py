@@ -1,0 +1,194 @@
+"""CLI: reviewing items, topics, and exporting the curated entries."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from aggregator.cli.app import (
+    _atomic,
+    _State,
+    _stdout,
+    main,
+    pass_state,
+)
+from aggregator.export import WRITERS
+from aggregator.items import ItemView
+from aggregator.models import ITEM_STATUSES
+
+# --- items -------------------------------------------------------------------------------------
+
+
+@main.group()
+def items() -> None:
+    """List and review harvested items."""
+
+
+@items.command("list")
+@click.option("--status", type=click.Choice(ITEM_STATUSES), help="Only items with this status.")
+@click.option("--source", help="Only items from this source.")
+@click.option("--topic", help="Only items relevant to (or assigned to) this topic.")
+@click.option("--sort", type=click.Choice(["newest", "relevance"]), default="newest", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with the extracted text).")
+@pass_state
+def items_list(
+    state: _State,
+    status: str | None,
+    source: str | None,
+    topic: str | None,
+    sort: str,
+    limit: int,
+    offset: int,
+    as_json: bool,
+) -> None:
+    """List items, newest (or, for a topic, most relevant) first; syndicated copies are left out."""
+    rows = state.core().items.query(
+        status=status, source=source, topic=topic, sort=sort, limit=limit, offset=offset
+    )
+    if as_json:
+        click.echo(json.dumps([i.as_dict() for i in rows], indent=2, ensure_ascii=False))
+        return
+    table = Table("id", "status", "kind", "published", "source", "title", "topics")
+    for i in rows:
+        table.add_row(
+            str(i.id),
+            i.status,
+            i.kind,
+            i.published_at.strftime("%Y-%m-%d") if i.published_at else "-",
+            i.source_name,
+            i.title,
+            ", ".join(f"{s.slug} {s.score:.2f}" for s in i.scores),
+        )
+    _stdout.print(table)
+
+
+@items.command("show")
+@click.argument("item_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def items_show(state: _State, item_id: int, as_json: bool) -> None:
+    """Show one item, its text and its audit trail."""
+    item = state.core().items.get(item_id)
+    if as_json:
+        data = item.as_dict()
+        data["events"] = [
+            {"actor": e.actor, "action": e.action, "detail": e.detail, "at": e.at.isoformat()}
+            for e in item.events
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    _print_item(item)
+
+
+def _print_item(item: ItemView) -> None:
+    click.echo(f"#{item.id} [{item.status}] {item.title}")
+    click.echo(f"  {item.source_name} · {item.published_at or 'undated'} · {item.author or 'no author'}")
+    click.echo(f"  {item.url}")
+    if item.excerpt:
+        click.echo(f"  excerpt: {item.excerpt}")
+    if item.topics:
+        click.echo(f"  topics: {', '.join(item.topics)}")
+    click.echo(f"\n{item.summary}\n")
+    for event in item.events:
+        click.echo(f"  {event.at:%Y-%m-%d %H:%M} {event.actor} {event.action} {json.dumps(event.detail)}")
+
+
+@items.command("approve")
+@click.argument("item_id", type=int)
+@click.option("--excerpt", help="The excerpt to publish with it.")
+@click.option("--topic", "topics", multiple=True, help="Assign to this topic (repeatable).")
+@pass_state
+def items_approve(state: _State, item_id: int, excerpt: str | None, topics: tuple[str, ...]) -> None:
+    """Approve an item for publication."""
+    item = state.core().items.approve(item_id, actor=state.user, excerpt=excerpt, topics=topics)
+    click.echo(f"approved #{item.id}: {item.title}")
+
+
+@items.command("reject")
+@click.argument("item_id", type=int)
+@click.option("--reason", help="Why, for the audit trail.")
+@pass_state
+def items_reject(state: _State, item_id: int, reason: str | None) -> None:
+    """Reject an item; it is never proposed again."""
+    item = state.core().items.reject(item_id, actor=state.user, reason=reason)
+    click.echo(f"rejected #{item.id}: {item.title}")
+
+
+@items.command("edit")
+@click.argument("item_id", type=int)
+@click.option("--title")
+@click.option("--excerpt")
+@click.option("--note", help="The curator's note.")
+@pass_state
+def items_edit(state: _State, item_id: int, title: str | None, excerpt: str | None, note: str | None) -> None:
+    """Edit an item's title, excerpt or note."""
+    item = state.core().items.edit(item_id, actor=state.user, title=title, excerpt=excerpt, note=note)
+    click.echo(f"edited #{item.id}: {item.title}")
+
+
+# --- topics ------------------------------------------------------------------------------------
+
+
+@main.group()
+def topics() -> None:
+    """Create and list topics."""
+
+
+@topics.command("add")
+@click.argument("slug")
+@click.option("--name", required=True, help="The topic's title, as the page shows it.")
+@click.option("--intro", default="", help="The text that opens the topic page.")
+@click.option("--include", multiple=True, help="A term that makes an item relevant (repeatable, or commas).")
+@click.option("--exclude", multiple=True, help="A term that rules an item out (repeatable, or commas).")
+@pass_state
+def topics_add(
+    state: _State, slug: str, name: str, intro: str, include: tuple[str, ...], exclude: tuple[str, ...]
+) -> None:
+    """Create a topic."""
+    core = state.core()
+    topic = core.topics.add(slug, name=name, intro=intro, include=include, exclude=exclude)
+    matched = core.topics.rescore(topic.slug)
+    click.echo(f"added topic {topic.slug!r}: {topic.name}; {matched} unreviewed items match it")
+
+
+@topics.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def topics_list(state: _State, as_json: bool) -> None:
+    """List topics."""
+    rows = state.core().topics.all()
+    if as_json:
+        click.echo(json.dumps([t.as_dict() for t in rows], indent=2, ensure_ascii=False))
+        return
+    for t in rows:
+        click.echo(f"{t.slug}\t{t.name}\tinclude: {', '.join(t.include_terms) or '-'}")
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), default="atom", show_default=True)
+@click.option("--topic", help="Only entries of this topic.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
+)
+@pass_state
+def export(state: _State, fmt: str, topic: str | None, output: Path | None) -> None:
+    """Export the approved entries."""
+    from aggregator.publish import export as run_export
+
+    core = state.core()
+    if output is None:
+        count = run_export(core, fmt, sys.stdout.buffer, topic=topic)
+        sys.stdout.buffer.flush()
+    else:
+        with _atomic(output) as out:
+            count = run_export(core, fmt, out, topic=topic)
+        click.echo(f"wrote {count} entries to {output}", err=True)
