@@ -42,6 +42,18 @@ class Config:
     site_title: str = "Curated entries"
     site_url: str = "http://localhost:8000/"
     log_level: str = "WARNING"
+    # A shared Redis (redis://host:6379/0) turns crawling distributed: `aggregator crawl --distributed`
+    # and the scheduler seed due sources into it and `aggregator worker` processes crawl them. Empty:
+    # everything runs in one process, as before.
+    redis_url: str = ""
+    # Every Redis key starts with this, so several installations can share one Redis.
+    redis_prefix: str = "aggregator"
+    # Seconds a seeded round holds its sources; a source whose round did not finish by then (a worker
+    # was killed holding its pages) is seeded again by the next round.
+    round_lease: int = 3600
+    # Signs the curator app's session cookies; when empty, one is generated once and kept in the
+    # database (table app_settings), so sessions survive restarts and every app process agrees.
+    secret_key: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:

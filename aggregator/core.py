@@ -10,6 +10,7 @@ from aggregator.runs import RunService
 from aggregator.scheduling import SchedulePolicy
 from aggregator.sources import SourceService
 from aggregator.topics import TopicService
+from aggregator.users import UserService
 
 
 class Aggregator:
@@ -22,6 +23,7 @@ class Aggregator:
         self.items = ItemService(self.db)
         self.topics = TopicService(self.db)
         self.runs = RunService(self.db)
+        self.users = UserService(self.db)
 
     def init_db(self) -> tuple[str | None, str | None]:
         """Create or migrate the schema; return the revisions before and after. Safe to repeat."""

@@ -16,6 +16,7 @@ from aggregator.errors import InvalidInput, NotFound
 from aggregator.item_views import EventView, ItemView, to_view, with_relations
 from aggregator.models import ITEM_STATUSES, Item, ItemEvent, ItemTopic, Source, Topic, utcnow
 from aggregator.recording import UPGRADABLE_ORIGINS, Harvested, Outcome, TopicMatch, record
+from aggregator.search import search_match
 
 __all__ = ["Harvested", "ItemService", "ItemView", "Outcome", "RetryCandidate", "TopicMatch"]
 
@@ -105,9 +106,24 @@ class ItemService:
         include_duplicates: bool = False,
         limit: int | None = 100,
         offset: int = 0,
+        language: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        search: str | None = None,
     ) -> list[ItemView]:
-        """Return items, newest (or most relevant to ``topic``) first; syndicated copies are left out."""
+        """Return items, newest (or most relevant) first; syndicated copies are left out.
+
+        Relevance is the score for ``topic`` or, without a topic, how well an item matches ``search``
+        (full text: title, summary, text and author). ``since`` / ``until`` bound the publication date.
+        """
         query = with_relations(select(Item))
+        if language:
+            query = query.where(Item.language == language)
+        if since is not None:
+            query = query.where(Item.published_at >= since)
+        if until is not None:
+            query = query.where(Item.published_at < until)
+        match = search_match(self._db.dialect, search) if search else None
         if status is not None:
             if status not in ITEM_STATUSES:
                 raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(ITEM_STATUSES)}")
@@ -121,10 +137,16 @@ class ItemService:
             query = query.join(ItemTopic, ItemTopic.item_id == Item.id).join(Topic).where(Topic.slug == topic)
             query = query.where(or_(ItemTopic.score > 0, ItemTopic.assigned.is_(True)))
         if sort == "relevance":
-            if topic is None:
-                raise InvalidInput("sorting by relevance needs a topic")
-            query = query.order_by(ItemTopic.score.desc(), *newest)
+            if topic is not None:
+                query = query.order_by(ItemTopic.score.desc())
+            elif match is None:
+                raise InvalidInput("sorting by relevance needs a topic or a search")
+            if match is not None:
+                query = match.apply(query, by_rank=topic is None)
+            query = query.order_by(*newest)
         elif sort == "newest":
+            if match is not None:
+                query = match.apply(query, by_rank=False)
             query = query.order_by(*newest)
         else:
             raise InvalidInput(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
@@ -195,6 +217,58 @@ class ItemService:
                 detail["reason"] = reason
             self._review(session, item, "rejected", actor, detail)
         return self.get(item_id)
+
+    def review_many(
+        self, item_ids: Iterable[int], *, action: str, actor: str, reason: str | None = None
+    ) -> int:
+        """Approve or reject several items in one transaction; return how many changed.
+
+        All or nothing: one unknown id leaves every item as it was.
+        """
+        if action not in ("approve", "reject"):
+            raise InvalidInput(f"unknown review action {action!r}; use approve or reject")
+        ids = sorted(set(item_ids))
+        status = "approved" if action == "approve" else "rejected"
+        changed = 0
+        with self._db.write() as session:
+            for item_id in ids:
+                item = self._find(session, item_id)
+                if item.status == status:
+                    continue
+                detail: dict[str, Any] = {"from": item.status, "bulk": True}
+                if reason and action == "reject":
+                    detail["reason"] = reason
+                self._review(session, item, status, actor, detail)
+                changed += 1
+        return changed
+
+    def set_topics(self, item_id: int, *, actor: str, topics: Iterable[str]) -> ItemView:
+        """Make ``topics`` exactly the topics a curator assigned to the item, recording the change."""
+        wanted = sorted(set(topics))
+        with self._db.write() as session:
+            item = self._find(session, item_id)
+            before = sorted(link.topic.slug for link in item.topics if link.assigned)
+            if before != wanted:
+                for link in item.topics:
+                    if link.assigned and link.topic.slug not in wanted:
+                        link.assigned = False
+                        link.assigned_by = None
+                        link.assigned_at = None
+                self._assign(session, item, [s for s in wanted if s not in before], actor)
+                detail = {"old": before, "new": wanted}
+                session.add(ItemEvent(item_id=item.id, actor=actor, action="topics", detail=detail))
+        return self.get(item_id)
+
+    def languages(self) -> list[str]:
+        """Return the languages of stored items, most common first."""
+        query = (
+            select(Item.language)
+            .where(Item.language.is_not(None))
+            .group_by(Item.language)
+            .order_by(func.count().desc())
+        )
+        with self._db.read() as session:
+            return [lang for lang in session.scalars(query) if lang]
 
     def edit(
         self,

@@ -258,3 +258,24 @@ class CrawlRunSource(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
     run: Mapped[CrawlRun] = relationship(back_populates="sources")
+
+
+class LoginAttempt(Base):
+    """A failed login, kept a while so that guessing passwords is slowed across every app process."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_name_address_at", "name", "address", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AppSetting(Base):
+    """A value the app generates once and keeps, such as the key that signs session cookies."""
+
+    __tablename__ = "app_settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -6,15 +6,20 @@ from alembic.runtime.migration import MigrationContext
 from aggregator.config import Config
 from aggregator.core import Aggregator
 from aggregator.models import Base
+from aggregator.search import SEARCH_OBJECT_NAMES
 
 
 def test_init_is_idempotent_and_the_migrations_match_the_models(config: Config) -> None:
     core = Aggregator(config)
     try:
-        assert core.init_db() == (None, "0003")
-        assert core.init_db() == ("0003", "0003")
+        assert core.init_db() == (None, "0004")
+        assert core.init_db() == ("0004", "0004")
         with core.db.engine.connect() as conn:
-            diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            # The search index and FTS tables are made by the migration alone, outside the models.
+            context = MigrationContext.configure(
+                conn, opts={"include_name": lambda name, *_: name not in SEARCH_OBJECT_NAMES}
+            )
+            diffs = compare_metadata(context, Base.metadata)
         # The only tolerated difference: the models' UTCDateTime wraps the migration's DateTime.
         assert [d for d in diffs if not _is_datetime_wrapper(d)] == []
     finally:
@@ -56,7 +61,7 @@ def test_a_database_at_the_first_revision_migrates_with_its_items(config: Config
                 "'https://ex.org/a', 'Old item', CURRENT_TIMESTAMP, 'x', 'x', 'article', 1, 'new', "
                 "CURRENT_TIMESTAMP)"
             )
-        assert core.init_db() == ("0001", "0003")
+        assert core.init_db() == ("0001", "0004")
         (item,) = core.items.query()
         assert (item.title, item.kind) == ("Old item", "article")
         assert (
