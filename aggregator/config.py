@@ -41,6 +41,11 @@ class Config:
     park_after_failures: int = 8
     site_title: str = "Curated entries"
     site_url: str = "http://localhost:8000/"
+    # A folder of templates (base.html, index.html, topic.html, entry.html, style.css) that replace
+    # the default topic page templates one by one.
+    templates_dir: str = ""
+    # The app's feeds carry the newest entries only; `aggregator export` writes every entry.
+    feed_limit: int = 100
     log_level: str = "WARNING"
     # A shared Redis (redis://host:6379/0) turns crawling distributed: `aggregator crawl --distributed`
     # and the scheduler seed due sources into it and `aggregator worker` processes crawl them. Empty:
