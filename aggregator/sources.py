@@ -290,6 +290,28 @@ class SourceService:
             source.next_check_at = None
             return _view(source)
 
+    def configure(self, name: str, *, kind: str, settings: dict[str, Any]) -> SourceView:
+        """Change a source's kind and settings and make it due now; return it."""
+        if kind not in SOURCE_KINDS:
+            raise InvalidInput(f"unknown source kind {kind!r}; known kinds: {', '.join(SOURCE_KINDS)}")
+        if not isinstance(settings, dict):
+            raise InvalidInput("a source's settings are a JSON object")
+        with self._db.write() as session:
+            source = self._find(session, name)
+            source.kind = kind
+            source.settings = dict(settings)
+            source.next_check_at = None
+            return _view(source)
+
+    def items_per_month(self, *, days: int = 30) -> dict[int, int]:
+        """Return, per source id, how many items it gave over the last ``days`` days."""
+        since = utcnow() - dt.timedelta(days=days)
+        query = (
+            select(Item.source_id, func.count()).where(Item.first_seen_at >= since).group_by(Item.source_id)
+        )
+        with self._db.read() as session:
+            return {source_id: int(count) for source_id, count in session.execute(query)}
+
     def import_opml(self, data: bytes) -> ImportReport:
         """Add every feed in an OPML document; ones already present are skipped, not duplicated."""
         added: list[str] = []

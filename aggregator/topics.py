@@ -111,6 +111,44 @@ class TopicService:
                         session.delete(link)
                 last_id = rows[-1][0]
 
+    def update(
+        self,
+        slug: str,
+        *,
+        name: str,
+        intro: str = "",
+        include: Iterable[str] = (),
+        exclude: Iterable[str] = (),
+    ) -> TopicView:
+        """Change a topic's name, intro and terms; rescore unreviewed items when the terms changed."""
+        if not name.strip():
+            raise InvalidInput("a topic needs a name")
+        with self._db.write() as session:
+            topic = session.scalar(select(Topic).where(Topic.slug == slug))
+            if topic is None:
+                raise NotFound(f"no topic {slug!r}")
+            terms = (_terms(include), _terms(exclude))
+            changed_terms = terms != (list(topic.include_terms or ()), list(topic.exclude_terms or ()))
+            topic.name = name.strip()
+            topic.intro = intro.strip()
+            topic.include_terms, topic.exclude_terms = terms
+        if changed_terms:
+            self.rescore(slug)
+        return self.get(slug)
+
+    def move(self, slug: str, offset: int) -> list[TopicView]:
+        """Move a topic ``offset`` places in page order (negative: earlier); return the new order."""
+        with self._db.write() as session:
+            ordered = list(session.scalars(select(Topic).order_by(Topic.position, Topic.slug)))
+            index = next((i for i, t in enumerate(ordered) if t.slug == slug), None)
+            if index is None:
+                raise NotFound(f"no topic {slug!r}")
+            topic = ordered.pop(index)
+            ordered.insert(max(0, min(len(ordered), index + offset)), topic)
+            for position, each in enumerate(ordered, start=1):
+                each.position = position
+        return self.all()
+
     def all(self) -> list[TopicView]:
         """Return every topic in page order."""
         with self._db.read() as session:

@@ -1,0 +1,67 @@
+"""The app factory: one core in, one FastAPI app out; no globals, so tests build as many as they like."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from aggregator.core import Aggregator
+from aggregator.web.errors import install_error_handlers
+from aggregator.web.headers import add_security_headers
+from aggregator.web.routes import api, auth, items, queue, sources, topics
+from aggregator.web.secret import session_secret
+from aggregator.web.sessions import SessionCodec
+
+_STATIC = Path(__file__).resolve().parent / "static"
+_PUBLISHED = "aggregator.web.published"
+
+
+def create_app(core: Aggregator) -> FastAPI:
+    """Return the curator app over ``core``: pages, the JSON API, static files and the public feeds."""
+    app = FastAPI(
+        title="aggregator curator API",
+        version="1",
+        description="Review harvested items, manage topics and sources. Every call needs a session "
+        "(log in at /login); state-changing calls need the X-CSRF-Token header.",
+        # Served behind the session by the API router instead.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.core = core
+    codec = SessionCodec(session_secret(core))
+    _mount_published(app, core)
+
+    @app.middleware("http")
+    async def _session_and_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request.state.session = codec.load(request)
+        response = await call_next(request)
+        codec.store(request, response, request.state.session)
+        # What a logged-in curator sees (and the login form) is never cached; static files and the
+        # public feeds may be.
+        private = request.state.session.user_id is not None or request.url.path.startswith(
+            ("/api/", "/login")
+        )
+        add_security_headers(response, private=private)
+        return response
+
+    app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+    install_error_handlers(app)
+    for module in (auth, queue, items, topics, sources, api):
+        app.include_router(module.router)
+    return app
+
+
+def _mount_published(app: FastAPI, core: Aggregator) -> None:
+    """Include the public feeds (no session: feed readers fetch them) when that module exists."""
+    if importlib.util.find_spec(_PUBLISHED) is None:
+        return
+    module = importlib.import_module(_PUBLISHED)
+    app.include_router(module.published_routes(core))

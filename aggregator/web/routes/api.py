@@ -1,0 +1,141 @@
+"""The JSON API: the queue and the review actions, topics and sources, and its OpenAPI document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from aggregator.item_views import ItemView
+from aggregator.users import UserView
+from aggregator.web.deps import check_csrf, current_user, get_core, require
+from aggregator.web.filters import PAGE_SIZE, QueueFilters
+
+router = APIRouter(prefix="/api", dependencies=[Depends(current_user), Depends(check_csrf)], tags=["api"])
+Reviewer = Annotated[UserView, Depends(require("review"))]
+
+
+class ApproveBody(BaseModel):
+    """Approve, optionally setting the excerpt and assigning topics."""
+
+    excerpt: str | None = Field(default=None, max_length=5000)
+    topics: list[str] = []
+
+
+class RejectBody(BaseModel):
+    """Reject, with an optional reason."""
+
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class EditBody(BaseModel):
+    """The fields a curator may change; those left out stay as they are."""
+
+    title: str | None = Field(default=None, max_length=2000)
+    excerpt: str | None = Field(default=None, max_length=5000)
+    note: str | None = Field(default=None, max_length=10_000)
+    published_at: dt.datetime | None = None
+    topics: list[str] | None = None
+
+
+class BulkBody(BaseModel):
+    """Approve or reject several items at once (all or nothing)."""
+
+    ids: list[int] = Field(min_length=1, max_length=1000)
+    action: Literal["approve", "reject"]
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+def _full(item: ItemView) -> dict[str, Any]:
+    data = item.as_dict()
+    data["events"] = [
+        {"actor": e.actor, "action": e.action, "detail": e.detail, "at": e.at.isoformat()}
+        for e in item.events
+    ]
+    return data
+
+
+@router.get("/items")
+def list_items(
+    request: Request,
+    filters: Annotated[QueueFilters, Depends()],
+    limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Return queue items (without their text) matching the filters, as the queue page orders them."""
+    found = get_core(request).items.query(**filters.query_args(), limit=limit, offset=offset)
+    return {"items": [i.as_dict(with_text=False) for i in found], "limit": limit, "offset": offset}
+
+
+@router.get("/items/{item_id}")
+def get_item(request: Request, item_id: int) -> dict[str, Any]:
+    """Return one item with its text, topics and audit log."""
+    return _full(get_core(request).items.get(item_id))
+
+
+@router.post("/items/{item_id}/approve")
+def approve_item(
+    request: Request, item_id: int, user: Reviewer, body: ApproveBody | None = None
+) -> dict[str, Any]:
+    """Approve an item."""
+    body = body or ApproveBody()
+    item = get_core(request).items.approve(item_id, actor=user.name, excerpt=body.excerpt, topics=body.topics)
+    return _full(item)
+
+
+@router.post("/items/{item_id}/reject")
+def reject_item(
+    request: Request, item_id: int, user: Reviewer, body: RejectBody | None = None
+) -> dict[str, Any]:
+    """Reject an item; it stays as a tombstone, never proposed again."""
+    reason = body.reason if body else None
+    return _full(get_core(request).items.reject(item_id, actor=user.name, reason=reason))
+
+
+@router.patch("/items/{item_id}")
+def edit_item(request: Request, item_id: int, user: Reviewer, body: EditBody) -> dict[str, Any]:
+    """Change an item's title, excerpt, note, date or assigned topics."""
+    items = get_core(request).items
+    published = body.published_at
+    if published is not None and published.tzinfo is None:
+        published = published.replace(tzinfo=dt.UTC)
+    item = items.edit(
+        item_id, actor=user.name, title=body.title, excerpt=body.excerpt, note=body.note, published=published
+    )
+    if body.topics is not None:
+        item = items.set_topics(item_id, actor=user.name, topics=body.topics)
+    return _full(item)
+
+
+@router.post("/items/bulk")
+def bulk(request: Request, user: Reviewer, body: BulkBody) -> dict[str, Any]:
+    """Approve or reject several items; return how many changed."""
+    changed = get_core(request).items.review_many(
+        body.ids, action=body.action, actor=user.name, reason=body.reason
+    )
+    return {"changed": changed}
+
+
+@router.get("/topics")
+def list_topics(request: Request) -> dict[str, Any]:
+    """Return the topics in page order."""
+    return {"topics": [t.as_dict() for t in get_core(request).topics.all()]}
+
+
+@router.get("/sources")
+def list_sources(request: Request) -> dict[str, Any]:
+    """Return the sources with their health and items over the last 30 days."""
+    core = get_core(request)
+    per_month = core.sources.items_per_month()
+    return {
+        "sources": [{**s.as_dict(), "items_per_month": per_month.get(s.id, 0)} for s in core.sources.all()]
+    }
+
+
+@router.get("/openapi.json", include_in_schema=False)
+def openapi(request: Request) -> dict[str, Any]:
+    """Return the API's OpenAPI document (to logged-in users only)."""
+    document: dict[str, Any] = request.app.openapi()
+    return document

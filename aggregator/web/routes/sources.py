@@ -1,0 +1,100 @@
+"""Sources: add by URL (a feed, or a page announcing one), kind, settings, schedule, enabled, health."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from aggregator.discovery import discover_feed
+from aggregator.errors import InvalidInput
+from aggregator.sources import SOURCE_KINDS
+from aggregator.web.deps import check_csrf, current_user, get_core, get_session, require
+from aggregator.web.templating import render
+
+router = APIRouter(
+    prefix="/manage/sources",
+    include_in_schema=False,
+    dependencies=[Depends(current_user), Depends(check_csrf)],
+)
+Admin = Depends(require("sources"))
+
+
+def _back() -> Response:
+    return RedirectResponse("/manage/sources", status_code=303)
+
+
+def _settings(text: str) -> dict[str, Any]:
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"settings are not JSON: {exc.msg} (line {exc.lineno})") from None
+    if not isinstance(value, dict):
+        raise InvalidInput('settings are a JSON object, e.g. {"per_page": 20}')
+    return value
+
+
+@router.get("", response_class=HTMLResponse)
+def sources_page(request: Request) -> Response:
+    """Return every source with its health and its form."""
+    core = get_core(request)
+    context = {
+        "sources": core.sources.all(),
+        "per_month": core.sources.items_per_month(),
+        "kinds": SOURCE_KINDS,
+    }
+    return render(request, "sources.html", context)
+
+
+@router.post("", dependencies=[Admin])
+async def add_source(
+    request: Request,
+    url: Annotated[str, Form(max_length=2000)],
+    name: Annotated[str, Form(max_length=200)] = "",
+    kind: Annotated[str, Form()] = "auto",
+) -> Response:
+    """Add a source; with kind "auto" the URL may be a page, whose announced feed is used."""
+    core = get_core(request)
+    if kind == "auto":
+        # A blocking fetch: run it off the event loop so other curators' pages keep answering.
+        found = await run_in_threadpool(discover_feed, url, core.config)
+        source = await run_in_threadpool(
+            core.sources.add, found.feed_url, name=name.strip() or found.title.strip() or None, kind="feed"
+        )
+        via = f" (announced by {found.page_url})" if found.page_url else ""
+        get_session(request).say(f"Added {source.name!r}: feed {source.url}{via}.")
+    else:
+        source = await run_in_threadpool(core.sources.add, url, name=name.strip() or None, kind=kind)
+        get_session(request).say(f"Added {source.name!r}.")
+    return _back()
+
+
+@router.post("/{source_id}", dependencies=[Admin])
+def update_source(
+    request: Request,
+    source_id: int,
+    kind: Annotated[str, Form()],
+    settings: Annotated[str, Form(max_length=20_000)] = "",
+    interval_minutes: Annotated[str, Form()] = "",
+    enabled: Annotated[str, Form()] = "",
+) -> Response:
+    """Save a source's kind, settings, schedule and whether it is crawled."""
+    sources = get_core(request).sources
+    key = str(source_id)
+    current = sources.get(key)
+    sources.configure(key, kind=kind, settings=_settings(settings))
+    minutes = interval_minutes.strip()
+    if minutes and not minutes.isdigit():
+        raise InvalidInput("the interval is a whole number of minutes")
+    seconds = int(minutes) * 60 if minutes else None
+    if seconds != current.interval_seconds:
+        sources.set_interval(key, seconds)
+    if bool(enabled) != current.enabled:
+        sources.set_enabled(key, bool(enabled))
+    get_session(request).say(f"Source {current.name!r} saved.")
+    return _back()

@@ -1,0 +1,88 @@
+"""Sessions in a signed cookie: who is logged in, the CSRF token, and one message for the next page."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.requests import Request
+from starlette.responses import Response
+
+COOKIE = "aggregator_session"
+MAX_AGE = 12 * 3600
+
+
+@dataclass
+class SessionData:
+    """What the cookie carries; ``changed`` says it must be sent again."""
+
+    user_id: int | None = None
+    csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    flash: str | None = None
+    changed: bool = False
+    cleared: bool = False
+    # A session the browser does not hold yet; sent only once a page needs it (it shows the token).
+    fresh: bool = False
+
+    def login(self, user_id: int) -> None:
+        """Start a fresh session for ``user_id``: a new CSRF token, so none issued before login works."""
+        self.user_id = user_id
+        self.csrf = secrets.token_urlsafe(32)
+        self.changed = True
+
+    def logout(self) -> None:
+        """End the session."""
+        self.user_id = None
+        self.cleared = True
+
+    def say(self, message: str) -> None:
+        """Keep ``message`` for the next page shown."""
+        self.flash = message
+        self.changed = True
+
+    def take_flash(self) -> str | None:
+        """Return the pending message once."""
+        message, self.flash = self.flash, None
+        if message is not None:
+            self.changed = True
+        return message
+
+
+class SessionCodec:
+    """Reads and writes the session cookie, signed with the app's secret."""
+
+    def __init__(self, secret: str) -> None:
+        self._serializer = URLSafeTimedSerializer(secret, salt="aggregator.session")
+
+    def load(self, request: Request) -> SessionData:
+        """Return the request's session; a missing, forged or expired cookie gives a new empty one."""
+        raw = request.cookies.get(COOKIE)
+        if raw:
+            try:
+                data: dict[str, Any] = self._serializer.loads(raw, max_age=MAX_AGE)
+            except BadSignature:
+                data = {}
+            if isinstance(data, dict) and isinstance(data.get("c"), str):
+                user = data.get("u")
+                flash = data.get("f")
+                return SessionData(
+                    user_id=user if isinstance(user, int) else None,
+                    csrf=data["c"],
+                    flash=flash if isinstance(flash, str) else None,
+                )
+        return SessionData(fresh=True)
+
+    def store(self, request: Request, response: Response, session: SessionData) -> None:
+        """Send the session back when it changed (or remove it after logout)."""
+        secure = request.url.scheme == "https"
+        if session.cleared:
+            response.delete_cookie(COOKIE, path="/", secure=secure, httponly=True, samesite="lax")
+            return
+        if not session.changed:
+            return
+        value = self._serializer.dumps({"u": session.user_id, "c": session.csrf, "f": session.flash})
+        response.set_cookie(
+            COOKIE, value, max_age=MAX_AGE, path="/", secure=secure, httponly=True, samesite="lax"
+        )

@@ -1,0 +1,60 @@
+"""Jinja2 with autoescaping on for every template: harvested titles, authors and text are text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from aggregator.web.deps import get_session
+
+_HERE = Path(__file__).resolve().parent
+
+
+def _date(value: dt.datetime | None, fmt: str = "%d %b %Y") -> str:
+    return value.strftime(fmt) if value else ""
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n") if p.strip()]
+
+
+def _clip(text: str, limit: int = 240) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(_HERE / "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["date"] = _date
+    env.filters["paragraphs"] = _paragraphs
+    env.filters["clip"] = _clip
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    """Return the page ``name`` with the user, CSRF token and pending message added to ``context``."""
+    session = get_session(request)
+    if session.fresh:
+        session.changed = True
+    full = {
+        "user": getattr(request.state, "user", None),
+        "csrf": session.csrf,
+        "flash": session.take_flash(),
+        **context,
+    }
+    response: HTMLResponse = templates.TemplateResponse(request, name, full, status_code=status_code)
+    return response
