@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from aggregator.cli.app import (
     main,
     pass_state,
 )
-from aggregator.export import WRITERS
+from aggregator.export import FORMATS
 from aggregator.items import ItemView
 from aggregator.models import ITEM_STATUSES
 
@@ -174,21 +175,56 @@ def topics_list(state: _State, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), default="atom", show_default=True)
-@click.option("--topic", help="Only entries of this topic.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="atom", show_default=True)
+@click.option("--topic", help="Only entries of this topic (required for wxr).")
+@click.option("--status", type=click.Choice(ITEM_STATUSES), help="csv / jsonl: only items with this status.")
 @click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]),
+    help="Only entries published (or, undated, first seen) on or after this UTC date.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), help="File (default: stdout); a folder for site."
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="site: a folder of templates replacing the default ones (or AGGREGATOR_TEMPLATES_DIR).",
 )
 @pass_state
-def export(state: _State, fmt: str, topic: str | None, output: Path | None) -> None:
-    """Export the approved entries."""
-    from aggregator.publish import export as run_export
+def export(
+    state: _State,
+    fmt: str,
+    topic: str | None,
+    status: str | None,
+    since: dt.datetime | None,
+    output: Path | None,
+    templates: Path | None,
+) -> None:
+    """Export the approved entries (csv / jsonl: every item), the sources (opml), or the site."""
+    from aggregator import publish
 
     core = state.core()
+    if fmt == "site":
+        if output is None:
+            raise click.UsageError("the site export needs --output DIR")
+        if topic or status or since:
+            raise click.UsageError(
+                "the site export writes every topic: --topic, --status, --since do not apply"
+            )
+        files = publish.export_site(core, output, templates=templates)
+        click.echo(f"wrote {len(files)} files to {output}", err=True)
+        return
+    if templates is not None:
+        raise click.UsageError("--templates applies to the site export only")
+    when = since.replace(tzinfo=dt.UTC) if since else None
     if output is None:
-        count = run_export(core, fmt, sys.stdout.buffer, topic=topic)
+        count = publish.export(core, fmt, sys.stdout.buffer, topic=topic, status=status, since=when)
         sys.stdout.buffer.flush()
-    else:
-        with _atomic(output) as out:
-            count = run_export(core, fmt, out, topic=topic)
-        click.echo(f"wrote {count} entries to {output}", err=True)
+        return
+    if output.is_dir():
+        raise click.UsageError(f"{output} is a folder; --output takes a file for {fmt}")
+    with _atomic(output) as out:
+        count = publish.export(core, fmt, out, topic=topic, status=status, since=when)
+    noun = "sources" if fmt == "opml" else "entries"
+    click.echo(f"wrote {count} {noun} to {output}", err=True)
