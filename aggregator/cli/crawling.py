@@ -26,13 +26,34 @@ from aggregator.errors import AggregatorError
 @click.option("--due", is_flag=True, help="Crawl only the sources whose next check has come (for cron).")
 @click.option("--trigger", default="cli", hidden=True, help="Who started the crawl, for the run record.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--distributed",
+    is_flag=True,
+    help="Seed the sources into the shared Redis queue for `aggregator worker`.",
+)
+@click.option("--wait", is_flag=True, help="With --distributed: wait for the round and print its summary.")
 @pass_state
-def crawl(state: _State, names: tuple[str, ...], due: bool, trigger: str, as_json: bool) -> None:
+def crawl(
+    state: _State,
+    names: tuple[str, ...],
+    due: bool,
+    trigger: str,
+    as_json: bool,
+    distributed: bool,
+    wait: bool,
+) -> None:
     """Crawl sources and store what is new; exits 1 if any source reported an error."""
     from aggregator.crawl import crawl as run_crawl
 
     if due and names:
         raise click.UsageError("--due and --source do not go together")
+    if wait and not distributed:
+        raise click.UsageError("--wait goes with --distributed")
+    if distributed:
+        from aggregator.cli.distributed import seed
+
+        seed(state, names=names, due=due, trigger=trigger, as_json=as_json, wait=wait)
+        return
     core = state.core()
     with _progress(enabled=not as_json) as hook:
         outcome = run_crawl(core, names=names, due_only=due, trigger=trigger, progress=hook)

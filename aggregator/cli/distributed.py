@@ -1,0 +1,69 @@
+"""CLI: crawl workers, and seeding a round into the shared queue (``crawl --distributed``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import click
+
+from aggregator.cli.app import _exit_on_source_errors, _print_run, _run_dict, _State, main, pass_state
+
+WAIT_POLL_SECONDS = 0.5
+
+
+@main.command()
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 512),
+    default=16,
+    show_default=True,
+    help="Downloads this worker runs at once (each host's own limit still holds across all workers).",
+)
+@pass_state
+def worker(state: _State, concurrency: int) -> None:
+    """Crawl from the shared Redis queue into the database until SIGTERM or Ctrl-C (run any number)."""
+    from aggregator.distributed.worker import run_worker
+
+    sys.exit(run_worker(state.core(), concurrency=concurrency, echo=lambda line: click.echo(line, err=True)))
+
+
+def seed(
+    state: _State, *, names: tuple[str, ...], due: bool, trigger: str, as_json: bool, wait: bool
+) -> None:
+    """Seed a round of the chosen sources into the shared queue; with ``wait``, print its summary."""
+    from aggregator.distributed.rounds import rounds_for
+
+    core = state.core()
+    rounds = rounds_for(core)
+    outcome = rounds.seed(names=names, due_only=due, trigger=trigger)
+    for name in outcome.busy:
+        click.echo(f"warning: {name}: skipped, another crawl or round is running it", err=True)
+    if outcome.run_id is None:
+        if as_json:
+            click.echo(json.dumps({"run": None, "sources": [], "busy": outcome.busy}))
+        else:
+            click.echo("nothing to crawl: no source is due" if due else "nothing to crawl")
+        if names and outcome.busy:
+            sys.exit(1)
+        return
+    if not wait:
+        if as_json:
+            click.echo(json.dumps({"run": outcome.run_id, "seeded": outcome.seeded, "busy": outcome.busy}))
+        else:
+            click.echo(f"round {outcome.run_id}: seeded {len(outcome.seeded)} sources for the workers")
+        return
+    while rounds.is_open(outcome.run_id):
+        # A round that lost work (a killed worker) never completes: it ends failed when its lease does.
+        rounds.close_lapsed()
+        time.sleep(WAIT_POLL_SECONDS)
+    run = core.runs.get(outcome.run_id)
+    if as_json:
+        click.echo(json.dumps({**_run_dict(run), "busy": outcome.busy}, indent=2, ensure_ascii=False))
+    else:
+        _print_run(run)
+    _exit_on_source_errors(run)
+    if run.status != "finished":
+        click.echo(f"error: round {run.id} did not complete before its lease ran out", err=True)
+        sys.exit(1)
