@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from aggregator.errors import FeedError
+from aggregator.text import repair_mojibake
 from aggregator.urls import is_http_url
 
 _JSON_FEED_PREFIX = "https://jsonfeed.org/version/"
@@ -136,8 +137,8 @@ def _entry_from_feedparser(raw: Mapping[str, Any], feed_url: str) -> FeedEntry |
     return FeedEntry(
         link=link,
         guid=str(raw.get("id") or "").strip() or None,
-        title=str(raw.get("title", "")).strip(),
-        author=(str(raw.get("author", "")).strip() or None),
+        title=repair_mojibake(str(raw.get("title", "")).strip()),
+        author=(repair_mojibake(str(raw.get("author", "")).strip()) or None),
         published=_struct_to_datetime(raw.get("published_parsed") or raw.get("updated_parsed")),
         summary_html=str(raw.get("summary", "")),
         content_html=content_html,
@@ -224,7 +225,7 @@ def _entry_from_json(item: Mapping[str, Any], feed_url: str, feed_authors: str |
     return FeedEntry(
         link=link,
         guid=str(guid) if guid not in (None, "") else None,
-        title=str(item.get("title", "")).strip(),
+        title=repair_mojibake(str(item.get("title", "")).strip()),
         author=_json_authors(item) or feed_authors,
         published=_iso_datetime(item.get("date_published") or item.get("date_modified")),
         summary_html=str(item.get("summary", "") or ""),

@@ -36,3 +36,36 @@ def first_sentences(text: str, limit: int) -> str:
         return taken
     cut = flat[: limit - 1].rsplit(" ", 1)[0]
     return f"{cut}…"
+
+
+# UTF-8 read as cp1252 / latin-1 leaves a lead byte (Â..ô) followed by what was a continuation byte.
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+
+
+def repair_mojibake(text: str) -> str:
+    """Return ``text`` with UTF-8 that was decoded as cp1252 or latin-1 turned back, else unchanged.
+
+    Publishers double-encode more often than they declare a wrong charset: "CafÃ© Cymraeg" is "Café
+    Cymraeg" read twice. The repair is taken only when the bytes decode as UTF-8 and leave fewer
+    suspicious pairs, so correct text (a real "Ã©" is vanishingly rare) passes untouched.
+    """
+    if not _MOJIBAKE.search(text):
+        return text
+    raw = bytearray()
+    for char in text:
+        code = ord(char)
+        if code < 0x100:
+            raw.append(code)
+            continue
+        try:
+            raw += char.encode("cp1252")
+        except UnicodeEncodeError:
+            return text
+    try:
+        repaired = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return text
+    return repaired if len(_MOJIBAKE.findall(repaired)) < len(_MOJIBAKE.findall(text)) else text

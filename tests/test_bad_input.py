@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import brotli
 import pytest
 
 from aggregator.config import Config
@@ -86,6 +87,11 @@ def _titles_clean(server: LocalServer, core: Aggregator) -> None:
     assert titles == {"Café Cymraeg"}
 
 
+def _each_page_once(server: LocalServer, core: Aggregator) -> None:
+    assert len(server.requests_to("/bad/d1")) == 1
+    assert sorted(i.title for i in core.items.query(source="bad", limit=None)) == ["D1", "D2"]
+
+
 def _absolute(server: LocalServer, core: Aggregator) -> None:
     urls = {i.url for i in core.items.query(source="bad", limit=None)}
     assert urls == {server.url("/bad/p1"), server.url("/bad/p2")}
@@ -142,6 +148,20 @@ CASES: dict[str, Case] = {
         new=1,
         check=_titles_clean,
     ),
+    "mojibake (UTF-8 decoded twice)": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                raw_rss(
+                    f"<item><title>{'Café Cymraeg'.encode().decode('cp1252')}</title><link>{s.url('/bad/p')}</link></item>"
+                ),
+                content_type=RSS_TYPE,
+            ),
+            "/bad/p": Reply(article(4)),
+        },
+        None,
+        new=1,
+        check=_titles_clean,
+    ),
     "HTML served as a feed": Case(lambda s: {"/bad.xml": Reply(PAGE)}, "not a feed", new=0),
     "empty feed": Case(lambda s: {"/bad.xml": Reply(raw_rss(""), content_type=RSS_TYPE)}, None, new=0),
     "a feed of 100,000 entries": Case(
@@ -179,6 +199,40 @@ CASES: dict[str, Case] = {
         },
         "larger than the download size limit",
         new=0,
+    ),
+    "brotli bomb": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                brotli.compress(b"<rss>" + b" " * 200_000_000, quality=5),
+                content_type=RSS_TYPE,
+                headers={"Content-Encoding": "br"},
+            )
+        },
+        "larger than the download size limit",
+        new=0,
+    ),
+    "duplicate entries within a feed": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                raw_rss(
+                    "".join(
+                        f"<item><title>{t}</title><link>{s.url(p)}</link><guid>{s.url(p)}</guid></item>"
+                        for t, p in (
+                            ("D1", "/bad/d1"),
+                            ("D2", "/bad/d2"),
+                            ("D1", "/bad/d1"),
+                            ("D1", "/bad/d1#top"),
+                        )
+                    )
+                ),
+                content_type=RSS_TYPE,
+            ),
+            "/bad/d1": Reply(article(41)),
+            "/bad/d2": Reply(article(42)),
+        },
+        None,
+        new=2,
+        check=_each_page_once,
     ),
     "a page of 50 MB": Case(
         lambda s: {

@@ -53,13 +53,23 @@ def test_robots_txt_disallow_is_obeyed(server: LocalServer, db_url: str) -> None
 
 
 def test_an_unreachable_robots_txt_counts_as_disallow(server: LocalServer, db_url: str) -> None:
-    server.routes["/robots.txt"] = Reply(b"User-agent: *\nAllow: /\n", content_type="text/plain", delay=4)
+    server.routes["/robots.txt"] = Reply(b"User-agent: *\nAllow: /\n", content_type="text/plain")
+    server.routes["/a"] = Reply(fixture_bytes("pages/lemire.me.json.html"))
     env = one_source(server, db_url, Entry(server.url("/a"), "A", DAY))
+    assert crawl_json(env)[0] == 0
+    stored = items(db_url)
+    assert stored == {server.url("/a"): "article"}
+    feed_requests = len(server.requests_to("/feed.xml"))
+    # robots.txt now times out; so would the feed, if the crawler asked for it.
+    server.routes["/robots.txt"] = Reply(b"User-agent: *\nAllow: /\n", content_type="text/plain", delay=4)
+
     code, summary, _ = crawl_json(env)
+
     assert code == 1
     assert "robots.txt could not be fetched" in summary["sources"][0]["error"]
     assert "treated as disallowing everything" in summary["sources"][0]["error"]
-    assert server.requests_to("/feed.xml") == []
+    assert len(server.requests_to("/feed.xml")) == feed_requests
+    assert items(db_url) == stored
 
 
 def test_a_robots_txt_answering_5xx_disallows_and_4xx_allows(server: LocalServer, db_url: str) -> None:
