@@ -6,12 +6,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from aggregator.core import Aggregator
 from aggregator.items import Harvested, TopicMatch
 from aggregator.models import Item
+from aggregator.users import UserService
 
 PASSWORD = "correct horse battery"
 UTC = dt.UTC
@@ -98,7 +100,13 @@ def seed(core: Aggregator) -> Seeded:
 
 
 def add_users(core: Aggregator) -> None:
-    """Create one user of each role, named after it, all with PASSWORD."""
+    """Create one user of each role, named after it, all with PASSWORD.
+
+    The app's tests hash with argon2id at its lightest settings: the default (64 MiB, 3 passes, 4
+    lanes) takes most of a second per login on a busy 2-core machine. tests/test_web_users.py checks
+    the defaults.
+    """
+    core.users = UserService(core.db, PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     for role in ("admin", "curator", "viewer"):
         core.users.add(role, role=role, password=PASSWORD)
 

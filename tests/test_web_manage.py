@@ -1,0 +1,180 @@
+"""Topics and sources managed from the app: terms and order, autodiscovery, schedule, health."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from aggregator.config import Config
+from aggregator.core import Aggregator
+from aggregator.discovery import feed_links
+from aggregator.web import create_app
+from tests.support.curator import Seeded, add_users, login, seed
+from tests.support.feeds import Entry, rss
+from tests.support.server import LocalServer, Reply
+
+WHEN = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def seeded(core: Aggregator) -> Seeded:
+    add_users(core)
+    return seed(core)
+
+
+@pytest.fixture
+def client(core: Aggregator, seeded: Seeded) -> Iterator[TestClient]:
+    with TestClient(create_app(core)) as test_client:
+        yield test_client
+
+
+def site(server: LocalServer) -> None:
+    """A home page announcing an Atom-less RSS feed by a relative link, and the feed itself."""
+    page = (
+        "<html><head><title>Deliberation news</title>"
+        '<link rel="stylesheet" href="/style.css">'
+        '<link rel="alternate" type="application/rss+xml" title="News" href="/news/feed.xml">'
+        "</head><body>Hello</body></html>"
+    )
+    server.routes["/"] = Reply(page.encode())
+    server.routes["/news/feed.xml"] = Reply(
+        rss([Entry(server.url("/a"), "A", WHEN)], title="Deliberation News"),
+        content_type="application/rss+xml",
+    )
+    server.routes["/plain"] = Reply(b"<html><head><title>No feed</title></head><body>x</body></html>")
+
+
+def test_topics_are_added_edited_and_reordered(core: Aggregator, client: TestClient, seeded: Seeded) -> None:
+    token = login(client, "curator")
+    added = client.post(
+        "/manage/topics",
+        data={
+            "csrf_token": token,
+            "slug": "wales",
+            "name": "Wales",
+            "include": "cymru\nwelsh democracy",
+            "exclude": "rugby",
+        },
+    )
+    assert "Topic &#39;Wales&#39; added" in added.text
+    wales = core.topics.get("wales")
+    assert (wales.include_terms, wales.exclude_terms) == (("cymru", "welsh democracy"), ("rugby",))
+    client.post(
+        "/manage/topics/budgets",
+        data={
+            "csrf_token": token,
+            "name": "Budgets",
+            "intro": "Money, together.",
+            "include": "newport",
+            "exclude": "",
+        },
+    )
+    budgets = core.topics.get("budgets")
+    assert (budgets.name, budgets.intro, budgets.include_terms) == (
+        "Budgets",
+        "Money, together.",
+        ("newport",),
+    )
+    # The new terms scored the unreviewed items again.
+    assert "budgets" in [s.slug for s in core.items.get(seeded.budget).scores]
+    client.post("/manage/topics/wales/move", data={"csrf_token": token, "offset": "-2"})
+    assert [t.slug for t in core.topics.all()] == ["wales", "citizens-assemblies", "budgets"]
+    refused = client.post("/manage/topics", data={"csrf_token": token, "slug": "Not A Slug", "name": "x"})
+    assert "Not done: a topic slug is lower-case words" in refused.text
+    assert len(core.topics.all()) == 3
+
+
+def test_a_source_is_added_from_a_page_that_announces_its_feed(
+    core: Aggregator, client: TestClient, server: LocalServer
+) -> None:
+    site(server)
+    token = login(client, "admin")
+    answer = client.post(
+        "/manage/sources", data={"csrf_token": token, "url": server.url("/"), "kind": "auto"}
+    )
+    assert answer.status_code == 200
+    assert "Added &#39;Deliberation News&#39;" in answer.text
+    source = core.sources.get("Deliberation News")
+    assert (source.url, source.kind) == (server.url("/news/feed.xml"), "feed")
+    assert [s.path for s in server.seen] == ["/", "/news/feed.xml"]
+    # The feed's own URL works as well, and a second add of the same feed is refused.
+    again = client.post(
+        "/manage/sources", data={"csrf_token": token, "url": server.url("/news/feed.xml"), "kind": "auto"}
+    )
+    assert "exists already" in again.text
+    nothing = client.post(
+        "/manage/sources", data={"csrf_token": token, "url": server.url("/plain"), "kind": "auto"}
+    )
+    assert "neither a feed nor a page that links one" in nothing.text
+    assert len(core.sources.all()) == 3
+
+
+def test_autodiscovery_refuses_private_addresses_unless_allowed(
+    seeded: Seeded, core: Aggregator, server: LocalServer
+) -> None:
+    site(server)
+    guarded = Aggregator(Config(database_url=core.config.database_url, allow_private_networks=False))
+    guarded.users = core.users
+    try:
+        with TestClient(create_app(guarded)) as client:
+            token = login(client, "admin")
+            answer = client.post(
+                "/manage/sources", data={"csrf_token": token, "url": server.url("/"), "kind": "auto"}
+            )
+        assert "non-public address 127.0.0.1" in answer.text
+        assert server.seen == []
+        assert len(guarded.sources.all()) == 2
+    finally:
+        guarded.close()
+
+
+def test_a_source_kind_settings_schedule_and_enabled_are_edited(
+    core: Aggregator, client: TestClient, seeded: Seeded
+) -> None:
+    token = login(client, "admin")
+    form = {
+        "csrf_token": token,
+        "kind": "wordpress",
+        "settings": '{"per_page": 20}',
+        "interval_minutes": "90",
+        "enabled": "",
+    }
+    client.post(f"/manage/sources/{seeded.iwa}", data=form)
+    iwa = core.sources.get("IWA")
+    assert (iwa.kind, iwa.settings, iwa.interval_seconds, iwa.enabled) == (
+        "wordpress",
+        {"per_page": 20},
+        5400,
+        False,
+    )
+    bad = client.post(
+        f"/manage/sources/{seeded.iwa}", data={**form, "settings": "{per_page: 20", "enabled": "1"}
+    )
+    assert "Not done: settings are not JSON" in bad.text
+    assert core.sources.get("IWA").enabled is False
+    page = client.get("/manage/sources").text
+    assert 'data-name="IWA"' in page
+    assert "disabled" in page
+
+
+def test_the_sources_page_shows_health(core: Aggregator, client: TestClient, seeded: Seeded) -> None:
+    core.sources.record_failure(seeded.guardian, "HTTP 503 <b>Service Unavailable</b>")
+    login(client, "viewer")
+    page = client.get("/manage/sources").text
+    assert "failing" in page
+    assert "HTTP 503 &lt;b&gt;Service Unavailable&lt;/b&gt;" in page
+    assert 'name="url"' not in page  # a viewer gets no add form
+
+
+def test_feed_links_are_found_in_page_order_and_made_absolute() -> None:
+    html = (
+        '<link rel="alternate" type="application/atom+xml" href="atom.xml">'
+        '<link rel="Alternate" type="application/RSS+XML; charset=utf-8" href="https://ex.org/rss">'
+        '<link rel="alternate" type="text/html" href="/fr/">'
+        '<link rel="alternate" type="application/feed+json" href="javascript:alert(1)">'
+        '<link rel="alternate" type="application/atom+xml" href="atom.xml">'
+    )
+    assert feed_links(html, "https://ex.org/blog/") == ["https://ex.org/blog/atom.xml", "https://ex.org/rss"]

@@ -1,0 +1,206 @@
+"""Reviewing through the app: the queue's filters, bulk actions, the item page's forms and the JSON API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from aggregator.core import Aggregator
+from aggregator.web import create_app
+from tests.support.curator import Seeded, add_users, login, seed
+
+
+@pytest.fixture
+def seeded(core: Aggregator) -> Seeded:
+    add_users(core)
+    return seed(core)
+
+
+@pytest.fixture
+def client(core: Aggregator, seeded: Seeded) -> Iterator[TestClient]:
+    with TestClient(create_app(core)) as test_client:
+        yield test_client
+
+
+def row_ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<tr class="item-row[^"]*" data-id="(\d+)"', html)]
+
+
+def test_the_queue_filters_and_searches(client: TestClient, seeded: Seeded) -> None:
+    login(client, "viewer")
+    everything = row_ids(client.get("/queue").text)
+    # Newest first: the 2020 item, then August and July 2019, then June.
+    assert everything == [seeded.budget, seeded.welsh, seeded.assembly, seeded.xss]
+    assert row_ids(client.get("/queue", params={"q": "Birmingham"}).text) == [seeded.assembly]
+    assert row_ids(client.get("/queue", params={"language": "cy"}).text) == [seeded.welsh]
+    assert row_ids(client.get("/queue", params={"source": "IWA"}).text) == [seeded.budget, seeded.welsh]
+    dated = client.get("/queue", params={"since": "2019-07-01", "until": "2019-07-31"}).text
+    assert row_ids(dated) == [seeded.assembly]
+    on_topic = client.get("/queue", params={"topic": "citizens-assemblies", "sort": "relevance"}).text
+    assert row_ids(on_topic) == [seeded.assembly]
+    assert "citizens&#39; assembly" in on_topic  # the matched terms are shown
+    bad = client.get("/queue", params={"since": "last tuesday"})
+    assert bad.status_code == 422
+    assert "not a date" in bad.text
+
+
+def test_the_queue_pages_through_items(core: Aggregator, client: TestClient, seeded: Seeded) -> None:
+    from tests.support.curator import item
+
+    for n in range(55):
+        item(
+            core,
+            seeded.guardian,
+            f"filler-{n}",
+            published=dt.datetime(2021, 1, 1, tzinfo=dt.UTC) + dt.timedelta(hours=n),
+        )
+    login(client, "viewer")
+    first = client.get("/queue").text
+    assert len(row_ids(first)) == 50
+    assert 'rel="next"' in first
+    second = client.get("/queue", params={"page": 2}).text
+    assert set(row_ids(second)).isdisjoint(row_ids(first))
+    assert len(row_ids(second)) == 59 - 50
+    assert 'rel="next"' not in second
+
+
+def test_bulk_approve_and_reject_from_the_queue(core: Aggregator, client: TestClient, seeded: Seeded) -> None:
+    token = login(client, "curator")
+    done = client.post(
+        "/queue/bulk",
+        data={"csrf_token": token, "action": "approve", "ids": [seeded.assembly, seeded.budget]},
+        headers={"referer": "http://testserver/queue?status=new"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == "/queue?status=new"
+    assert "Approved 2 items." in client.get(done.headers["location"]).text
+    assert core.items.get(seeded.assembly).status == "approved"
+    assert core.items.get(seeded.budget).events[-1].actor == "curator"
+    client.post(
+        "/queue/bulk", data={"csrf_token": token, "action": "reject", "ids": [seeded.welsh], "reason": "dup"}
+    )
+    assert core.items.get(seeded.welsh).status == "rejected"
+    assert row_ids(client.get("/queue").text) == [seeded.xss]
+
+
+def test_the_item_page_shows_text_original_candidates_topics_and_audit(
+    client: TestClient, seeded: Seeded
+) -> None:
+    login(client, "viewer")
+    html = client.get(f"/items/{seeded.assembly}").text
+    assert "The citizens&#39; assembly met in Birmingham" in html
+    assert 'href="https://example.org/climate-assembly" target="_blank" rel="noopener noreferrer"' in html
+    assert "I am interested in the idea of citizens assemblies" in html
+    assert 'name="topics" value="citizens-assemblies"' in html
+    assert "Nobody has reviewed or edited this item yet." in html
+    assert client.get("/items/999999").status_code == 404
+
+
+def test_curating_an_item_through_its_forms_is_recorded(
+    core: Aggregator, client: TestClient, seeded: Seeded
+) -> None:
+    token = login(client, "curator")
+    base = f"/items/{seeded.assembly}"
+    client.post(f"{base}/excerpt", data={"csrf_token": token, "choice": "0"})
+    assert core.items.get(seeded.assembly).excerpt.startswith("“I am interested")  # type: ignore[union-attr]
+    client.post(f"{base}/excerpt", data={"csrf_token": token, "choice": "custom", "custom": "My own words."})
+    assert core.items.get(seeded.assembly).excerpt == "My own words."
+    client.post(f"{base}/topics", data={"csrf_token": token, "topics": ["citizens-assemblies", "budgets"]})
+    assert set(core.items.get(seeded.assembly).topics) == {"citizens-assemblies", "budgets"}
+    client.post(
+        f"{base}/edit",
+        data={
+            "csrf_token": token,
+            "title": "A better title",
+            "published": "2019-07-21",
+            "note": "Pair with IWA",
+        },
+    )
+    item = core.items.get(seeded.assembly)
+    assert (item.title, item.curator_note) == ("A better title", "Pair with IWA")
+    assert item.published_at == dt.datetime(2019, 7, 21, tzinfo=dt.UTC)
+    client.post(f"{base}/reject", data={"csrf_token": token, "reason": "off topic after all"})
+    item = core.items.get(seeded.assembly)
+    assert item.status == "rejected"
+    assert [e.action for e in item.events] == ["edit", "edit", "topics", "edit", "reject"]
+    assert {e.actor for e in item.events} == {"curator"}
+    page = client.get(base).text
+    assert "off topic after all" in page
+    assert page.count('<tr class="event">') == 5
+    # An empty title is refused with a message, and nothing changes.
+    refused = client.post(
+        f"{base}/edit",
+        data={"csrf_token": token, "title": "  "},
+        headers={"referer": f"http://testserver{base}"},
+    )
+    assert "Not done: the title cannot be empty" in refused.text
+    assert core.items.get(seeded.assembly).title == "A better title"
+
+
+def test_the_json_api_reviews_and_edits(core: Aggregator, client: TestClient, seeded: Seeded) -> None:
+    token = login(client, "curator")
+    headers = {"X-CSRF-Token": token}
+    listed = client.get("/api/items", params={"q": "participatory", "status": "new"}).json()
+    assert [i["id"] for i in listed["items"]] == [seeded.budget]
+    assert "text" not in listed["items"][0]
+    approved = client.post(
+        f"/api/items/{seeded.budget}/approve",
+        json={"excerpt": "Residents had a say.", "topics": ["budgets"]},
+        headers=headers,
+    ).json()
+    assert (approved["status"], approved["excerpt"], approved["topics"]) == (
+        "approved",
+        "Residents had a say.",
+        ["budgets"],
+    )
+    assert approved["events"][-1]["actor"] == "curator"
+    edited = client.patch(
+        f"/api/items/{seeded.budget}",
+        json={"title": "Budgets that listen", "published_at": "2020-03-06T10:00:00Z", "topics": []},
+        headers=headers,
+    ).json()
+    assert (edited["title"], edited["published_at"], edited["topics"]) == (
+        "Budgets that listen",
+        "2020-03-06T10:00:00+00:00",
+        [],
+    )
+    rejected = client.post(
+        f"/api/items/{seeded.welsh}/reject", json={"reason": "duplicate"}, headers=headers
+    ).json()
+    assert rejected["status"] == "rejected"
+    assert rejected["events"][-1]["detail"]["reason"] == "duplicate"
+    bulk = client.post(
+        "/api/items/bulk", json={"ids": [seeded.xss, seeded.assembly], "action": "reject"}, headers=headers
+    )
+    assert bulk.json() == {"changed": 2}
+    missing = client.post("/api/items/999999/approve", json={}, headers=headers)
+    assert (missing.status_code, missing.json()) == (404, {"error": "no item with id 999999"})
+    assert (
+        client.post("/api/items/bulk", json={"ids": [], "action": "approve"}, headers=headers).status_code
+        == 422
+    )
+    assert core.items.count(status="new") == 0
+    topics = client.get("/api/topics").json()["topics"]
+    assert [t["slug"] for t in topics] == ["citizens-assemblies", "budgets"]
+    sources = client.get("/api/sources").json()["sources"]
+    assert {s["name"]: s["items_per_month"] for s in sources} == {"Guardian": 2, "IWA": 2}
+
+
+def test_the_openapi_document_describes_the_api_to_logged_in_users(client: TestClient) -> None:
+    assert client.get("/api/openapi.json").status_code == 401
+    login(client, "viewer")
+    document = client.get("/api/openapi.json").json()
+    paths = document["paths"]
+    assert {
+        "/api/items",
+        "/api/items/{item_id}",
+        "/api/items/{item_id}/approve",
+        "/api/items/{item_id}/reject",
+    } <= set(paths)
+    assert "patch" in paths["/api/items/{item_id}"]
+    assert not any(p.startswith(("/queue", "/login", "/manage")) for p in paths)
