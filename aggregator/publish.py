@@ -23,6 +23,7 @@ from aggregator.export.entries import Entry, SourceLabel, story_of
 from aggregator.export.site import SiteRenderer, TopicPage, write_site
 from aggregator.item_views import ItemView, to_view, with_relations
 from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Source, Topic, utcnow
+from aggregator.sanitize import one_line, plain_text
 from aggregator.topics import TopicView
 
 _BATCH = 500
@@ -80,9 +81,9 @@ def feed_info(core: Aggregator, fmt: str, topic: TopicView | None, updated: dt.d
     config = core.config
     name = FEED_PATHS.get(fmt, f"entries.{fmt}")
     if topic is None:
-        title, path, page = config.site_title, f"feeds/{name}", "topics/"
+        title, path, page = one_line(config.site_title), f"feeds/{name}", "topics/"
     else:
-        title, path = f"{config.site_title}: {topic.name}", f"topics/{topic.slug}/{name}"
+        title, path = one_line(f"{config.site_title}: {topic.name}"), f"topics/{topic.slug}/{name}"
         page = f"topics/{topic.slug}/"
     self_url = urljoin(config.site_url, path)
     return FeedInfo(
@@ -91,8 +92,8 @@ def feed_info(core: Aggregator, fmt: str, topic: TopicView | None, updated: dt.d
         self_url=self_url,
         feed_id=self_url,
         updated=updated,
-        subtitle=topic.intro or None if topic else None,
-        topic=(topic.slug, topic.name) if topic else None,
+        subtitle=plain_text(topic.intro).strip() or None if topic else None,
+        topic=(topic.slug, one_line(topic.name)) if topic else None,
         base_url=config.site_url,
     )
 

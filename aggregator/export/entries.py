@@ -61,12 +61,12 @@ class Entry:
     @property
     def id(self) -> str:
         """Return the entry's stable id: its canonical URL, which never changes once stored."""
-        return self.item.canonical_url
+        return safe_url(self.item.canonical_url) or f"urn:aggregator:item:{self.item.id}"
 
     @property
     def title(self) -> str:
         """Return the title as one line of plain text."""
-        return one_line(self.item.title) or self.link or self.item.canonical_url
+        return one_line(self.item.title) or self.link or self.id
 
     @property
     def link(self) -> str | None:
@@ -153,7 +153,7 @@ class Entry:
 
 def story_of(item: ItemView) -> Story:
     """Return a newsletter story as its bullet: the bullet's own text, linked to the story."""
-    text = one_line(item.excerpt) or one_line(item.title) or item.canonical_url
+    text = one_line(item.excerpt) or one_line(item.title) or "(untitled story)"
     return Story(text=text, url=safe_url(item.url) or safe_url(item.canonical_url))
 
 

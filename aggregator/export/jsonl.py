@@ -27,7 +27,7 @@ def data_row(entry: Entry) -> dict[str, Any]:
     raw = entry.item.as_dict(with_text=True)
     row: dict[str, Any] = {
         "id": raw["id"],
-        "source": raw["source"],
+        "source": plain_text(raw["source"]),
         "source_label": entry.source.label,
         "kind": raw["kind"],
         "heading": entry.heading,

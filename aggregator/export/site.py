@@ -44,6 +44,11 @@ class TopicPage:
     entries: tuple[Entry, ...]
 
     @property
+    def name(self) -> str:
+        """Return the topic's name as one line of plain text."""
+        return one_line(self.topic.name) or self.topic.slug
+
+    @property
     def updated(self) -> dt.datetime | None:
         """Return the newest entry's update, or None for an empty topic."""
         return max((e.updated for e in self.entries), default=None)
