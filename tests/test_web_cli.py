@@ -1,0 +1,87 @@
+"""`aggregator users` and `aggregator serve`, run as a user would, in a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from aggregator.config import Config
+from aggregator.core import Aggregator
+from tests.support.cli import ROOT, crawl_env, run_cli
+from tests.test_demo import free_port
+
+
+def test_users_are_added_from_stdin_listed_and_refused_when_bad(db_url: str) -> None:
+    env = crawl_env(db_url)
+    assert run_cli("init", env=env).returncode == 0
+    added = subprocess.run(
+        [sys.executable, "-m", "aggregator", "users", "add", "ann", "--role", "curator", "--password-stdin"],
+        input="a long passphrase\n",
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert added.returncode == 0, added.stderr
+    assert "added ann (curator)" in added.stdout
+    short = subprocess.run(
+        [sys.executable, "-m", "aggregator", "users", "add", "bo", "--role", "viewer", "--password-stdin"],
+        input="short\n",
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert short.returncode == 1
+    assert short.stderr.strip() == "error: a password has at least 8 characters"
+    bad_role = run_cli("users", "add", "bo", "--role", "owner", env=env)
+    assert bad_role.returncode == 2
+    listed = run_cli("users", "list", env=env)
+    assert "ann" in listed.stdout
+    assert "bo" not in listed.stdout
+    core = Aggregator(Config(database_url=db_url))
+    try:
+        assert core.users.authenticate("ann", "a long passphrase") is not None
+    finally:
+        core.close()
+
+
+@pytest.mark.crawl
+def test_serve_answers_on_127_0_0_1_and_refuses_without_a_session(tmp_path: Path) -> None:
+    env = crawl_env(f"sqlite:///{tmp_path / 'a.db'}")
+    assert run_cli("init", env=env).returncode == 0
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aggregator", "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                login = httpx.get(f"{base}/login", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                assert time.monotonic() < deadline, "the app did not start"
+                time.sleep(0.2)
+        assert login.status_code == 200
+        assert "script-src 'self'" in login.headers["content-security-policy"]
+        assert httpx.get(f"{base}/api/items", timeout=5).status_code == 401
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=20)
+    assert f"curator app at http://127.0.0.1:{port}/" in out
+    assert "no users yet" in err
