@@ -28,6 +28,21 @@ def _clip(text: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _change(value: Any) -> str:
+    # An edit records {"old": ..., "new": ...} per field; everything else reads as it is.
+    if isinstance(value, dict) and set(value) == {"old", "new"}:
+        return f"{_plain(value['old'])} → {_plain(value['new'])}"
+    return _plain(value)
+
+
+def _plain(value: Any) -> str:
+    if value is None or value == []:
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(_HERE / "templates"),
@@ -39,6 +54,7 @@ def _environment() -> Environment:
     env.filters["date"] = _date
     env.filters["paragraphs"] = _paragraphs
     env.filters["clip"] = _clip
+    env.filters["change"] = _change
     return env
 
 

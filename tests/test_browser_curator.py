@@ -1,0 +1,210 @@
+"""A curator's day in Debian's Chromium: log in, filter, approve by keyboard, curate an item, add a source.
+
+The app runs under uvicorn on 127.0.0.1 over a SQLite file; Playwright drives /usr/bin/chromium
+(Playwright's own browser download does not work here). One browser for the module, one context
+(fresh cookies) per test. Screenshots of the queue and the item page go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from aggregator.config import Config
+from aggregator.core import Aggregator
+from aggregator.web import create_app
+from tests.support.app_server import AppServer
+from tests.support.curator import PASSWORD, Seeded, add_users, seed
+from tests.support.feeds import Entry, rss
+from tests.support.server import LocalServer, Reply
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+if not CHROMIUM.exists():
+    if IN_CI:
+        raise RuntimeError(
+            "CI must run the browser tests: /usr/bin/chromium is missing (apt-get install chromium)"
+        )
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Aggregator]:
+    folder = tmp_path_factory.mktemp("browser")
+    agg = Aggregator(
+        Config(database_url=f"sqlite:///{folder / 'aggregator.db'}", allow_private_networks=True)
+    )
+    agg.init_db()
+    yield agg
+    agg.close()
+
+
+@pytest.fixture(scope="module")
+def seeded(core: Aggregator) -> Seeded:
+    add_users(core)
+    return seed(core)
+
+
+@pytest.fixture(scope="module")
+def app(core: Aggregator, seeded: Seeded) -> Iterator[AppServer]:
+    server = AppServer(create_app(core)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def log_in(page: Page, app: AppServer, name: str) -> None:
+    page.goto(f"{app.base}/queue")
+    expect(page).to_have_url(f"{app.base}/login?next=%2Fqueue")
+    page.fill('input[name="name"]', name)
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('button[type="submit"]')
+    expect(page).to_have_url(f"{app.base}/queue")
+
+
+def test_log_in_filter_the_queue_and_approve_with_the_keyboard(
+    page: Page, app: AppServer, core: Aggregator, seeded: Seeded
+) -> None:
+    log_in(page, app, "curator")
+    rows = page.locator("tr.item-row")
+    expect(rows).to_have_count(4)
+    expect(rows.nth(0)).to_have_class("item-row status-new current")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "queue.png"), full_page=True)
+    page.keyboard.press("j")
+    expect(rows.nth(1)).to_have_class("item-row status-new current")
+    page.keyboard.press("k")
+    expect(rows.nth(0)).to_have_class("item-row status-new current")
+    page.keyboard.press("?")
+    expect(page.locator("#keys")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#keys")).to_be_hidden()
+
+    page.keyboard.press("/")
+    expect(page.locator("#search")).to_be_focused()
+    page.keyboard.type("Newport")
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(1)
+    expect(rows.nth(0).locator("a.title")).to_have_text("Participatory budgeting needs more than a vote")
+
+    page.keyboard.press("a")
+    expect(rows.nth(0).locator("td.status")).to_have_text("approved")
+    expect(page.locator("p.flash")).to_contain_text("Approved: Participatory budgeting")
+    item = core.items.get(seeded.budget)
+    assert (item.status, item.reviewed_by) == ("approved", "curator")
+
+    page.select_option('select[name="language"]', "cy")
+    page.fill("#search", "")
+    page.click('#filters button[type="submit"]')
+    expect(rows).to_have_count(1)
+    expect(rows.nth(0)).to_have_attribute("data-id", str(seeded.welsh))
+
+
+def test_pick_an_excerpt_assign_a_topic_reject_and_read_the_audit_log(
+    page: Page, app: AppServer, core: Aggregator, seeded: Seeded
+) -> None:
+    log_in(page, app, "curator")
+    page.click(f'tr[data-id="{seeded.assembly}"] a.title')
+    expect(page.locator("article.item h1")).to_have_text("Britain's first climate assembly")
+    expect(page.locator("a.original")).to_have_attribute("href", "https://example.org/climate-assembly")
+
+    page.locator("#excerpt-form label.candidate").first.click()
+    page.click('#excerpt-form button[type="submit"]')
+    expect(page.locator("blockquote.current-excerpt")).to_contain_text("I am interested in the idea")
+
+    page.check('#topics-form input[value="budgets"]')
+    page.click('#topics-form button[type="submit"]')
+    expect(page.locator("p.flash")).to_have_text("Topics saved.")
+    expect(page.locator('#topics-form input[value="budgets"]')).to_be_checked()
+
+    page.fill('#reject-form input[name="reason"]', "covered elsewhere")
+    page.click('#reject-form button[type="submit"]')
+    expect(page.locator("strong.status")).to_have_text("rejected")
+
+    events = page.locator("section.audit tr.event")
+    expect(events).to_have_count(3)
+    expect(events.nth(0)).to_contain_text("curator")
+    expect(events.nth(1)).to_contain_text("topics")
+    expect(events.nth(2)).to_contain_text("covered elsewhere")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "item.png"), full_page=True)
+
+    item = core.items.get(seeded.assembly)
+    assert item.status == "rejected"
+    assert item.excerpt is not None
+    assert item.excerpt.startswith("“I am interested")
+    assert "budgets" in item.topics
+
+
+def test_an_admin_adds_a_source_by_its_page_url(page: Page, app: AppServer, core: Aggregator) -> None:
+    site = LocalServer().start()
+    try:
+        site.routes["/"] = Reply(
+            b'<html><head><link rel="alternate" type="application/atom+xml" href="/feed.xml"></head></html>'
+        )
+        site.routes["/feed.xml"] = Reply(
+            rss(
+                [Entry(site.url("/a"), "A", dt.datetime(2024, 1, 1, tzinfo=dt.UTC))],
+                title="Local Deliberation",
+            ),
+            content_type="application/rss+xml",
+        )
+        log_in(page, app, "admin")
+        page.click('nav a[href="/manage/sources"]')
+        page.fill('#add-source input[name="url"]', site.url("/"))
+        page.click('#add-source button[type="submit"]')
+        expect(page.locator("p.flash")).to_contain_text("Added 'Local Deliberation'")
+        expect(page.locator('tr.source-row[data-name="Local Deliberation"] td.health')).to_have_text(
+            "never crawled"
+        )
+        assert core.sources.get("Local Deliberation").url == site.url("/feed.xml")
+    finally:
+        site.stop()
+
+
+def test_harvested_script_and_onerror_payloads_run_nothing(
+    page: Page, app: AppServer, seeded: Seeded
+) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, app, "viewer")
+    page.goto(f"{app.base}/queue?q=payload")
+    expect(page.locator("tr.item-row a.title")).to_contain_text("<script>window.__pwned = 1</script>")
+    page.goto(f"{app.base}/items/{seeded.xss}")
+    expect(page.locator("article.item h1")).to_contain_text('<img src=x onerror="window.__pwned = 2">')
+    expect(page.locator("section.text")).to_contain_text('<script>alert("text")</script>')
+    page.wait_for_load_state("load")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("article.item img, article.item svg, tr.item-row img").count() == 0
+    assert dialogs == []
+    # The app's own script did run: the keyboard works on this very page.
+    page.keyboard.press("?")
+    expect(page.locator("#keys")).to_be_visible()
