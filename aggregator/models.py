@@ -124,7 +124,8 @@ class Item(Base):
     published_at: Mapped[dt.datetime | None]
     first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     fetched_at: Mapped[dt.datetime | None]
-    language: Mapped[str | None] = mapped_column(String(16))
+    # Indexed so the queue's language filter lists the languages by skipping through the index.
+    language: Mapped[str | None] = mapped_column(String(16), index=True)
     text: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     # "feed" means the article page could not be fetched and the feed's own content stands in;
@@ -185,6 +186,8 @@ class ItemTopic(Base):
     """An item's place on a topic: a relevance score, and whether a curator assigned it."""
 
     __tablename__ = "item_topics"
+    # A topic's queue, most relevant first, read straight from the index.
+    __table_args__ = (Index("ix_item_topics_topic_score", "topic_id", "score"),)
 
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True)

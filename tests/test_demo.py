@@ -25,7 +25,7 @@ def test_demo_stores_twenty_articles_once_each(db_url: str, tmp_path: Path) -> N
     env = crawl_env(db_url, AGGREGATOR_ALLOW_PRIVATE_NETWORKS="0", AGGREGATOR_FETCH_TIMEOUT="20")
     port = str(free_port())
 
-    first = run_cli("demo", "--port", port, env=env, cwd=tmp_path)
+    first = run_cli("demo", "--port", port, "--no-serve", env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert SUMMARY in first.stdout
 
@@ -56,7 +56,7 @@ def test_demo_stores_twenty_articles_once_each(db_url: str, tmp_path: Path) -> N
 
         stored_before = core.items.count()
 
-        second = run_cli("demo", "--port", port, env=env, cwd=tmp_path)
+        second = run_cli("demo", "--port", port, "--no-serve", env=env, cwd=tmp_path)
         assert second.returncode == 0, second.stderr
         assert SUMMARY in second.stdout
         assert core.items.count() == stored_before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -85,3 +86,61 @@ def test_serve_answers_on_127_0_0_1_and_refuses_without_a_session(tmp_path: Path
         out, err = proc.communicate(timeout=20)
     assert f"curator app at http://127.0.0.1:{port}/" in out
     assert "no users yet" in err
+
+
+def test_demo_login_gives_a_fresh_working_password_each_time(core: Aggregator) -> None:
+    from aggregator.demo.run import demo_login
+
+    name, first = demo_login(core)
+    assert core.users.authenticate(name, first) is not None
+    again, second = demo_login(core)
+    assert again == name
+    assert second != first
+    assert core.users.authenticate(name, first) is None
+    user = core.users.authenticate(name, second)
+    assert user is not None
+    assert user.role == "admin"
+
+
+@pytest.mark.crawl
+def test_the_demo_ends_in_the_curator_app_with_a_working_login(tmp_path: Path) -> None:
+    env = crawl_env(f"sqlite:///{tmp_path / 'aggregator.db'}", AGGREGATOR_ALLOW_PRIVATE_NETWORKS="0")
+    app_port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aggregator", "demo", "--port", str(free_port()), "--app-port", str(app_port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = ""
+        deadline = time.monotonic() + 240
+        while "Curator app:" not in line:
+            assert time.monotonic() < deadline, "the demo never started the app"
+            line = proc.stdout.readline()
+            assert line or proc.poll() is None, "the demo ended without starting the app"
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/  log in as (\S+) / (\S+)", line)
+        assert found, line
+        assert int(found.group(1)) == app_port
+        base = f"http://127.0.0.1:{app_port}"
+        with httpx.Client(base_url=base, timeout=5) as client:
+            for _ in range(100):
+                try:
+                    page = client.get("/login")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            token = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+            done = client.post(
+                "/login", data={"name": found.group(2), "password": found.group(3), "csrf_token": token}
+            )
+            assert done.status_code == 303
+            queue = client.get("/queue")
+            assert queue.status_code == 200
+            assert queue.text.count('<tr class="item-row') >= 20
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)

@@ -110,5 +110,9 @@ def test_the_search_index_exists_where_the_queries_expect_it(core: Aggregator) -
             )
             assert {"items_fts", "items_fts_ai", "items_fts_ad", "items_fts_au"} <= names
         else:
-            found = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_items_search'"))
+            found = conn.execute(
+                text(
+                    "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_items_search' AND schemaname = current_schema()"
+                )
+            )
             assert "gin" in str(found.scalar_one())

@@ -108,9 +108,17 @@ def schedule(state: _State, tick: float, grace: float) -> None:
     help="Port for the recorded sources on 127.0.0.1 (fixed, so a re-run recognises what it stored).",
 )
 @click.option("--serve-only", is_flag=True, help="Serve the recorded sources until interrupted; no crawl.")
+@click.option("--no-serve", is_flag=True, help="End after the crawl instead of starting the curator app.")
+@click.option(
+    "--app-port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="Port of the curator app.",
+)
 @pass_state
-def demo(state: _State, port: int, serve_only: bool) -> None:
-    """Serve recorded pages of the default sources on 127.0.0.1 and crawl them into the database."""
+def demo(state: _State, port: int, serve_only: bool, no_serve: bool, app_port: int) -> None:
+    """Crawl recorded pages of the default sources on 127.0.0.1, then open the curator app on them."""
     from aggregator.crawl import crawl as run_crawl
     from aggregator.defaults import add_example_topic
     from aggregator.demo.replay import ReplayServer
@@ -151,4 +159,14 @@ def demo(state: _State, port: int, serve_only: bool) -> None:
         "  approve one:      aggregator items approve ID --excerpt '...'\n"
         "  publish as Atom:  aggregator export --format atom --output curated.atom"
     )
+    if not no_serve:
+        from aggregator.cli.web import run_app
+        from aggregator.demo.run import demo_login
+
+        name, password = demo_login(core)
+        click.echo(
+            f"\nCurator app: http://127.0.0.1:{app_port}/  log in as {name} / {password}\n"
+            "  (a new password on every run; keys: j/k move, a approve, r reject, ? all keys; Ctrl-C stops)"
+        )
+        run_app(core, "127.0.0.1", app_port)
     _exit_on_source_errors(run)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
+
 from aggregator.core import Aggregator
 from aggregator.defaults import DefaultSource
 from aggregator.demo.replay import ReplayServer
 from aggregator.errors import Conflict
+
+DEMO_USER = "demo"
 
 _LISTING = {"links": "article.node--view-mode-teaser h3 a", "next": "li.pager__item--next a"}
 
@@ -58,3 +62,13 @@ def point_sources_at(core: Aggregator, server: ReplayServer) -> list[str]:
             source = core.sources.add(local, kind=demo.kind, settings=demo.settings)
         names.append(source.name)
     return names
+
+
+def demo_login(core: Aggregator) -> tuple[str, str]:
+    """Give the demo admin a fresh random password (creating the user once); return name and password."""
+    password = secrets.token_urlsafe(12)
+    if any(user.name == DEMO_USER for user in core.users.all()):
+        core.users.set_password(DEMO_USER, password)
+    else:
+        core.users.add(DEMO_USER, role="admin", password=password)
+    return DEMO_USER, password

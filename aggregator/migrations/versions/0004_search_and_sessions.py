@@ -1,4 +1,5 @@
-"""Full-text search over items, failed-login tracking and persisted app settings (the session key).
+"""Full-text search over items, failed-login tracking, persisted app settings (the session key), and
+the indexes the review queue reads (languages, a topic's items by score).
 
 SQLite: an FTS5 table over items (title, summary, text, author) with items as its external content,
 kept in step by triggers. PostgreSQL: a GIN index over the same columns' tsvector, which the search
@@ -43,6 +44,8 @@ def upgrade() -> None:
         sa.Column("key", sa.String(100), primary_key=True),
         sa.Column("value", sa.Text(), nullable=False),
     )
+    op.create_index("ix_items_language", "items", ["language"])
+    op.create_index("ix_item_topics_topic_score", "item_topics", ["topic_id", "score"])
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
         install_sqlite_search(conn)
@@ -56,6 +59,8 @@ def downgrade() -> None:
         drop_sqlite_search(conn)
     elif conn.dialect.name == "postgresql":
         drop_postgres_search_index(conn)
+    op.drop_index("ix_item_topics_topic_score", table_name="item_topics")
+    op.drop_index("ix_items_language", table_name="items")
     op.drop_table("app_settings")
     op.drop_index("ix_login_attempts_name_address_at", table_name="login_attempts")
     op.drop_table("login_attempts")
