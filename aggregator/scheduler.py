@@ -1,5 +1,8 @@
 """The scheduler: runs forever, starting a crawl of the due sources whenever some are due.
 
+With ``AGGREGATOR_REDIS_URL`` set, a round is seeded into the shared queue instead, for the crawl
+workers (``aggregator worker``) to run; the scheduler then crawls nothing itself.
+
 Each round is a fresh ``aggregator crawl --due`` process: Twisted's reactor cannot restart in one
 process, and a process per round also means a crawl that leaks or crashes cannot take the scheduler
 down with it. Leases in the database keep rounds, cron jobs and curators' crawls off each other's
@@ -70,7 +73,9 @@ class Scheduler:
             if self._child is not None and self._child.poll() is not None:
                 self.echo(f"{_now()} round ended with status {self._child.returncode}")
                 self._child = None
-            if self._child is None and due_count(self.core) > 0:
+            if self.core.config.redis_url:
+                self._seed_round()
+            elif self._child is None and due_count(self.core) > 0:
                 self.echo(f"{_now()} {due_count(self.core)} sources due: starting a round")
                 self._child = subprocess.Popen(
                     [sys.executable, "-m", "aggregator", "crawl", "--due", "--trigger", "scheduler"]
@@ -79,6 +84,19 @@ class Scheduler:
         self._stop_child()
         self.echo(f"{_now()} scheduler stopped")
         return 0
+
+    def _seed_round(self) -> None:
+        # With a shared Redis the workers crawl: a round is only seeded, here, in a moment. Sources
+        # of a round still running are leased, so they are not seeded twice.
+        from aggregator.distributed.rounds import rounds_for
+
+        if due_count(self.core) == 0:
+            return
+        outcome = rounds_for(self.core).seed(due_only=True, trigger="scheduler")
+        if outcome.run_id is not None:
+            self.echo(
+                f"{_now()} round {outcome.run_id}: seeded {len(outcome.seeded)} sources for the workers"
+            )
 
     def _stop_child(self) -> None:
         child = self._child

@@ -76,6 +76,7 @@ class WorkerSpider(RedisMixin, SourceSpider):  # type: ignore[misc]
         crawler.signals.connect(spider._item_done, signal=signals.item_dropped)
         crawler.signals.connect(spider._item_done, signal=signals.item_error)
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider._response_received, signal=signals.response_received)
         return spider
 
     @property
@@ -200,6 +201,10 @@ class WorkerSpider(RedisMixin, SourceSpider):  # type: ignore[misc]
         if spider is self and MARKER in request.meta:
             run_id, source_id = int(request.meta[ROUND]), _source_id(request.cb_kwargs)
             self.shared.rounds.settle(run_id, source_id, request.meta[MARKER])
+
+    def _response_received(self, spider: scrapy.Spider, **kwargs: Any) -> None:
+        if spider is self:
+            self.shared.responses += 1
 
     def _opened(self, spider: scrapy.Spider) -> None:
         if spider is self and self.crawler.engine is not None:

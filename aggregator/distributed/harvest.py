@@ -23,6 +23,7 @@ class DistributedHarvest(Harvest):
         self.round_of: dict[int, int] = {}
         # Set by SIGTERM / SIGINT: take no new work, finish what is in hand, then stop.
         self.draining = False
+        self.responses = 0
 
     def enter(self, source_id: int, run_id: int) -> None:
         """Note that the work in hand for ``source_id`` belongs to round ``run_id``."""

@@ -51,7 +51,7 @@ def run_worker(core: Aggregator, *, concurrency: int, echo: Callable[[str], None
         process.start(install_signal_handlers=False)
     finally:
         harvest.close()
-    echo("worker stopped")
+    echo(f"worker stopped after {harvest.responses} responses")
     return 0
 
 

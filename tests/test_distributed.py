@@ -1,0 +1,219 @@
+"""Distributed crawling end to end: real `aggregator worker` processes, Redis, PostgreSQL, a local site.
+
+Every page of a generated site of 2,000 articles must be stored exactly once, by three workers at
+once, and again when one of them is killed outright half-way and the other two finish the job.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from sqlalchemy import create_engine, func, select
+
+from aggregator.models import CrawlRun, Item, Source
+from tests.support.cli import crawl_env, run_cli
+from tests.support.databases import postgres_schema, require_postgres
+from tests.support.redis_queue import REDIS_URL, redis_prefix, require_redis
+from tests.support.workers import (
+    SiteProcess,
+    kill_worker,
+    responses_of,
+    site_process,
+    start_worker,
+    stop_worker,
+)
+
+pytestmark = [pytest.mark.postgres, pytest.mark.crawl]
+
+PAGES = 2000
+
+
+@pytest.fixture
+def backing() -> Iterator[tuple[str, str]]:
+    """Yield a fresh PostgreSQL schema's URL and a Redis key prefix of this test's own."""
+    require_postgres()
+    require_redis()
+    with postgres_schema() as url, redis_prefix() as prefix:
+        yield url, prefix
+
+
+@pytest.fixture
+def site() -> Iterator[SiteProcess]:
+    with site_process(PAGES) as served:
+        yield served
+
+
+def distributed_env(db_url: str, prefix: str, **extra: str) -> dict[str, str]:
+    """Return the environment of every process of one installation: database, Redis, limits."""
+    return crawl_env(
+        db_url,
+        AGGREGATOR_REDIS_URL=REDIS_URL,
+        AGGREGATOR_REDIS_PREFIX=prefix,
+        AGGREGATOR_EXTRACT_WORKERS="1",
+        AGGREGATOR_CONCURRENT_REQUESTS_PER_HOST="8",
+        AGGREGATOR_FETCH_TIMEOUT="20",
+        **extra,
+    )
+
+
+def add_site_sources(env: dict[str, str], site: SiteProcess) -> None:
+    """Run `aggregator init` and `aggregator sources add` for every source of the site."""
+    from tests.support.site import Site
+
+    done = run_cli("init", env=env)
+    assert done.returncode == 0, done.stderr
+    for source in Site(PAGES, site.base).sources():
+        settings = [f"--set={key}={json.dumps(value)}" for key, value in source["settings"].items()]
+        args = ["sources", "add", source["url"], "--name", source["name"], "--kind", source["kind"]]
+        done = run_cli(*args, *settings, env=env)
+        assert done.returncode == 0, done.stderr
+
+
+def stored(db_url: str) -> tuple[int, int, set[str]]:
+    """Return the item rows, their distinct canonical URLs, and those URLs."""
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(func.count()).select_from(Item)).scalar_one()
+            urls = set(conn.execute(select(Item.canonical_url)).scalars())
+    finally:
+        engine.dispose()
+    return rows, len(urls), urls
+
+
+def expected_urls(site: SiteProcess) -> set[str]:
+    return {f"{site.base}/articles/{n}.html" for n in range(1, PAGES + 1)}
+
+
+def seed(env: dict[str, str], *, wait: bool, timeout: float = 170) -> dict[str, Any]:
+    args = ["crawl", "--distributed", "--json", *(["--wait"] if wait else [])]
+    done = run_cli(*args, env=env, timeout=timeout)
+    assert done.returncode == 0, f"stdout={done.stdout!r} stderr={done.stderr!r}"
+    return dict(json.loads(done.stdout))
+
+
+def run_status(db_url: str, run_id: int) -> str:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return str(conn.execute(select(CrawlRun.status).where(CrawlRun.id == run_id)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_three_workers_store_every_page_exactly_once(
+    backing: tuple[str, str], site: SiteProcess, tmp_path: Path
+) -> None:
+    db_url, prefix = backing
+    env = distributed_env(db_url, prefix)
+    add_site_sources(env, site)
+    workers = [start_worker(env, tmp_path) for _ in range(3)]
+    try:
+        summary = seed(env, wait=True)
+        assert summary["status"] == "finished"
+        assert sum(line["new"] for line in summary["sources"]) == PAGES
+        assert all(line["errors"] == 0 for line in summary["sources"]), summary
+        rows, distinct, urls = stored(db_url)
+        assert rows == distinct == PAGES
+        assert urls == expected_urls(site)
+        served = site.stats()
+        # Each page was asked for once: no two workers took the same request.
+        assert served["distinct_articles"] == PAGES
+        assert served["article_hits"] == PAGES
+
+        # The next round: the feeds answer 304 (their validators were stored once the round was
+        # complete), the sitemap and listing offer only what is stored; nothing new, nothing twice.
+        again = seed(env, wait=True)
+        lines = {line["source"]: line for line in again["sources"]}
+        assert lines["site-feed-a"]["status"] == "not modified"
+        assert lines["site-feed-b"]["status"] == "not modified"
+        assert lines["site-sitemap"]["duplicates"] == lines["site-sitemap"]["entries"] > 0
+        assert sum(line["new"] for line in again["sources"]) == 0
+        assert stored(db_url)[:2] == (PAGES, PAGES)
+        assert site.stats()["article_hits"] == PAGES
+        health = json.loads(run_cli("sources", "list", "--json", env=env).stdout)
+        assert {s["health"] for s in health} == {"ok"}
+        assert all(s["error_count"] == 0 for s in health)
+    finally:
+        results = [stop_worker(worker) for worker in workers]
+    for status, output in results:
+        assert status == 0, output[-2000:]
+    # All three took part (SIGTERM drains a worker and it reports what it handled).
+    assert all(responses_of(output) > 0 for _, output in results)
+
+
+def test_a_worker_killed_mid_crawl_loses_nothing_for_good(
+    backing: tuple[str, str], site: SiteProcess, tmp_path: Path
+) -> None:
+    db_url, prefix = backing
+    # A short lease, so the round the killed worker leaves incomplete can be seeded again soon.
+    env = distributed_env(db_url, prefix, AGGREGATOR_ROUND_LEASE="15")
+    add_site_sources(env, site)
+    workers = [start_worker(env, tmp_path) for _ in range(3)]
+    try:
+        first = seed(env, wait=False)
+        run_id = int(first["run"])
+        _wait_for(lambda: stored(db_url)[0] >= PAGES // 5, timeout=120, what="a fifth of the pages")
+        kill_worker(workers[0])
+        with redis.Redis.from_url(REDIS_URL) as client:
+            queued = lambda: client.llen(f"{prefix}:jobs") + client.zcard(f"{prefix}:requests")  # noqa: E731
+            _wait_for(lambda: queued() == 0, timeout=150, what="the other two workers to drain the queue")
+        _wait_for(_steady(lambda: stored(db_url)[0]), timeout=60, what="storing to settle")
+        lost = PAGES - stored(db_url)[0]
+        # The killed worker held requests it had taken from the queue (8 at a time, with 1,600 still
+        # queued): those are gone from Redis and come back only with the next round.
+        assert lost > 0
+        # So its round must not claim to be complete (that would have stored validators hiding
+        # the lost pages behind a 304).
+        assert run_status(db_url, run_id) == "running"
+        _wait_for(lambda: _lease_lapsed(db_url), timeout=60, what="the round's lease to lapse")
+        again = seed(env, wait=True)
+        assert again["status"] == "finished"
+        assert sum(line["new"] for line in again["sources"]) == lost
+        assert run_status(db_url, run_id) == "failed"
+        rows, distinct, urls = stored(db_url)
+        assert rows == distinct == PAGES
+        assert urls == expected_urls(site)
+    finally:
+        results = [stop_worker(worker) for worker in workers[1:]]
+    assert all(status == 0 for status, _ in results), [out[-2000:] for _, out in results]
+
+
+def _lease_lapsed(db_url: str) -> bool:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            live = conn.execute(
+                select(func.count()).select_from(Source).where(Source.lease_until > func.now())
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return int(live) == 0
+
+
+def _steady(measure: Any, *, quiet: float = 3.0) -> Any:
+    """Return a check that is True once ``measure()`` has not changed for ``quiet`` seconds."""
+    last: dict[str, Any] = {"value": None, "since": time.monotonic()}
+
+    def check() -> bool:
+        value = measure()
+        if value != last["value"]:
+            last.update(value=value, since=time.monotonic())
+        return bool(time.monotonic() - last["since"] >= quiet)
+
+    return check
+
+
+def _wait_for(condition: Any, *, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
