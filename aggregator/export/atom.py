@@ -1,7 +1,9 @@
-"""Atom 1.0 (RFC 4287) of published entries: feedgen builds each entry, lxml streams the document.
+"""Atom 1.0 (RFC 4287) of published entries, streamed with lxml so 100,000 entries fit in little memory.
 
-feedgen alone builds the whole tree in memory before writing a byte; 100,000 entries would hold
-every element at once. Here each entry is built by feedgen's entry API and written out at once.
+feedgen builds the whole tree in memory before writing a byte, and its per-entry API costs about
+40 µs an entry, most of an export of 100,000 entries' 10 s budget. Each entry is therefore built here
+as an lxml element of the same shape feedgen's ``FeedEntry.atom_entry()`` gives (tests compare the
+two) and written out at once; never with string templates.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from feedgen.entry import FeedEntry
 from lxml import etree
 
 from aggregator import __version__
@@ -24,38 +25,43 @@ def write(entries: Iterable[Entry], info: FeedInfo, out: BinaryIO) -> int:
     count = 0
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
-        # feedgen's entries carry no namespace of their own: they inherit the feed's default one.
+        # Entries are built without a namespace and inherit the feed's default one, as feedgen does;
+        # otherwise each would repeat the namespace declaration.
         with xf.element(f"{{{ATOM}}}feed", nsmap={None: ATOM}):
             xf.write("\n")
             for element in _head(info):
                 xf.write(element, pretty_print=True)
             for entry in entries:
-                xf.write(atom_entry(entry, info).atom_entry(extensions=False), pretty_print=True)
+                xf.write(entry_element(entry), pretty_print=True)
                 count += 1
     return count
 
 
-def atom_entry(entry: Entry, info: FeedInfo) -> FeedEntry:
-    """Return the feedgen entry of ``entry``."""
-    fe = FeedEntry()
-    fe.id(entry.id)
-    fe.title(entry.title)
-    if entry.link:
-        fe.link(href=entry.link, rel="alternate")
-    fe.updated(entry.updated)
-    if entry.published:
-        fe.published(entry.published)
+def entry_element(entry: Entry) -> etree._Element:
+    """Return the ``<entry>`` of ``entry``: id, title, updated, author, content, link, summary..."""
+    sub = etree.SubElement
+    element = etree.Element("entry")
+    sub(element, "id").text = entry.id
+    sub(element, "title").text = entry.title
+    sub(element, "updated").text = entry.updated.isoformat()
     # RFC 4287 wants an author on every entry (or on the feed): the source stands in for none.
-    fe.author(name=entry.author)
-    if entry.summary:
-        fe.summary(entry.summary, type="text")
+    sub(sub(element, "author"), "name").text = entry.author
+    link = entry.link
     if entry.note or entry.stories:
-        fe.content(entry.content_html(), type="html")
-    elif not entry.link:
-        fe.content(entry.summary or entry.title, type="text")
+        sub(element, "content", type="html").text = entry.content_html()
+    elif not link:
+        # Without a link an entry must have content (RFC 4287 4.1.1.2).
+        sub(element, "content", type="text").text = entry.summary or entry.title
+    if link:
+        sub(element, "link", href=link)
+    summary = entry.summary
+    if summary:
+        sub(element, "summary", type="text").text = summary
     for slug in entry.topics:
-        fe.category(term=slug)
-    return fe
+        sub(element, "category", term=slug)
+    if entry.published:
+        sub(element, "published").text = entry.published.isoformat()
+    return element
 
 
 def _head(info: FeedInfo) -> list[etree._Element]:
