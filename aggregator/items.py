@@ -136,25 +136,27 @@ class ItemService:
         if topic is not None:
             query = query.join(ItemTopic, ItemTopic.item_id == Item.id).join(Topic).where(Topic.slug == topic)
             query = query.where(or_(ItemTopic.score > 0, ItemTopic.assigned.is_(True)))
-        if sort == "relevance":
-            if topic is not None:
-                query = query.order_by(ItemTopic.score.desc())
-            elif match is None:
-                raise InvalidInput("sorting by relevance needs a topic or a search")
-            if match is not None:
-                query = match.apply(query, by_rank=topic is None)
-            query = query.order_by(*newest)
-        elif sort == "newest":
-            if match is not None:
-                query = match.apply(query, by_rank=False)
-            query = query.order_by(*newest)
-        else:
+        if sort not in SORTS:
             raise InvalidInput(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
-        query = query.offset(offset)
-        if limit is not None:
-            query = query.limit(limit)
-        with self._db.read() as session:
-            return [to_view(i) for i in session.scalars(query)]
+        if sort == "relevance" and topic is None and match is None:
+            raise InvalidInput("sorting by relevance needs a topic or a search")
+        by_rank = sort == "relevance" and topic is None and match is not None
+        if sort == "relevance" and topic is not None:
+            query = query.order_by(ItemTopic.score.desc())
+        wanted = None if limit is None else offset + limit
+        # Ranking every match of a common word is the slow part of a search; the best few hundred
+        # matches usually fill the page. When the filters leave too few of them, rank them all.
+        cap = 10 * wanted if by_rank and wanted is not None else None
+        while True:
+            page = match.apply(query, by_rank=by_rank, cap=cap) if match is not None else query
+            page = page.order_by(*newest).offset(offset)
+            if limit is not None:
+                page = page.limit(limit)
+            with self._db.read() as session:
+                found = [to_view(i) for i in session.scalars(page)]
+            if cap is None or limit is None or len(found) == limit:
+                return found
+            cap = None
 
     def count(self, *, status: str | None = None) -> int:
         """Return how many items are stored, optionally of one status."""

@@ -106,14 +106,24 @@ class SearchMatch:
 
     matches: TextualSelect
 
-    def apply(self, query: Select[Item], *, by_rank: bool) -> Select[Item]:
-        """Return ``query`` limited to matching items, best match first when ``by_rank``."""
+    def apply(self, query: Select[Item], *, by_rank: bool, cap: int | None = None) -> Select[Item]:
+        """Return ``query`` limited to matching items, best match first when ``by_rank``.
+
+        With ``cap``, only the ``cap`` best matches are considered, ranked on the index alone before
+        any item row is read.
+        """
         if not by_rank:
             # A membership test lets the planner walk the newest-first index and stop at a page,
             # instead of joining and sorting every match.
             ids = self.matches.subquery("search")
             return query.where(Item.id.in_(select(ids.c.item_id)))
-        found = self.matches.subquery("search")
+        matches = self.matches
+        if cap is not None:
+            best = matches.subquery("ranked")
+            capped = select(best.c.item_id, best.c.rank).order_by(best.c.rank.desc()).limit(cap)
+            found = capped.subquery("search")
+        else:
+            found = matches.subquery("search")
         return query.join(found, found.c.item_id == Item.id).order_by(found.c.rank.desc())
 
 

@@ -141,6 +141,12 @@ class SourceService:
                 query = query.where(Source.enabled.is_(True))
             return [_view(s, counts.get(s.id, 0)) for s in session.scalars(query)]
 
+    def names(self) -> list[str]:
+        """Return the names of the sources that are not retired, in order (cheaper than ``all``)."""
+        query = select(Source.name).where(Source.retired_at.is_(None)).order_by(Source.name)
+        with self._db.read() as session:
+            return list(session.scalars(query))
+
     def get(self, name: str) -> SourceView:
         """Return the source called ``name`` (or with that id or URL); raise NotFound otherwise."""
         with self._db.read() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Iterator
 
@@ -219,3 +220,13 @@ def test_harvested_markup_reaches_the_page_as_text(client: TestClient, seeded: S
     # Every script the app serves is a file of its own: no inline script for a payload to hide in.
     html = client.get(f"/items/{seeded.xss}").text
     assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/app.js" defer>']
+
+
+def test_the_published_feeds_are_public(client: TestClient) -> None:
+    if importlib.util.find_spec("aggregator.web.published") is None:
+        pytest.skip("the published feeds are not part of this build")
+    answer = client.get("/feeds/atom.xml", follow_redirects=False)
+    assert answer.status_code == 200
+    assert "atom" in answer.headers["content-type"]
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    assert client.get("/queue", follow_redirects=False).status_code == 303

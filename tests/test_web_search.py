@@ -116,3 +116,22 @@ def test_the_search_index_exists_where_the_queries_expect_it(core: Aggregator) -
                 )
             )
             assert "gin" in str(found.scalar_one())
+
+
+def test_ranked_search_finds_a_weak_match_that_the_filters_keep(core: Aggregator) -> None:
+    s = seed(core)
+    for n in range(12):
+        item(core, s.guardian, f"strong-{n}", title=f"Assembly assembly news {n}", text="The assembly met.")
+    weak = item(
+        core,
+        s.iwa,
+        "weak",
+        title="Newyddion",
+        text="Roedd y cyfarfod yn hir. " * 30 + "assembly",
+        language="cy",
+    )
+    # The best ten matches are all English; ranking stops short of the Welsh one, then ranks all.
+    found = core.items.query(search="assembly", sort="relevance", language="cy", limit=1)
+    assert [v.id for v in found] == [weak]
+    first = core.items.query(search="assembly", sort="relevance", limit=1)
+    assert first[0].title.startswith("Assembly assembly news")

@@ -13,11 +13,12 @@ CONTENT_SECURITY_POLICY = (
 
 
 def add_security_headers(response: Response, *, private: bool) -> None:
-    """Set the headers every answer carries; ``private`` pages are never cached."""
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
+    """Set the headers every answer carries, unless a route set its own; never cache ``private`` ones."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
     # Opening an original article tells its site nothing about the curator's queue.
-    response.headers["Referrer-Policy"] = "no-referrer"
+    headers.setdefault("Referrer-Policy", "no-referrer")
     if private:
         response.headers["Cache-Control"] = "no-store"

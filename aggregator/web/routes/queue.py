@@ -40,7 +40,7 @@ def queue_page(
         "newer": urlencode({**params, "page": page - 1}) if page > 1 else None,
         "older": urlencode({**params, "page": page + 1}) if len(found) > PAGE_SIZE else None,
         "topics": core.topics.all(),
-        "sources": core.sources.all(),
+        "sources": core.sources.names(),
         "languages": core.items.languages(),
     }
     return render(request, "queue.html", context)
