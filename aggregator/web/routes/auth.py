@@ -16,8 +16,9 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 
 def _local(target: str) -> str:
-    # Only a path on this site: "//evil.example" or "https://..." would make the login an open redirect.
-    if target.startswith("/") and not target.startswith("//") and "\\\\" not in target:
+    # Only a path on this site: "//evil.example", "/\\evil.example" (browsers read it as "//") or
+    # "https://..." would make the login an open redirect.
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/queue"
 
