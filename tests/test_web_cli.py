@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -14,7 +15,12 @@ import pytest
 from aggregator.config import Config
 from aggregator.core import Aggregator
 from tests.support.cli import ROOT, crawl_env, run_cli
-from tests.test_demo import free_port
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def test_users_are_added_from_stdin_listed_and_refused_when_bad(db_url: str) -> None:
