@@ -189,6 +189,20 @@ def topic_page(core: Aggregator, slug: str) -> TopicPage:
     return TopicPage(topic=topic, entries=tuple(published_entries(core, topic=slug)))
 
 
+def topic_index(core: Aggregator) -> list[TopicPage]:
+    """Return every topic, in the topics' own order, with its number of entries but not the entries."""
+    counts = (
+        select(Topic.slug, func.count(Item.id))
+        .join(ItemTopic, ItemTopic.topic_id == Topic.id)
+        .join(Item, Item.id == ItemTopic.item_id)
+        .where(ItemTopic.assigned.is_(True), Item.status == "approved")
+        .group_by(Topic.slug)
+    )
+    with core.db.read() as session:
+        sizes = {slug: int(n) for slug, n in session.execute(counts)}
+    return [TopicPage(topic=t, entries=(), known_count=sizes.get(t.slug, 0)) for t in core.topics.all()]
+
+
 def topic_pages(core: Aggregator) -> list[TopicPage]:
     """Return every topic, in the topics' own order, with its entries."""
     return [

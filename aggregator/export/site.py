@@ -42,6 +42,13 @@ class TopicPage:
 
     topic: TopicView
     entries: tuple[Entry, ...]
+    # The index lists topics with their number of entries only; it need not load them.
+    known_count: int | None = None
+
+    @property
+    def count(self) -> int:
+        """Return how many entries the topic has."""
+        return len(self.entries) if self.known_count is None else self.known_count
 
     @property
     def name(self) -> str:

@@ -92,8 +92,7 @@ def published_routes(core: Aggregator, *, templates: Path | None = None) -> APIR
     @router.api_route("/topics/", methods=["GET", "HEAD"], include_in_schema=False)
     @router.api_route("/topics/index.html", methods=["GET", "HEAD"], include_in_schema=False)
     def index(request: Request) -> Response:
-        pages = publish.topic_pages(core)
-        return page(request, renderer.index(pages, index_file=_index_file(request)))
+        return page(request, renderer.index(publish.topic_index(core), index_file=_index_file(request)))
 
     @router.api_route(f"/topics/{STYLESHEET}", methods=["GET", "HEAD"], include_in_schema=False)
     def stylesheet(request: Request) -> Response:
