@@ -129,7 +129,9 @@ class ItemService:
                 raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(ITEM_STATUSES)}")
             query = query.where(Item.status == status)
         if source is not None:
-            query = query.join(Item.source).where(or_(Source.name == source, Source.url == source))
+            # Resolved once, not joined per row: the planner keeps walking the newest-first index.
+            source_ids = select(Source.id).where(or_(Source.name == source, Source.url == source))
+            query = query.where(Item.source_id.in_(source_ids.scalar_subquery()))
         if not include_duplicates:
             query = query.where(Item.duplicate_of_id.is_(None))
         newest = (Item.published_at.desc().nulls_last(), Item.id.desc())

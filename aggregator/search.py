@@ -27,6 +27,60 @@ SEARCH_OBJECT_NAMES = frozenset(
     }
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "which",
+        "who",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
+)
 # to_tsvector refuses documents whose vector passes 1 MB; the first 200,000 characters of an
 # article are plenty to find it by.
 _PG_DOCUMENT = (
@@ -96,8 +150,14 @@ def drop_postgres_search_index(conn: Connection) -> None:
 
 
 def words(query: str) -> list[str]:
-    """Return the words of a curator's query, punctuation and operators dropped."""
-    return _WORD.findall(query)
+    """Return the words of a curator's query, punctuation, operators and stop words dropped.
+
+    PostgreSQL's ``english`` configuration ignores stop words; SQLite's tokenizer does not, and a
+    word in every item costs a ranked search its whole index. A query of stop words alone keeps them.
+    """
+    found = _WORD.findall(query)
+    kept = [word for word in found if word.lower() not in STOP_WORDS]
+    return kept or found
 
 
 @dataclass(frozen=True, slots=True)

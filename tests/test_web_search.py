@@ -112,7 +112,8 @@ def test_the_search_index_exists_where_the_queries_expect_it(core: Aggregator) -
         else:
             found = conn.execute(
                 text(
-                    "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_items_search' AND schemaname = current_schema()"
+                    "SELECT indexdef FROM pg_indexes "
+                    "WHERE indexname = 'ix_items_search' AND schemaname = current_schema()"
                 )
             )
             assert "gin" in str(found.scalar_one())
@@ -135,3 +136,11 @@ def test_ranked_search_finds_a_weak_match_that_the_filters_keep(core: Aggregator
     assert [v.id for v in found] == [weak]
     first = core.items.query(search="assembly", sort="relevance", limit=1)
     assert first[0].title.startswith("Assembly assembly news")
+
+
+def test_stop_words_are_left_out_of_a_query_unless_it_has_nothing_else(core: Aggregator) -> None:
+    s = seed(core)
+    assert words("the council of the city") == ["council", "city"]
+    assert words("The") == ["The"]
+    # "the" is in no seeded text's title but stop words no longer make a match fail or cost.
+    assert [v.id for v in core.items.query(search="the Birmingham")] == [s.assembly]
