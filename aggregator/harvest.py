@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from aggregator.core import Aggregator
 from aggregator.extract_pool import ExtractorPool
@@ -40,11 +41,20 @@ class Harvest:
         self.interrupted: str | None = None
         self._extractor: ExtractorPool | None = None
         self._topics: list[TopicView] | None = None
+        # Canonical URLs of the articles between the dedup stage and storage.
+        self._in_flight: set[str] = set()
+        self._keeper: Any = None
 
     @classmethod
     def start(cls, core: Aggregator, *, trigger: str, progress: ProgressHook | None = None) -> Harvest:
         """Record a new crawl run and return its harvest."""
-        return cls(core, core.runs.start(trigger=trigger), progress)
+        harvest = cls(core, core.runs.start(trigger=trigger), progress)
+        if core.db.dialect == "sqlite":
+            # SQLite checkpoints and deletes its write-ahead log whenever the last connection to the
+            # file closes: without this idle connection, after every item's transaction (a sync to
+            # disk per item). Idle and outside any transaction, it holds no lock.
+            harvest._keeper = core.db.engine.raw_connection()
+        return harvest
 
     @property
     def extractor(self) -> ExtractorPool:
@@ -69,6 +79,17 @@ class Harvest:
     def topic_terms(self) -> list[str]:
         """Return every topic's include terms, for proposing excerpts that carry them."""
         return [term for topic in self.topics for term in topic.include_terms]
+
+    def claim(self, canonical_url: str) -> bool:
+        """Return True when no other copy of this article is on its way to storage, and claim it."""
+        if canonical_url in self._in_flight:
+            return False
+        self._in_flight.add(canonical_url)
+        return True
+
+    def release(self, canonical_url: str) -> None:
+        """Give up the claim on an article once it is stored or dropped."""
+        self._in_flight.discard(canonical_url)
 
     def begin_source(self, source_id: int, name: str) -> SourceTally:
         """Open (or return) the tally of a source this crawl visits."""
@@ -114,4 +135,9 @@ class Harvest:
         if self._extractor is not None:
             self._extractor.close()
             self._extractor = None
-        return self.core.runs.finish(self.run_id, self.tallies, status=final)
+        try:
+            return self.core.runs.finish(self.run_id, self.tallies, status=final)
+        finally:
+            if self._keeper is not None:
+                self._keeper.close()
+                self._keeper = None

@@ -10,9 +10,9 @@ import datetime as dt
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import Table, and_, case, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -76,10 +76,10 @@ def record(session: Session, harvested: Harvested) -> Outcome:
         _adopt_stories(session, existing.id, existing.canonical_url)
         return outcome
     values = _insert_values(session, harvested, canon)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    upsert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     # At-least-once fetching means two writers may race on one URL: the loser does nothing.
     statement = (
-        insert(Item)
+        upsert(Item)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["canonical_url"])
         .returning(Item.id)
@@ -88,17 +88,19 @@ def record(session: Session, harvested: Harvested) -> Outcome:
     if item_id is None:
         return Outcome.DUPLICATE
     _store_matches(session, item_id, harvested.topic_matches)
-    _store_sketch(session, item_id, harvested.sketch)
+    _store_sketch(session, item_id, harvested.sketch, new=True)
     _adopt_stories(session, item_id, canon)
     return Outcome.SYNDICATED if values["duplicate_of_id"] is not None else Outcome.NEW
 
 
 def _existing(session: Session, harvested: Harvested, canon: str) -> Item | None:
-    item = session.scalar(select(Item).where(Item.canonical_url == canon))
-    if item is None and harvested.guid:
-        same_guid = and_(Item.source_id == harvested.source_id, Item.guid == harvested.guid)
-        item = session.scalar(select(Item).where(same_guid).limit(1))
-    return item
+    same_url = Item.canonical_url == canon
+    if not harvested.guid:
+        return session.scalar(select(Item).where(same_url))
+    # One query for both keys (each is indexed); the URL's match wins over the GUID's.
+    same_guid = and_(Item.source_id == harvested.source_id, Item.guid == harvested.guid)
+    query = select(Item).where(or_(same_url, same_guid)).order_by(case((same_url, 0), else_=1), Item.id)
+    return session.scalar(query.limit(1))
 
 
 def _merge(session: Session, item: Item, harvested: Harvested) -> Outcome:
@@ -171,29 +173,41 @@ def _insert_values(session: Session, harvested: Harvested, canon: str) -> dict[s
 
 def _first_copy(session: Session, sketch: tuple[int, ...]) -> int | None:
     """Return the oldest original item sharing enough of ``sketch``, or None."""
+    # Two steps on purpose: joined to items in one query, SQLite's planner walks every original
+    # item (duplicate_of_id IS NULL matches nearly all) for each new one, a cost that grows with
+    # the table; by sketch value first, it is a few index lookups, and usually nothing follows.
     shared = func.count(ItemSketch.value)
-    query = (
+    sharing = (
         select(ItemSketch.item_id)
-        .join(Item, Item.id == ItemSketch.item_id)
-        .where(ItemSketch.value.in_(sketch), Item.duplicate_of_id.is_(None))
+        .where(ItemSketch.value.in_(sketch))
         .group_by(ItemSketch.item_id)
         .having(shared >= MATCH_THRESHOLD)
-        .order_by(ItemSketch.item_id)
-        .limit(1)
     )
-    return session.scalar(query)
+    candidates = list(session.scalars(sharing))
+    if not candidates:
+        return None
+    originals = select(Item.id).where(Item.id.in_(candidates), Item.duplicate_of_id.is_(None))
+    return session.scalar(originals.order_by(Item.id).limit(1))
 
 
-def _store_sketch(session: Session, item_id: int, sketch: tuple[int, ...] | None) -> None:
+def _store_sketch(
+    session: Session, item_id: int, sketch: tuple[int, ...] | None, *, new: bool = False
+) -> None:
     if not sketch:
         return
-    session.execute(delete(ItemSketch).where(ItemSketch.item_id == item_id))
-    session.add_all(ItemSketch(item_id=item_id, value=value) for value in set(sketch))
+    if not new:
+        session.execute(delete(ItemSketch).where(ItemSketch.item_id == item_id))
+    # A Core executemany: one statement for the rows, no ORM objects to track (paid on every item).
+    rows = [{"item_id": item_id, "value": value} for value in set(sketch)]
+    session.connection().execute(insert(cast(Table, ItemSketch.__table__)), rows)
 
 
 def _adopt_stories(session: Session, item_id: int, canon: str) -> None:
     # Stories travel faster than their issue (no page to extract), so they may be stored first.
     orphans = Item.parent_url == canon
+    # Nearly every item is no issue at all: one indexed lookup spares the two updates below.
+    if not session.scalar(select(exists().where(orphans))):
+        return
     session.execute(update(Item).where(orphans, Item.parent_id.is_(None)).values(parent_id=item_id))
     # A story known only by its bullet is dated by the issue that recommended it.
     issue_date = select(Item.published_at).where(Item.id == item_id).scalar_subquery()

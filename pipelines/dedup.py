@@ -19,9 +19,17 @@ class DedupPipeline(HarvestPipeline):
     def process_item(self, item: Candidate) -> Candidate:
         if item.kind != "article" or item.fetch_error is not None:
             return item
-        settled = self.harvest.core.items.settled(item.source_id, [(item.canonical_url, item.guid)])
+        # A vetted item was looked up moments ago, before its fetch: asking storage again would cost
+        # a query per page for nothing. Storage still upserts, so a race with another worker is safe.
+        in_flight = not self.harvest.claim(item.canonical_url)
+        settled = not in_flight and not item.vetted and self._settled(item)
         if settled:
+            self.harvest.release(item.canonical_url)
+        if in_flight or settled:
             self.spider.tally(item.source_id).duplicates += 1
             self.harvest.changed(item.source_id)
             raise DropItem(f"already stored: {item.canonical_url}", log_level="DEBUG")
         return item
+
+    def _settled(self, item: Candidate) -> bool:
+        return bool(self.harvest.core.items.settled(item.source_id, [(item.canonical_url, item.guid)]))

@@ -37,6 +37,7 @@ class ExtractPipeline(HarvestPipeline):
         elif not (item.source_title or item.source_content_html or item.source_summary_html):
             # A bare link (from a sitemap or a listing) whose page failed: nothing worth keeping. The
             # error is counted; not being stored, the link is tried again on the next crawl.
+            self.harvest.release(item.canonical_url)
             raise DropItem(f"nothing to store for {item.link}", log_level="DEBUG")
         else:
             _from_text(

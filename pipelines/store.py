@@ -11,7 +11,21 @@ class StorePipeline(HarvestPipeline):
     """Records each candidate; the service's upsert makes a re-run, a retry or a second worker harmless."""
 
     def process_item(self, item: Candidate) -> Candidate:
-        outcome = self.harvest.core.items.record(
+        try:
+            outcome = self._record(item)
+        finally:
+            self.harvest.release(item.canonical_url)
+        tally = self.spider.tally(item.source_id)
+        if outcome is Outcome.NEW:
+            tally.new += 1
+        elif outcome in (Outcome.DUPLICATE, Outcome.SYNDICATED):
+            tally.duplicates += 1
+        # COMPLETED (a feed-only item whose page answered at last) is neither: it shows in "fetched".
+        self.harvest.changed(item.source_id)
+        return item
+
+    def _record(self, item: Candidate) -> Outcome:
+        return self.harvest.core.items.record(
             Harvested(
                 source_id=item.source_id,
                 url=item.link,
@@ -33,11 +47,3 @@ class StorePipeline(HarvestPipeline):
                 sketch=item.sketch,
             )
         )
-        tally = self.spider.tally(item.source_id)
-        if outcome is Outcome.NEW:
-            tally.new += 1
-        elif outcome in (Outcome.DUPLICATE, Outcome.SYNDICATED):
-            tally.duplicates += 1
-        # COMPLETED (a feed-only item whose page answered at last) is neither: it shows in "fetched".
-        self.harvest.changed(item.source_id)
-        return item

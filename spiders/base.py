@@ -171,7 +171,10 @@ class SourceSpider(scrapy.Spider):
         settled = self.harvest.core.items.settled(source.id, [(c, e.guid) for c, e in unique.items()])
         tally.duplicates += len(settled)
         self.harvest.changed(source.id)
-        return [candidate for canon, candidate in unique.items() if canon not in settled]
+        fresh = [candidate for canon, candidate in unique.items() if canon not in settled]
+        for candidate in fresh:
+            candidate.vetted = True
+        return fresh
 
     def page_requests(self, candidates: Iterable[Candidate]) -> Iterator[scrapy.Request]:
         """Return requests for the pages of candidates, each handed on whether or not it answers."""
@@ -248,6 +251,8 @@ class SourceSpider(scrapy.Spider):
 
     def _item_failed(self, item: Any, response: Any, spider: scrapy.Spider, failure: Failure) -> None:
         source_id = getattr(item, "source_id", None)
+        if spider is self and isinstance(item, Candidate) and self._given_harvest is not None:
+            self.harvest.release(item.canonical_url)
         if spider is self and isinstance(source_id, int) and source_id in self.harvest.tallies:
             link = getattr(item, "link", None) or getattr(item, "url", "")
             self.fail(source_id, f"storing {link}: {type(failure.value).__name__}: {failure.value}")

@@ -33,6 +33,8 @@ class Candidate:
     parent_url: str | None = None
     position: int | None = None
     excerpt: str | None = None
+    # Checked against storage by the spider just before its page was requested.
+    vetted: bool = False
     # Filled by the pipelines.
     canonical_url: str = ""
     title: str = ""
