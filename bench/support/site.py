@@ -44,22 +44,24 @@ AUTHORS = (
     "Hannah Boateng",
     "James Harcourt",
 )
-_WORDS = (
+_TEXT = (
     "the council said residents would be asked to vote on the plan after months of consultation "
     "assembly members heard evidence from experts on housing costs and the climate emergency while "
-    "campaigners argued that local people should decide how the budget is spent across the region "
-    "a panel of citizens chosen by lot met over four weekends to weigh the options before making "
+    "campaigners argued that local people should decide how the budget is spent across the region a "
+    "panel of citizens chosen by lot met over four weekends to weigh the options before making "
     "recommendations that ministers promised to answer within six months of publication in spring "
-    "schools hospitals and transport links were among the services most often mentioned by those "
-    "who took part many said they had never been asked their view before and found the process "
-    "demanding but fair some members worried that the final report would be shelved by officials "
-    "researchers at the university compared the results with earlier surveys and found broad support "
-    "for stronger action on emissions provided the costs were shared fairly between households and "
-    "businesses the government has not yet said whether it will adopt the proposals in full though "
-    "a spokesperson described the work as a valuable contribution to a difficult national debate "
+    "schools hospitals and transport links were among the services most often mentioned by those who "
+    "took part many said they had never been asked their view before and found the process demanding "
+    "but fair some members worried that the final report would be shelved by officials researchers "
+    "at the university compared the results with earlier surveys and found broad support for "
+    "stronger action on emissions provided the costs were shared fairly between households and "
+    "businesses the government has not yet said whether it will adopt the proposals in full though a "
+    "spokesperson described the work as a valuable contribution to a difficult national debate "
     "critics questioned whether a small group could represent the views of millions yet supporters "
-    "pointed to similar exercises abroad where deliberation changed minds and built trust in politics"
-).split()
+    "pointed to similar exercises abroad where deliberation changed minds and built trust in "
+    "politics"
+)
+_WORDS = _TEXT.split(" ")
 _BASE = dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC)
 
 
@@ -148,6 +150,7 @@ def article_html(a: Article, base: str, related: list[Article]) -> bytes:
         "articleSection": a.section.title(),
     }
     body = "".join(f"<p>{escape(p)}</p>" for p in a.paragraphs)
+    profile = f"{base}/profile/{a.author.lower().replace(' ', '-')}"
     related_html = "".join(f'<li><a href="{base}{r.path}">{escape(r.title)}</a></li>' for r in related)
     footer_links = "".join(
         f'<a href="{base}/{w}">{w.replace("-", " ").title()}</a> '
@@ -180,18 +183,20 @@ def article_html(a: Article, base: str, related: list[Article]) -> bytes:
 <form class="search" action="{base}/search"><input name="q" placeholder="Search"><button>Go</button></form>
 {_nav(base)}
 </header>
-<div class="breadcrumb"><a href="{base}/">Home</a> › <a href="{base}/{a.section}">{a.section.title()}</a></div>
+<div class="breadcrumb"><a href="{base}/">Home</a> ›
+<a href="{base}/{a.section}">{a.section.title()}</a></div>
 <main id="main">
 <article class="story">
 <header>
 <h1>{escape(a.title)}</h1>
 <p class="standfirst">{escape(a.standfirst)}</p>
-<p class="byline">By <a rel="author" href="{base}/profile/{a.author.lower().replace(" ", "-")}">{escape(a.author)}</a>
+<p class="byline">By <a rel="author" href="{profile}">{escape(a.author)}</a>
 · <time datetime="{iso}">{a.published:%-d %B %Y %H.%M} GMT</time></p>
 </header>
 <div class="story-body">{body}</div>
 <div class="share">Share: <a href="https://twitter.com/intent/tweet?url={url}">X</a>
-<a href="https://www.facebook.com/sharer.php?u={url}">Facebook</a> <a href="mailto:?body={url}">Email</a></div>
+<a href="https://www.facebook.com/sharer.php?u={url}">Facebook</a>
+<a href="mailto:?body={url}">Email</a></div>
 </article>
 <aside class="related"><h2>More from {a.section.title()}</h2><ul>{related_html}</ul></aside>
 <section class="newsletter-signup"><h2>Sign up to our daily briefing</h2>
@@ -218,7 +223,7 @@ def _rss(section: str, base: str, articles: list[Article]) -> bytes:
         items.append(
             f"<item><title>{escape(a.title)}</title><link>{url}</link>"
             f"<description>{description}</description>"
-            f"<category domain=\"{base}/{a.section}\">{a.section.title()}</category>"
+            f'<category domain="{base}/{a.section}">{a.section.title()}</category>'
             f"<pubDate>{format_datetime(a.published, usegmt=True)}</pubDate>"
             f"<guid>{url}</guid><dc:creator>{escape(a.author)}</dc:creator></item>"
         )
@@ -276,7 +281,9 @@ class Site:
             same = by_section[a.section]
             i = (a.number // len(SECTIONS)) % max(1, len(same))
             related = [same[(i + k) % len(same)] for k in range(1, 6) if len(same) > 1]
-            self.resources[a.path] = _resource(article_html(a, base, related), "text/html; charset=utf-8", a.published)
+            self.resources[a.path] = _resource(
+                article_html(a, base, related), "text/html; charset=utf-8", a.published
+            )
         newest = max((a.published for a in self.articles), default=_BASE)
         for section, members in by_section.items():
             if not members:
