@@ -241,7 +241,8 @@ def _stream(core: Aggregator, query: Select[Any], *, full: bool) -> Iterator[Ent
     with core.db.read() as session:
         labels = _labels(session)
         slugs = {topic_id: slug for topic_id, slug in session.execute(select(Topic.id, Topic.slug))}
-        result = session.execute(query.execution_options(yield_per=_BATCH))
+        # Core rows through the connection: the ORM session adds nothing for plain columns.
+        result = session.connection().execute(query.execution_options(yield_per=_BATCH))
         keys = tuple(result.keys())
         for batch in result.partitions():
             scores = _scores(session, [row.id for row in batch], slugs, assigned_only=not full)
