@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 from aggregator.item_views import ItemView
-from aggregator.sanitize import clean_html, one_line, plain_text, safe_url
+from aggregator.sanitize import clean_html, one_line, plain_text, safe_url, text_to_html
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -130,10 +130,10 @@ class Entry:
         """Return the entry's body as sanitized HTML: excerpt, note, and a newsletter's stories."""
         parts = []
         if self.excerpt:
-            body = "".join(f"<p>{escape(line)}</p>" for line in self.excerpt.splitlines() if line.strip())
+            body = text_to_html(self.excerpt)
             parts.append(f"<blockquote>{body}</blockquote>" if self.is_quotation else body)
         if self.note:
-            parts.append("".join(f"<p>{escape(line)}</p>" for line in self.note.splitlines() if line.strip()))
+            parts.append(text_to_html(self.note))
         if self.stories:
             bullets = "".join(
                 f'<li><a href="{escape(s.url)}">{escape(s.text)}</a></li>'
