@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from aggregator.errors import FeedError
+from aggregator.rss import read_rss
 from aggregator.text import repair_mojibake
 from aggregator.urls import is_http_url
 
@@ -91,16 +92,17 @@ def _looks_like_json(body: bytes, content_type: str) -> bool:
 
 
 def _parse_xml_feed(body: bytes, url: str, headers: Mapping[str, str]) -> ParsedFeed:
+    # Plain RSS 2.0 is read with lxml; feedparser reads the rest (and whatever that declines).
     # BytesIO, never the bytes or a str: feedparser treats a string as a path or URL to open.
     # Its sanitizer and relative-URI pass triple its parse time; nh3 sanitizes once at display.
-    parsed = feedparser.parse(
+    parsed = read_rss(body, headers) or feedparser.parse(
         io.BytesIO(body),
         response_headers=dict(headers),
         sanitize_html=False,
         resolve_relative_uris=False,
     )
     version = parsed.get("version") or ""
-    if not version and not parsed.entries:
+    if not version and not parsed.get("entries"):
         reason = parsed.get("bozo_exception")
         detail = f": {reason}" if reason else ""
         raise FeedError(f"not a feed{detail}")
@@ -111,7 +113,7 @@ def _parse_xml_feed(body: bytes, url: str, headers: Mapping[str, str]) -> Parsed
         problems = (f"not well-formed XML ({reason.getMessage()}); the entries that could be read were kept",)
     entries: list[FeedEntry] = []
     skipped = 0
-    for raw in parsed.entries:
+    for raw in parsed.get("entries", []):
         entry = _entry_from_feedparser(raw, url)
         if entry is None:
             skipped += 1
