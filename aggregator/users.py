@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -32,6 +33,8 @@ class UserView:
     name: str
     role: str
     created_at: dt.datetime
+    # Changes with the password: a session records it at login, so a new password ends old sessions.
+    stamp: str = ""
 
     def can(self, permission: str) -> bool:
         """Return True when the user's role grants ``permission``."""
@@ -76,7 +79,10 @@ class UserService:
         if user is None or digest is None:
             return None
         if self._hasher.check_needs_rehash(digest):
-            self._store_hash(user.id, self._hasher.hash(password))
+            # Stronger settings since this hash was made: store the new hash, and answer with it so
+            # the session about to start carries the stamp of the hash now stored.
+            user.password_hash = self._hasher.hash(password)
+            self._store_hash(user.id, user.password_hash)
         return _view(user)
 
     def get(self, user_id: int) -> UserView | None:
@@ -127,4 +133,5 @@ def _check_role(role: str) -> None:
 
 
 def _view(user: User) -> UserView:
-    return UserView(id=user.id, name=user.name, role=user.role, created_at=user.created_at)
+    stamp = hashlib.sha256(user.password_hash.encode()).hexdigest()[:16] if user.password_hash else ""
+    return UserView(id=user.id, name=user.name, role=user.role, created_at=user.created_at, stamp=stamp)

@@ -230,3 +230,14 @@ def test_the_published_feeds_are_public(client: TestClient) -> None:
     assert "atom" in answer.headers["content-type"]
     assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
     assert client.get("/queue", follow_redirects=False).status_code == 303
+
+
+def test_a_new_password_ends_the_sessions_begun_with_the_old_one(
+    core: Aggregator, client: TestClient
+) -> None:
+    login(client, "curator")
+    assert client.get("/api/items").status_code == 200
+    core.users.set_password("curator", "a brand new passphrase")
+    assert client.get("/api/items").status_code == 401
+    login(client, "curator", "a brand new passphrase")
+    assert client.get("/api/items").status_code == 200

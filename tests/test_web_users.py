@@ -73,3 +73,20 @@ def test_throttle_forgets_failures_older_than_its_window(core: Aggregator) -> No
         short.failed("ann", "10.0.0.1")
     assert not short.blocked("ann", "10.0.0.1")
     assert LoginThrottle(core.db).blocked("ann", "10.0.0.1") is False
+
+
+def test_a_hash_made_with_weaker_settings_is_upgraded_at_login(core: Aggregator) -> None:
+    from argon2 import PasswordHasher
+
+    from aggregator.users import UserService
+
+    weak = UserService(core.db, PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    weak.add("ann", role="viewer", password="long enough")
+    user = core.users.authenticate("ann", "long enough")
+    assert user is not None
+    with core.db.read() as session:
+        stored = session.scalars(select(User.password_hash).where(User.name == "ann")).one()
+    assert stored is not None
+    assert "m=65536,t=3,p=4" in stored
+    # The session started with this login must match the stored hash, or it would end at once.
+    assert core.users.get(user.id).stamp == user.stamp  # type: ignore[union-attr]

@@ -19,6 +19,7 @@ class SessionData:
     """What the cookie carries; ``changed`` says it must be sent again."""
 
     user_id: int | None = None
+    stamp: str = ""
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     flash: str | None = None
     changed: bool = False
@@ -26,9 +27,10 @@ class SessionData:
     # A session the browser does not hold yet; sent only once a page needs it (it shows the token).
     fresh: bool = False
 
-    def login(self, user_id: int) -> None:
+    def login(self, user_id: int, stamp: str) -> None:
         """Start a fresh session for ``user_id``: a new CSRF token, so none issued before login works."""
         self.user_id = user_id
+        self.stamp = stamp
         self.csrf = secrets.token_urlsafe(32)
         self.changed = True
 
@@ -67,8 +69,10 @@ class SessionCodec:
             if isinstance(data, dict) and isinstance(data.get("c"), str):
                 user = data.get("u")
                 flash = data.get("f")
+                stamp = data.get("s")
                 return SessionData(
                     user_id=user if isinstance(user, int) else None,
+                    stamp=stamp if isinstance(stamp, str) else "",
                     csrf=data["c"],
                     flash=flash if isinstance(flash, str) else None,
                 )
@@ -82,7 +86,9 @@ class SessionCodec:
             return
         if not session.changed:
             return
-        value = self._serializer.dumps({"u": session.user_id, "c": session.csrf, "f": session.flash})
+        value = self._serializer.dumps(
+            {"u": session.user_id, "s": session.stamp, "c": session.csrf, "f": session.flash}
+        )
         response.set_cookie(
             COOKIE, value, max_age=MAX_AGE, path="/", secure=secure, httponly=True, samesite="lax"
         )

@@ -48,7 +48,7 @@ def login(
         context = {"next": _local(next), "name": name, "error": "Wrong name or password."}
         return render(request, "login.html", context, status_code=401)
     throttle.succeeded(name, address)
-    get_session(request).login(user.id)
+    get_session(request).login(user.id, user.stamp)
     return RedirectResponse(_local(next), status_code=303)
 
 
