@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from aggregator.db import Database
@@ -110,11 +110,14 @@ class ItemService:
         since: dt.datetime | None = None,
         until: dt.datetime | None = None,
         search: str | None = None,
+        after: tuple[dt.datetime | None, int] | None = None,
     ) -> list[ItemView]:
         """Return items, newest (or most relevant) first; syndicated copies are left out.
 
         Relevance is the score for ``topic`` or, without a topic, how well an item matches ``search``
         (full text: title, summary, text and author). ``since`` / ``until`` bound the publication date.
+        ``after`` (the publication date and id of the last item of a page) gives the next page of the
+        newest-first order from the index, however deep, instead of counting past an offset.
         """
         query = with_relations(select(Item))
         if language:
@@ -143,6 +146,10 @@ class ItemService:
         if sort == "relevance" and topic is None and match is None:
             raise InvalidInput("sorting by relevance needs a topic or a search")
         by_rank = sort == "relevance" and topic is None and match is not None
+        if after is not None:
+            if sort != "newest":
+                raise InvalidInput("paging after an item works in the newest-first order only")
+            query = query.where(_older_than(*after))
         if sort == "relevance" and topic is not None:
             query = query.order_by(ItemTopic.score.desc())
         wanted = None if limit is None else offset + limit
@@ -344,6 +351,17 @@ class ItemService:
         item.reviewed_at = utcnow()
         action = "approve" if status == "approved" else "reject"
         session.add(ItemEvent(item_id=item.id, actor=actor, action=action, detail=detail))
+
+
+def _older_than(published: dt.datetime | None, item_id: int) -> ColumnElement[bool]:
+    """Return the condition for items after (published, id) in the newest-first order (nulls last)."""
+    if published is None:
+        return and_(Item.published_at.is_(None), Item.id < item_id)
+    return or_(
+        Item.published_at < published,
+        and_(Item.published_at == published, Item.id < item_id),
+        Item.published_at.is_(None),
+    )
 
 
 def _required(value: str, name: str) -> str:

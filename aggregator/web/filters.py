@@ -59,3 +59,22 @@ def parse_day(value: str, name: str) -> dt.datetime | None:
         return dt.datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=dt.UTC)
     except ValueError:
         raise InvalidInput(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def encode_cursor(published: dt.datetime | None, item_id: int) -> str:
+    """Return the cursor for the page after an item: its publication date (or "none") and its id."""
+    return f"{published.isoformat() if published else 'none'}~{item_id}"
+
+
+def parse_cursor(value: str) -> tuple[dt.datetime | None, int] | None:
+    """Return the (publication date, id) of a cursor, None for an empty one; raise InvalidInput."""
+    if not value:
+        return None
+    when, _, item_id = value.rpartition("~")
+    try:
+        published = None if when == "none" else dt.datetime.fromisoformat(when)
+        if published is not None and published.tzinfo is None:
+            raise ValueError(when)
+        return published, int(item_id)
+    except ValueError:
+        raise InvalidInput(f"not a page cursor: {value!r}") from None

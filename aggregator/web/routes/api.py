@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from aggregator.item_views import ItemView
 from aggregator.users import UserView
 from aggregator.web.deps import check_csrf, current_user, get_core, require
-from aggregator.web.filters import PAGE_SIZE, QueueFilters
+from aggregator.web.filters import PAGE_SIZE, QueueFilters, encode_cursor, parse_cursor
 
 router = APIRouter(prefix="/api", dependencies=[Depends(current_user), Depends(check_csrf)], tags=["api"])
 Reviewer = Annotated[UserView, Depends(require("review"))]
@@ -63,10 +63,23 @@ def list_items(
     filters: Annotated[QueueFilters, Depends()],
     limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE,
     offset: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[str, Query(max_length=100, description="the `next` of the previous page")] = "",
 ) -> dict[str, Any]:
-    """Return queue items (without their text) matching the filters, as the queue page orders them."""
-    found = get_core(request).items.query(**filters.query_args(), limit=limit, offset=offset)
-    return {"items": [i.as_dict(with_text=False) for i in found], "limit": limit, "offset": offset}
+    """Return queue items (without their text) matching the filters, as the queue page orders them.
+
+    In the newest-first order, ``next`` is the cursor of the following page (pass it as ``after``).
+    """
+    args = filters.query_args()
+    found = get_core(request).items.query(**args, limit=limit, offset=offset, after=parse_cursor(after))
+    following = None
+    if args["sort"] == "newest" and len(found) == limit:
+        following = encode_cursor(found[-1].published_at, found[-1].id)
+    return {
+        "items": [i.as_dict(with_text=False) for i in found],
+        "limit": limit,
+        "offset": offset,
+        "next": following,
+    }
 
 
 @router.get("/items/{item_id}")
