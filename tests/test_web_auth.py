@@ -241,3 +241,14 @@ def test_a_new_password_ends_the_sessions_begun_with_the_old_one(
     assert client.get("/api/items").status_code == 401
     login(client, "curator", "a brand new passphrase")
     assert client.get("/api/items").status_code == 200
+
+
+def test_a_long_message_is_cut_so_the_session_cookie_stays_small() -> None:
+    from aggregator.web.sessions import FLASH_LIMIT, SessionData
+
+    session = SessionData()
+    session.say("x" * 10_000)
+    assert session.flash is not None
+    assert len(session.flash) == FLASH_LIMIT
+    assert session.take_flash() == "x" * (FLASH_LIMIT - 1) + "…"
+    assert session.take_flash() is None

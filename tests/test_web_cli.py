@@ -150,3 +150,15 @@ def test_the_demo_ends_in_the_curator_app_with_a_working_login(tmp_path: Path) -
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+
+
+def test_serve_says_so_when_its_port_is_taken(tmp_path: Path) -> None:
+    env = crawl_env(f"sqlite:///{tmp_path / 'a.db'}")
+    assert run_cli("init", env=env).returncode == 0
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_cli("serve", "--port", str(port), env=env, timeout=30)
+    assert done.returncode == 1
+    assert f"error: cannot listen on 127.0.0.1:{port}" in done.stderr

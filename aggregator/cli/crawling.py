@@ -160,9 +160,10 @@ def demo(state: _State, port: int, serve_only: bool, no_serve: bool, app_port: i
         "  publish as Atom:  aggregator export --format atom --output curated.atom"
     )
     if not no_serve:
-        from aggregator.cli.web import run_app
+        from aggregator.cli.web import ensure_free, run_app
         from aggregator.demo.run import demo_login
 
+        ensure_free("127.0.0.1", app_port)
         name, password = demo_login(core)
         click.echo(
             f"\nCurator app: http://127.0.0.1:{app_port}/  log in as {name} / {password}\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 
 import click
@@ -9,17 +10,39 @@ from rich.table import Table
 
 from aggregator.cli.app import _State, _stdout, main, pass_state
 from aggregator.core import Aggregator
+from aggregator.errors import AggregatorError
 from aggregator.users import ROLES
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
 
+def ensure_free(host: str, port: int) -> None:
+    """Raise AggregatorError when nothing can listen on ``host``:``port`` (in use, or not ours)."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise AggregatorError(
+                f"cannot listen on {host}:{port}: {exc.strerror} (choose another port)"
+            ) from None
+
+
 def run_app(core: Aggregator, host: str, port: int) -> None:
     """Serve the curator app over ``core`` until interrupted."""
+    import socket
+
     import uvicorn
 
     from aggregator.web import create_app
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise AggregatorError(
+                f"cannot listen on {host}:{port}: {exc.strerror} (choose another port)"
+            ) from None
 
     # proxy_headers stays off: behind a TLS proxy, run uvicorn yourself with --proxy-headers so the
     # cookie gets its Secure flag from the forwarded scheme.
@@ -35,6 +58,7 @@ def serve(state: _State, host: str, port: int) -> None:
     core = state.core()
     if not core.users.all():
         click.echo("warning: no users yet: add one with `aggregator users add NAME --role admin`", err=True)
+    ensure_free(host, port)
     click.echo(f"curator app at http://{host}:{port}/ (Ctrl-C to stop)")
     run_app(core, host, port)
 

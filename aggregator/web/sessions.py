@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 COOKIE = "aggregator_session"
 MAX_AGE = 12 * 3600
+FLASH_LIMIT = 600
 
 
 @dataclass
@@ -41,7 +42,8 @@ class SessionData:
 
     def say(self, message: str) -> None:
         """Keep ``message`` for the next page shown."""
-        self.flash = message
+        # The message rides in the cookie, and browsers drop cookies past 4 kB (logging the user out).
+        self.flash = message if len(message) <= FLASH_LIMIT else message[: FLASH_LIMIT - 1] + "…"
         self.changed = True
 
     def take_flash(self) -> str | None:
