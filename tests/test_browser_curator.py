@@ -213,3 +213,44 @@ def test_harvested_script_and_onerror_payloads_run_nothing(
     # The app's own script did run: the keyboard works on this very page.
     page.keyboard.press("?")
     expect(page.locator("#keys")).to_be_visible()
+
+
+def test_open_the_original_and_bulk_approve_with_the_keyboard(
+    page: Page, app: AppServer, core: Aggregator, seeded: Seeded
+) -> None:
+    from tests.support.curator import item
+
+    site = LocalServer().start()
+    try:
+        site.routes["/original"] = Reply(
+            b"<html><head><title>The original</title></head><body>Hi</body></html>"
+        )
+        future = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+        first = item(core, seeded.guardian, "bulk-one", published=future, url=site.url("/original"))
+        second = item(core, seeded.guardian, "bulk-two", published=future - dt.timedelta(days=1))
+        log_in(page, app, "curator")
+        # A filtered queue, so the bulk action has filters to come back to.
+        page.goto(f"{app.base}/queue?source=Guardian")
+        rows = page.locator("tr.item-row")
+        expect(rows.nth(0)).to_have_attribute("data-id", str(first))
+        with page.context.expect_page() as opened:
+            page.keyboard.press("o")
+        original = opened.value
+        original.wait_for_load_state()
+        assert original.url == site.url("/original")
+        # Opened without a window.opener and without telling the site where the curator came from.
+        assert original.evaluate("window.opener") is None
+        assert site.requests_to("/original")[0].headers.get("Referer") is None
+        original.close()
+
+        page.keyboard.press("x")
+        page.keyboard.press("j")
+        page.keyboard.press("x")
+        page.click('#bulk button[value="approve"]')
+        expect(page.locator("p.flash")).to_have_text("Approved 2 items.")
+        expect(page).to_have_url(f"{app.base}/queue?source=Guardian")
+        assert core.items.get(first).status == "approved"
+        assert core.items.get(second).status == "approved"
+        assert core.items.get(second).events[-1].detail["bulk"] is True
+    finally:
+        site.stop()

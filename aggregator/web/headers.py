@@ -18,7 +18,8 @@ def add_security_headers(response: Response, *, private: bool) -> None:
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
-    # Opening an original article tells its site nothing about the curator's queue.
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    # Opening an original article tells its site nothing about the curator's queue; our own forms
+    # still say which queue page they came from, so a bulk action returns to the same filters.
+    headers.setdefault("Referrer-Policy", "same-origin")
     if private:
         response.headers["Cache-Control"] = "no-store"
