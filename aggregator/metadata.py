@@ -16,6 +16,8 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
+from aggregator.titles import clean_title
+
 _ARTICLE_TYPES = frozenset(
     {
         "article",
@@ -31,8 +33,20 @@ _ARTICLE_TYPES = frozenset(
         "techarticle",
     }
 )
-_PARSER = lxml_html.HTMLParser(remove_comments=True, no_network=True, huge_tree=False)
+_PARSER = lxml_html.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    no_network=True,
+    huge_tree=False,
+)
 _URLISH = re.compile(r"^(https?:)?//", re.IGNORECASE)
+# "Associated Press in Valencia": the place a byline was filed from is not part of the name.
+_DATELINE = re.compile(r"\s+in\s+[A-Z][\w.' -]*$")
+# Pages with more main headings than this use h1 for every teaser; they say nothing about the title.
+_HEADINGS = 5
 _LANG = re.compile(r"^[A-Za-z]{2,3}")
 
 
@@ -55,29 +69,32 @@ class PageMetadata:
         return "; ".join(self.authors) or None
 
 
-def read_metadata(page: str) -> PageMetadata:
-    """Return the structured metadata of an HTML page, given as decoded text."""
+def parse_html(page: str) -> Any | None:
+    """Return the lxml tree of an HTML page given as decoded text, or None when it holds no markup."""
     try:
-        root = lxml_html.fromstring(page, parser=_PARSER)
-    except ValueError:
-        # lxml refuses text that still declares an XML encoding; the bytes carry their own.
-        try:
-            root = lxml_html.fromstring(page.encode("utf-8"), parser=_PARSER)
-        except (etree.ParserError, ValueError):
-            return PageMetadata()
-    except etree.ParserError:
-        return PageMetadata()
+        # Encoded, so that text still declaring an XML encoding parses too; the parser's settings are
+        # trafilatura's, so the tree it is handed is the one it would have built itself.
+        return lxml_html.fromstring(page.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def read_metadata(page: str | Any) -> PageMetadata:
+    """Return the structured metadata of an HTML page, given as decoded text or as a parsed tree."""
+    root = parse_html(page) if isinstance(page, str) else page
     if root is None:
         return PageMetadata()
     meta = _meta_tags(root)
     ld = _article_json_ld(root)
     ld_authors = tuple(_names(ld.get("author"))) if ld else ()
     meta_authors = tuple(
-        a for a in (meta.get("author"), meta.get("article:author")) if a and not _URLISH.match(a)
+        _DATELINE.sub("", a)
+        for a in (meta.get("article:author"), meta.get("author"))
+        if a and not _URLISH.match(a)
     )
     return PageMetadata(
-        title=_text(ld.get("headline")) or meta.get("og:title") or _title(root),
-        authors=ld_authors or meta_authors[:1],
+        title=_clean(_text(ld.get("headline")) or meta.get("og:title") or _title(root), root, meta),
+        authors=_merged_authors(meta_authors[:1], ld_authors),
         published=_datetime(ld.get("datePublished"))
         or _datetime(meta.get("article:published_time"))
         or _datetime(meta.get("datepublished"))
@@ -88,6 +105,16 @@ def read_metadata(page: str) -> PageMetadata:
         language=_language(root.get("lang") or _text(ld.get("inLanguage")) or meta.get("og:locale")),
         site_name=meta.get("og:site_name"),
     )
+
+
+def _merged_authors(byline: tuple[str, ...], declared: tuple[str, ...]) -> tuple[str, ...]:
+    # A news page's article:author is its visible byline, which credits agencies that the JSON-LD
+    # (one entry per staff profile) leaves out; both together name everyone, the byline first.
+    merged = list(byline)
+    for name in declared:
+        if name.lower() not in {m.lower() for m in merged}:
+            merged.append(name)
+    return tuple(merged)
 
 
 def _meta_tags(root: Any) -> dict[str, str]:
@@ -143,6 +170,13 @@ def _text(value: Any) -> str | None:
     return None
 
 
+def _clean(title: str | None, root: Any, meta: dict[str, str]) -> str | None:
+    if not title:
+        return None
+    headings = tuple(" ".join(h.text_content().split()) for h in root.iter("h1"))[:_HEADINGS]
+    return clean_title(title, site_name=meta.get("og:site_name"), headings=headings) or None
+
+
 def _title(root: Any) -> str | None:
     title = root.find(".//title")
     return _text(title.text_content()) if title is not None else None
@@ -163,7 +197,9 @@ def _datetime(value: Any) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed.astimezone(dt.UTC) if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    # The declared offset is kept: storage converts to UTC, and the page's own calendar date is the
+    # one readers see ("published 6 July" stays 6 July when written at 00:30 in Berlin).
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def _language(value: str | None) -> str | None:

@@ -25,8 +25,10 @@ def test_a_real_guardian_page_gives_title_author_date_text_and_summary() -> None
         2024, 2, 24, 11, 42, 23, tzinfo=dt.UTC
     )  # from article:published_time
     assert page.language == "en"
+    # The standfirst opens the text: the page shows it above the body, and extractors drop it.
     assert page.text.startswith(
-        "The death toll from a fire that left two residential buildings charred ruins"
+        "Police in Spanish city continue to search debris after blaze that consumed one of the buildings"
+        " in less than an hour\nThe death toll from a fire that left two residential buildings charred ruins"
     )
     assert "Sign up" not in page.text
     assert 0 < len(page.summary) <= SUMMARY_CHARS

@@ -1,0 +1,188 @@
+"""The extraction corpus beside the project: finding it, running extractors over it on every core, scoring.
+
+The corpus (../shared/corpora/trafilatura-eval-subset) and its scorer (../shared/corpora/score_extraction.py)
+are not part of the project; benchmarks and the quality gate read them when present. Text is scored by
+the corpus's own scorer (trafilatura's segment method: must-contain and must-not-contain snippets).
+Title, author and date are scored here, on the pages whose ground truth has the field:
+
+* title: exact = equal after normalisation (Unicode NFKC, case-folded, quotes dropped, whitespace
+  collapsed); contains = the normalised true title appears inside the normalised extracted one (a
+  site name appended to it is tolerated).
+* author: names are split at ``,`` ``;`` ``&`` ``|`` "and" "und" and normalised like titles;
+  exact = the same set of names; contains = every true name appears inside some extracted name.
+* date: exact = the same calendar day (YYYY-MM-DD), in the page's own time zone.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import multiprocessing
+import re
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS_NAME = "trafilatura-eval-subset"
+FIELDS = ("title", "author", "date")
+
+
+def find_corpus(root: Path = ROOT) -> Path | None:
+    """Return the corpus folder beside the project (../shared/corpora/...), or None when absent."""
+    path = root.parent / "shared" / "corpora" / CORPUS_NAME
+    return path if (path / "ground-truth.json").is_file() else None
+
+
+def load_scorer(corpus: Path) -> ModuleType:
+    """Return the corpus's own scoring module (score_extraction.py, one folder up)."""
+    spec = importlib.util.spec_from_file_location("score_extraction", corpus.parent / "score_extraction.py")
+    if spec is None or spec.loader is None:
+        raise FileNotFoundError(corpus.parent / "score_extraction.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_truth(corpus: Path) -> dict[str, dict[str, Any]]:
+    """Return the ground truth of every page, keyed by page id."""
+    data = json.loads((corpus / "ground-truth.json").read_text(encoding="utf-8"))
+    items: dict[str, dict[str, Any]] = data["items"]
+    return items
+
+
+@dataclass
+class Run:
+    """One extractor's output on the corpus, and the time spent inside its calls."""
+
+    name: str
+    texts: dict[str, str | None] = field(default_factory=dict)
+    metadata: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    seconds: float = 0.0
+    errors: int = 0
+
+    @property
+    def pages_per_second(self) -> float:
+        """Return pages per second of one core: pages over the summed time inside the extractor."""
+        return len(self.texts) / self.seconds if self.seconds else 0.0
+
+
+def _product(html: bytes) -> tuple[str | None, dict[str, str | None]]:
+    from aggregator.extract import extract
+
+    page = extract(html)
+    if page is None:
+        return None, {}
+    date = page.published.date().isoformat() if page.published else None
+    return page.text, {"title": page.title or None, "author": page.author, "date": date}
+
+
+def _trafilatura_metadata(html: bytes) -> dict[str, str | None]:
+    import trafilatura
+
+    doc = trafilatura.extract_metadata(html)
+    return {"title": doc.title, "author": doc.author, "date": doc.date}
+
+
+# The peers run through the corpus scorer's own runners, so their figures are the scorer's figures.
+PEERS = {"trafilatura": "trafilatura-nocomments", "readability-lxml": "readability-lxml"}
+EXTRACTORS = ("product", *PEERS)
+# Metadata read untimed beside a peer's text, for peers whose text call does not return it.
+METADATA_READERS: dict[str, Callable[[bytes], dict[str, str | None]]] = {
+    "trafilatura": _trafilatura_metadata,
+}
+
+_state: dict[str, Any] = {}
+
+
+def _start(name: str, corpus: Path, warm_up: Path) -> None:
+    if name == "product":
+        _state["extract"] = _product
+    else:
+        peer = load_scorer(corpus).get_extractor(PEERS[name])
+        _state["extract"] = lambda html: (peer(html), {})
+    _state["name"] = name
+    _state["extract"](warm_up.read_bytes())  # lazy imports and caches, untimed
+
+
+def _one(path: Path) -> tuple[str, str | None, dict[str, str | None], float, bool]:
+    name = _state["name"]
+    html = path.read_bytes()
+    started = time.perf_counter()
+    try:
+        text, meta = _state["extract"](html)
+        failed = False
+    except Exception:  # noqa: BLE001 - a crash scores as an empty extraction, as in the corpus's scorer
+        text, meta, failed = None, {}, True
+    seconds = time.perf_counter() - started
+    if name in METADATA_READERS:
+        meta = METADATA_READERS[name](html)
+    return path.stem, text, meta, seconds, failed
+
+
+def run(name: str, corpus: Path, *, workers: int = 2, limit: int | None = None) -> Run:
+    """Return ``name``'s output on the corpus, computed by ``workers`` processes."""
+    paths = [corpus / "html" / f"{key}.html" for key in load_truth(corpus)][:limit]
+    result = Run(name)
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=_start, initargs=(name, corpus, paths[0])) as pool:
+        for key, text, meta, seconds, failed in pool.imap_unordered(_one, paths, chunksize=4):
+            result.texts[key] = text
+            result.metadata[key] = meta
+            result.seconds += seconds
+            result.errors += failed
+    return result
+
+
+def text_scores(scorer: ModuleType, truth: dict[str, dict[str, Any]], texts: dict[str, str | None]) -> Any:
+    """Return the scorer's F1, precision, recall and accuracy for ``texts`` (pages missing count as empty)."""
+    return scorer.score_segments({k: truth[k] for k in texts}, texts, 0, 0)
+
+
+def metadata_accuracy(
+    truth: dict[str, dict[str, Any]], metadata: dict[str, dict[str, str | None]]
+) -> dict[str, tuple[float, float, int]]:
+    """Return, per field, (exact share, contains share, pages with ground truth) as defined above."""
+    scores: dict[str, tuple[float, float, int]] = {}
+    for name in FIELDS:
+        exact = contains = pages = 0
+        for key, found in metadata.items():
+            expected = truth[key].get(name)
+            if not expected:
+                continue
+            pages += 1
+            is_exact, is_contained = _match(name, expected, found.get(name))
+            exact += is_exact
+            contains += is_contained
+        scores[name] = (exact / pages if pages else 0.0, contains / pages if pages else 0.0, pages)
+    return scores
+
+
+def _match(name: str, expected: Any, found: str | None) -> tuple[bool, bool]:
+    if not found:
+        return False, False
+    if name == "date":
+        same = found[:10] == str(expected)[:10]
+        return same, same
+    if name == "author":
+        want, got = _names(expected), _names(found)
+        return want == got, bool(want) and all(any(w in g for g in got) for w in want)
+    want_text, got_text = _normalise(str(expected)), _normalise(found)
+    return want_text == got_text, want_text in got_text
+
+
+_QUOTES = re.compile(r"[\"'“”„‘’«»]")
+_NAME_SPLIT = re.compile(r"[;,&|]|\band\b|\bund\b")
+
+
+def _normalise(text: str) -> str:
+    return " ".join(_QUOTES.sub("", unicodedata.normalize("NFKC", text).casefold()).split())
+
+
+def _names(value: Any) -> set[str]:
+    joined = "; ".join(value) if isinstance(value, list) else str(value)
+    return {n for n in (_normalise(part) for part in _NAME_SPLIT.split(joined)) if n}
