@@ -12,9 +12,12 @@ import re
 
 # The Guardian names the regions of an article page; only the standfirst and the body are the article.
 _GUARDIAN_MARK = re.compile(r"""data-gu-name=["']?body\b""")
+# A live blog repeats its pinned post inside the feed of posts and lists its key events as cards
+# above it: both would put the same text twice.
 _GUARDIAN_PRUNE = (
     '//*[@data-gu-name and not(@data-gu-name="body" or @data-gu-name="standfirst")'
     ' and not(.//*[@data-gu-name="body"])]'
+    '|//*[@data-gu-marker="pinned-post"]|//*[@id="key-events-carousel"]'
 )
 
 # WordPress core and its two most common plugins (Jetpack, Yoast) put sharing buttons, related posts,

@@ -1,0 +1,145 @@
+"""The pieces around trafilatura: platform rules, merging runs, standfirst, boilerplate, titles, bylines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aggregator
+from aggregator.boilerplate import strip_boilerplate
+from aggregator.byline import read_byline
+from aggregator.extract import decode_html, extract, main_text
+from aggregator.metadata import parse_html, read_metadata
+from aggregator.site_rules import prune_xpaths
+from aggregator.text_merge import merge, with_standfirst
+from aggregator.titles import clean_title
+from tests.conftest import fixture_bytes
+
+SNAPSHOT = Path(aggregator.__file__).parent / "demo" / "snapshot"
+LIVE_BLOG = "pages/guardian_2023_05_15_liveblog.html"
+PINNED = "Sunak: 'not a straightforward thing' to supply fighter jets to Ukraine"
+
+
+def test_a_guardian_live_blog_keeps_its_pinned_post_once() -> None:
+    page = decode_html(fixture_bytes(LIVE_BLOG))
+    rules = prune_xpaths(page)
+    assert len(rules) == 1  # the Guardian's, not WordPress's
+    # Without the rule the pinned post comes twice: pinned above the feed, and again in it.
+    assert main_text(parse_html(page)).count(PINNED) == 2
+    text = main_text(parse_html(page), prune=rules)
+    assert text.count(PINNED) == 1
+    assert "Zelenskiy discussed 'coalition of jets' with Sunak on UK visit" in text
+
+
+def test_guardian_regions_outside_standfirst_and_body_are_pruned() -> None:
+    page = decode_html(fixture_bytes("pages/guardian_2024_02_24_valencia.html"))
+    tree = parse_html(page)
+    for rule in prune_xpaths(page):
+        for element in tree.xpath(rule):
+            element.drop_tree()
+    left = {e.get("data-gu-name") for e in tree.xpath("//*[@data-gu-name]")}
+    assert left == {"standfirst", "body"}
+    extracted = extract(fixture_bytes("pages/guardian_2024_02_24_valencia.html"))
+    assert extracted is not None
+    assert "Associated Press in Valencia" not in extracted.text  # the byline, in the "meta" region
+
+
+def test_wordpress_pages_are_recognised_and_their_widgets_pruned() -> None:
+    iwa = (
+        SNAPSHOT / "www.iwa.wales/agenda/2019/03/what-a-citizens-assembly-could-teach-cardiff-bay/index.html"
+    )
+    for raw in (fixture_bytes("pages/lemire.me.json.html"), iwa.read_bytes()):
+        assert len(prune_xpaths(decode_html(raw))) == 1
+    assert prune_xpaths(decode_html(fixture_bytes("pages/github.blog.spiceland.html"))) == []
+    paragraphs = "".join(
+        f"<p>Paragraph {n} says what the council heard from residents at the assembly.</p>" for n in range(5)
+    )
+    page = (
+        f"<html><body><article><div class='entry-content'>{paragraphs}"
+        "<div class='sharedaddy sd-sharing-enabled'><h3>Share this:</h3></div>"
+        "<div id='jp-relatedposts' class='jp-relatedposts'><p>Another post on budgets</p></div>"
+        "</div></article></body></html>"
+    )
+    tree = parse_html(page)
+    (rule,) = prune_xpaths(page)
+    assert [e.get("class") for e in tree.xpath(rule)] == ["sharedaddy sd-sharing-enabled", "jp-relatedposts"]
+
+
+def test_merge_cuts_the_recall_text_after_the_last_paragraph_precision_kept() -> None:
+    precise = "Lead paragraph.\nSecond paragraph."
+    full = "Lead paragraph.\nA quote precision dropped.\nSecond paragraph.\nRead more: other story"
+    assert merge(precise, full) == "Lead paragraph.\nA quote precision dropped.\nSecond paragraph."
+    # A precision text that lost most of the article is not trusted to say where it ends.
+    assert merge("Lead paragraph.", full * 4) == full * 4
+    assert merge("", full) == full
+
+
+def test_the_standfirst_opens_the_text_only_when_the_page_shows_it() -> None:
+    text = "The body starts here and goes on."
+    shown = "Menu Headline A standfirst the page shows. The body starts here and goes on."
+    assert with_standfirst(text, "A standfirst the page shows.", shown) == (
+        "A standfirst the page shows.\nThe body starts here and goes on."
+    )
+    assert with_standfirst(text, "Marketing copy on no page.", shown) == text
+    already = "A standfirst the page shows. The body starts here."
+    assert with_standfirst(already, "A standfirst the page shows.", shown) == already
+
+
+def test_known_boilerplate_lines_go_and_prose_stays() -> None:
+    text = "\n".join(
+        [
+            "The council met on Tuesday.",
+            "Read more: Another story about the council",
+            "Lea también: Otra noticia",
+            "Follow us on Twitter for updates",
+            "© 2022 Example News",
+            "Read more about the decision, which the council took after a year of hearings in every "
+            "town of the county, where residents told members what they wanted from the budget and "
+            "what they feared from cuts to libraries, buses and care.",
+        ]
+    )
+    kept = strip_boilerplate(text).splitlines()
+    assert kept[0] == "The council met on Tuesday."
+    assert len(kept) == 2
+    assert kept[1].startswith("Read more about the decision")
+
+
+def test_titles_lose_the_site_name_but_keep_their_own_separators() -> None:
+    assert clean_title("Kleine Schafskunde | Mäscot das Schaf", site_name="Mäscot das Schaf") == (
+        "Kleine Schafskunde"
+    )
+    assert (
+        clean_title("Bundesliga: Dortmund - Gladbach live sehen! | COMPUTER BILD", site_name="COMPUTER BILD")
+        == "Bundesliga: Dortmund - Gladbach live sehen!"
+    )
+    assert clean_title("The story told - Section - Site", headings=("The story told",)) == "The story told"
+    assert clean_title("Sheila Atim: &#8222;The Woman King&#8220;") == "Sheila Atim: „The Woman King“"
+    assert clean_title("No site name known - so nothing cut") == "No site name known - so nothing cut"
+
+
+def test_the_visible_byline_names_the_author_when_structured_data_does_not() -> None:
+    page = """<html><body><div class="comments"><span class="comment-author">A Reader</span></div>
+    <p class="date-author">Janic Cathomen, 01.12.2021</p></body></html>"""
+    assert read_byline(parse_html(page)) == "Janic Cathomen"
+    labelled = (
+        "<html><body><span class='byline'>Published by</span><a rel='author'>Jane Doe</a></body></html>"
+    )
+    assert read_byline(parse_html(labelled)) == "Jane Doe"
+    assert read_byline(parse_html("<html><body><p>No byline</p></body></html>")) is None
+
+
+def test_a_guardian_agency_byline_is_merged_with_the_declared_staff_author() -> None:
+    meta = read_metadata(decode_html(fixture_bytes("pages/guardian_2024_02_24_valencia.html")))
+    # article:author "Associated Press in Valencia" (the place dropped), then JSON-LD's author.
+    assert meta.authors == ("Associated Press", "Guardian staff reporter")
+
+
+def test_extract_takes_text_or_bytes_and_needs_no_url() -> None:
+    raw = fixture_bytes("pages/lemire.me.json.html")
+    from_bytes, from_text = extract(raw), extract(raw.decode("utf-8"))
+    assert from_bytes is not None
+    assert from_text is not None
+    assert from_bytes.text == from_text.text
+    assert (
+        from_bytes.canonical_url
+        == "https://lemire.me/blog/2019/08/02/json-parsing-simdjson-vs-json-for-modern-c/"
+    )
