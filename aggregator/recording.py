@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, case, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -76,15 +76,8 @@ def record(session: Session, harvested: Harvested) -> Outcome:
         _adopt_stories(session, existing.id, existing.canonical_url)
         return outcome
     values = _insert_values(session, harvested, canon)
-    upsert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    # At-least-once fetching means two writers may race on one URL: the loser does nothing.
-    statement = (
-        upsert(Item)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["canonical_url"])
-        .returning(Item.id)
-    )
-    item_id = session.execute(statement).scalar_one_or_none()
+    statement = _UPSERTS[session.get_bind().dialect.name]
+    item_id = session.execute(statement, values).scalar_one_or_none()
     if item_id is None:
         return Outcome.DUPLICATE
     _store_matches(session, item_id, harvested.topic_matches)
@@ -93,14 +86,32 @@ def record(session: Session, harvested: Harvested) -> Outcome:
     return Outcome.SYNDICATED if values["duplicate_of_id"] is not None else Outcome.NEW
 
 
+# Statements built once, with their values bound per call: building one per item (a new statement
+# of some twenty values, and its cache key) cost more than the database's work on it.
+_UPSERTS = {
+    # At-least-once fetching means two writers may race on one URL: the loser does nothing.
+    name: dialect_insert(Item).on_conflict_do_nothing(index_elements=["canonical_url"]).returning(Item.id)
+    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+_SAME_URL = Item.canonical_url == bindparam("canon")
+_BY_URL = select(Item).where(_SAME_URL)
+# One query for both keys (each is indexed); the URL's match wins over the GUID's.
+_BY_URL_OR_GUID = (
+    select(Item)
+    .where(or_(_SAME_URL, and_(Item.source_id == bindparam("source_id"), Item.guid == bindparam("guid"))))
+    .order_by(case((_SAME_URL, 0), else_=1), Item.id)
+    .limit(1)
+)
+
+_INSERT_SKETCH = insert(cast(Table, ItemSketch.__table__))
+_HAS_ORPHANS = select(exists().where(Item.parent_url == bindparam("canon")))
+
+
 def _existing(session: Session, harvested: Harvested, canon: str) -> Item | None:
-    same_url = Item.canonical_url == canon
     if not harvested.guid:
-        return session.scalar(select(Item).where(same_url))
-    # One query for both keys (each is indexed); the URL's match wins over the GUID's.
-    same_guid = and_(Item.source_id == harvested.source_id, Item.guid == harvested.guid)
-    query = select(Item).where(or_(same_url, same_guid)).order_by(case((same_url, 0), else_=1), Item.id)
-    return session.scalar(query.limit(1))
+        return session.scalar(_BY_URL, {"canon": canon})
+    keys = {"canon": canon, "source_id": harvested.source_id, "guid": harvested.guid}
+    return session.scalar(_BY_URL_OR_GUID, keys)
 
 
 def _merge(session: Session, item: Item, harvested: Harvested) -> Outcome:
@@ -199,14 +210,14 @@ def _store_sketch(
         session.execute(delete(ItemSketch).where(ItemSketch.item_id == item_id))
     # A Core executemany: one statement for the rows, no ORM objects to track (paid on every item).
     rows = [{"item_id": item_id, "value": value} for value in set(sketch)]
-    session.connection().execute(insert(cast(Table, ItemSketch.__table__)), rows)
+    session.connection().execute(_INSERT_SKETCH, rows)
 
 
 def _adopt_stories(session: Session, item_id: int, canon: str) -> None:
     # Stories travel faster than their issue (no page to extract), so they may be stored first.
     orphans = Item.parent_url == canon
     # Nearly every item is no issue at all: one indexed lookup spares the two updates below.
-    if not session.scalar(select(exists().where(orphans))):
+    if not session.scalar(_HAS_ORPHANS, {"canon": canon}):
         return
     session.execute(update(Item).where(orphans, Item.parent_id.is_(None)).values(parent_id=item_id))
     # A story known only by its bullet is dated by the issue that recommended it.
