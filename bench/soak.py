@@ -1,10 +1,12 @@
 """Soak: the scheduler against 200 sources on 127.0.0.1 for 10 minutes, 10% failing in rotating ways,
-while a curator works the queue. Reports crashes, "database is locked" errors and memory over time.
+while a curator works the queue in the app. Reports crashes, "database is locked" errors, the app's
+errors and latency, and memory over time.
 
     .venv/bin/python bench/soak.py [--minutes 10] [--sources 200] [--database sqlite:///soak.db]
 
-The curator app does not exist yet; the curator loop calls the service layer it will call (list the
-queue, approve, reject), in this process, against the same database, while crawls write to it.
+Three processes share the database, as in production: `aggregator schedule`, `aggregator serve`, and
+this script, which logs into the app over HTTP as a curator and, every second, opens the queue page,
+searches, reads the queue through the JSON API and approves or rejects a few items.
 """
 
 from __future__ import annotations
@@ -13,12 +15,18 @@ import argparse
 import datetime as dt
 import os
 import random
+import re
+import secrets
 import signal
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -78,6 +86,69 @@ def feed_route(server: LocalServer, source: int, failing: set[int]):  # type: ig
     return handler
 
 
+CURATOR = "soak-curator"
+PASSWORD = secrets.token_urlsafe(16)
+SEARCHES = ("assembly", "council budget", "climate", "housing panel", "S17")
+_CSRF = re.compile(r'name="csrf[-_]token" (?:value|content)="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Curator:
+    """A curator using the app over HTTP: logs in, keeps the CSRF token, counts 5xx answers."""
+
+    def __init__(self, base: str) -> None:
+        self.client = httpx.Client(base_url=base, timeout=30, follow_redirects=False)
+        self.csrf = ""
+        self.logged_in = False
+        self.server_errors = 0
+
+    def log_in(self, name: str, password: str) -> None:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                form = self.client.get("/login")
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        token = _token(form.text)
+        answer = self.client.post("/login", data={"name": name, "password": password, "csrf_token": token})
+        if answer.status_code != 303:
+            raise ValueError(f"login answered {answer.status_code}")
+        self.csrf = _token(self.client.get("/queue").text)
+        self.logged_in = True
+
+    def get(self, path: str, latencies: list[float]) -> httpx.Response:
+        return self._checked(lambda: self.client.get(path), latencies)
+
+    def post(self, path: str, body: dict[str, object], latencies: list[float]) -> httpx.Response:
+        headers = {"X-CSRF-Token": self.csrf}
+        return self._checked(lambda: self.client.post(path, json=body, headers=headers), latencies)
+
+    def _checked(self, send: object, latencies: list[float]) -> httpx.Response:
+        started = time.perf_counter()
+        answer: httpx.Response = send()  # type: ignore[operator]
+        latencies.append(time.perf_counter() - started)
+        if answer.status_code >= 500:
+            self.server_errors += 1
+        if answer.status_code >= 400:
+            raise ValueError(f"{answer.request.method} {answer.request.url.path}: HTTP {answer.status_code}")
+        return answer
+
+
+def _token(page: str) -> str:
+    match = _CSRF.search(page)
+    if match is None:
+        raise ValueError("no CSRF token on the page")
+    return match.group(1)
+
+
 def rss_kib(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -127,6 +198,7 @@ def main() -> int:
     }
     core = Aggregator(Config(database_url=url))
     core.init_db()
+    core.users.add(CURATOR, role="curator", password=PASSWORD)
     for s in range(args.sources):
         core.sources.add(server.url(f"/s{s}/feed.xml"), name=f"s{s}")
         core.sources.set_interval(f"s{s}", 60)
@@ -139,25 +211,40 @@ def main() -> int:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    samples: list[tuple[float, int, int]] = []
+    app_port = free_port()
+    with (folder / "app.log").open("w") as app_log:
+        app = subprocess.Popen(
+            [sys.executable, "-m", "aggregator", "serve", "--port", str(app_port)],
+            env=env,
+            cwd=ROOT,
+            stdout=app_log,
+            stderr=subprocess.STDOUT,
+        )
+    curator = Curator(f"http://127.0.0.1:{app_port}")
+    samples: list[tuple[float, int, int, int]] = []
     curator_errors: list[str] = []
+    latencies: list[float] = []
     approved = rejected = 0
     rng = random.Random(1)
     deadline = time.monotonic() + args.minutes * 60
     next_sample = time.monotonic()
     while time.monotonic() < deadline:
         try:
-            queue = core.items.query(status="new", limit=20)
+            if not curator.logged_in:
+                curator.log_in(CURATOR, PASSWORD)
+            curator.get("/queue", latencies)
+            curator.get(f"/queue?q={rng.choice(SEARCHES)}", latencies)
+            queue = curator.get("/api/items?status=new&limit=20", latencies).json()["items"]
             for item in queue[:3]:
                 if rng.random() < 0.7:
-                    core.items.approve(
-                        item.id, actor="soak-curator", excerpt=(item.excerpt_candidates or [None])[0]
-                    )
+                    candidates = item["excerpt_candidates"]
+                    body = {"excerpt": candidates[0]} if candidates else {}
+                    curator.post(f"/api/items/{item['id']}/approve", body, latencies)
                     approved += 1
                 else:
-                    core.items.reject(item.id, actor="soak-curator")
+                    curator.post(f"/api/items/{item['id']}/reject", {"reason": "soak"}, latencies)
                     rejected += 1
-        except Exception as exc:  # noqa: BLE001 (any failure of the curator is a finding)
+        except (httpx.HTTPError, KeyError, ValueError) as exc:
             curator_errors.append(f"{type(exc).__name__}: {exc}")
         if time.monotonic() >= next_sample:
             kids = children(scheduler.pid)
@@ -166,12 +253,16 @@ def main() -> int:
                     time.monotonic() - START,
                     rss_kib(scheduler.pid),
                     sum(rss_kib(k) + sum(rss_kib(g) for g in children(k)) for k in kids),
+                    rss_kib(app.pid),
                 )
             )
             next_sample += 5
-        if scheduler.poll() is not None:
+        if scheduler.poll() is not None or app.poll() is not None:
             break
         time.sleep(1)
+    app_crashed = app.poll() is not None
+    app.send_signal(signal.SIGTERM)
+    app_code = app.wait(60)
     crashed = scheduler.poll() is not None
     scheduler.send_signal(signal.SIGTERM)
     code = scheduler.wait(120)
@@ -187,27 +278,46 @@ def main() -> int:
     core.close()
 
     # Per minute: the largest scheduler RSS and the largest crawl round (with its workers) seen.
-    minutes = sorted({int(t // 60) for t, _, _ in samples})
+    minutes = sorted({int(t // 60) for t, _, _, _ in samples})
     per_minute = [
         (
             minute,
-            max((sch for t, sch, _ in samples if int(t // 60) == minute), default=0),
-            max((rnd for t, _, rnd in samples if int(t // 60) == minute), default=0),
+            max((sch for t, sch, _, _ in samples if int(t // 60) == minute), default=0),
+            max((rnd for t, _, rnd, _ in samples if int(t // 60) == minute), default=0),
+            max((web for t, _, _, web in samples if int(t // 60) == minute), default=0),
         )
         for minute in minutes
     ]
-    locked = log_text.count("database is locked")
+    app_text = (folder / "app.log").read_text()
+    locked = log_text.count("database is locked") + app_text.count("database is locked")
     print(f"soak: {args.minutes:g} min, {args.sources} sources ({len(failing)} failed at some point)")
     print(f"  database: {url}")
     print(f"  scheduler: crashed={crashed}, exit status on SIGTERM={code}")
+    print(f"  app: crashed={app_crashed}, exit status on SIGTERM={app_code}, 5xx: {curator.server_errors}")
+    if latencies:
+        ordered = sorted(latencies)
+        p95 = ordered[int(len(ordered) * 0.95) - 1] if len(ordered) >= 20 else ordered[-1]
+        print(
+            f"  app requests: {len(latencies)}, median {statistics.median(latencies) * 1000:.1f} ms, "
+            f"p95 {p95 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms (client-side, over HTTP)"
+        )
     print(f"  crawl rounds: {statuses}")
     print(f"  items stored: {stored}; approved {approved}, rejected {rejected}; parked: {parked}")
     print(f"  database-is-locked errors in the log: {locked}; curator errors: {curator_errors[:2] or 'none'}")
     print(f"  Tracebacks in scheduler log: {log_text.count('Traceback')}")
-    print("  memory per minute, KiB (scheduler max / crawl round with workers max):")
-    print("    " + "  ".join(f"{m}: {sch}/{rnd}" for m, sch, rnd in per_minute))
+    print(f"  Tracebacks in app log: {app_text.count('Traceback')}")
+    print("  memory per minute, KiB (scheduler max / crawl round with workers max / app max):")
+    print("    " + "  ".join(f"{m}: {sch}/{rnd}/{web}" for m, sch, rnd, web in per_minute))
     print(f"  log: {log_path}")
-    ok = not crashed and code == 0 and "database is locked" not in log_text and not curator_errors
+    ok = (
+        not crashed
+        and code == 0
+        and not app_crashed
+        and locked == 0
+        and not curator_errors
+        and curator.server_errors == 0
+        and "Traceback" not in app_text
+    )
     return 0 if ok else 1
 
 
