@@ -104,6 +104,18 @@ _BY_URL_OR_GUID = (
 )
 
 _INSERT_SKETCH = insert(cast(Table, ItemSketch.__table__))
+_SHARING = (
+    select(ItemSketch.item_id)
+    .where(ItemSketch.value.in_(bindparam("values", expanding=True)))
+    .group_by(ItemSketch.item_id)
+    .having(func.count(ItemSketch.value) >= MATCH_THRESHOLD)
+)
+_OLDEST_ORIGINAL = (
+    select(Item.id)
+    .where(Item.id.in_(bindparam("ids", expanding=True)), Item.duplicate_of_id.is_(None))
+    .order_by(Item.id)
+    .limit(1)
+)
 _HAS_ORPHANS = select(exists().where(Item.parent_url == bindparam("canon")))
 
 
@@ -187,18 +199,10 @@ def _first_copy(session: Session, sketch: tuple[int, ...]) -> int | None:
     # Two steps on purpose: joined to items in one query, SQLite's planner walks every original
     # item (duplicate_of_id IS NULL matches nearly all) for each new one, a cost that grows with
     # the table; by sketch value first, it is a few index lookups, and usually nothing follows.
-    shared = func.count(ItemSketch.value)
-    sharing = (
-        select(ItemSketch.item_id)
-        .where(ItemSketch.value.in_(sketch))
-        .group_by(ItemSketch.item_id)
-        .having(shared >= MATCH_THRESHOLD)
-    )
-    candidates = list(session.scalars(sharing))
+    candidates = list(session.scalars(_SHARING, {"values": list(sketch)}))
     if not candidates:
         return None
-    originals = select(Item.id).where(Item.id.in_(candidates), Item.duplicate_of_id.is_(None))
-    return session.scalar(originals.order_by(Item.id).limit(1))
+    return session.scalar(_OLDEST_ORIGINAL, {"ids": candidates})
 
 
 def _store_sketch(
