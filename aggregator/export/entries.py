@@ -116,7 +116,8 @@ class Entry:
         label = self.source.label
         suffix = f" {self.source.suffix}" if self.source.suffix else ""
         if self.item.kind == "newsletter":
-            name = label if label.lower().endswith("newsletter") else f"{label} newsletter"
+            # "Involve newsletter" or "Involve newsletter (demo)" already say it.
+            name = label if "newsletter" in label.lower() else f"{label} newsletter"
             return f"From the {name}{suffix} in {month_year}:" if when else f"From the {name}{suffix}:"
         word = "story" if self.item.kind == "story" else self.source.article_word
         return " ".join(part for part in (month_year, label, f"{word}{suffix}:") if part)
