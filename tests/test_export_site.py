@@ -42,6 +42,9 @@ def test_headings_say_when_which_source_and_what_kind() -> None:
     assert (
         entry("newsletter", label="Involve newsletter").heading == "From the Involve newsletter in July 2019:"
     )
+    assert entry("newsletter", label="Involve newsletter (demo)").heading == (
+        "From the Involve newsletter (demo) in July 2019:"
+    )
     assert entry("newsletter", label="Involve", published=None).heading == "From the Involve newsletter:"
     assert entry(published=None).heading == "Guardian article:"
     assert entry("story", label="Involve").heading == "July 2019 Involve story:"
