@@ -37,6 +37,8 @@ DEFAULT_MAX_BYTES = Config().max_page_bytes
 LANGUAGE_SAMPLE_CHARS = 1000
 # A precision extraction holding less than this share of the page's visible text gets a recall run.
 RECALL_BELOW_SHARE = 0.3
+# ... and less than this: on the corpus, longer precision texts never gained from the recall run.
+RECALL_BELOW_CHARS = 2500
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,7 @@ def main_text(
     # paragraphs: only then does the (dearer) recall run add what precision dropped before the
     # article's end. Together they cost less than one run with trafilatura's defaults.
     text = _trafilatura_text(tree, url, prune, precision=True, fast=True)
-    if len(text) < RECALL_BELOW_SHARE * len(shown):
+    if len(text) < RECALL_BELOW_SHARE * len(shown) and len(text) < RECALL_BELOW_CHARS:
         text = merge(text, _trafilatura_text(tree, url, prune, recall=True))
     text = strip_boilerplate(text).strip()
     if not text:

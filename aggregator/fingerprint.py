@@ -11,9 +11,9 @@ first appeared on ...") flipped more bits than a band index can tolerate in a th
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import re
+from hashlib import blake2b
 
 MIN_WORDS = 50
 SKETCH_SIZE = 16
@@ -24,7 +24,6 @@ _SHINGLE = 5
 # Letters and digits only: punctuation, apostrophes and underscores separate words, so "don’t" and
 # "don't", or "Cardiff." and "cardiff", shingle alike.
 _WORD = re.compile(r"[^\W_]+")
-_BITS = 64
 
 
 def sketch(text: str) -> tuple[int, ...] | None:
@@ -48,6 +47,6 @@ def is_near_duplicate(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
 
 def _hash(shingle: str) -> int:
     # blake2b, not hash(): Python salts str hashes per process, and sketches outlive processes.
-    unsigned = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "little")
-    # PostgreSQL's BIGINT is signed; the top bit becomes the sign rather than an overflow.
-    return unsigned - (1 << _BITS) if unsigned >> (_BITS - 1) else unsigned
+    # PostgreSQL's BIGINT is signed: reading the digest as a signed integer turns the top bit into the
+    # sign (the same values as subtracting 2**64 from the unsigned reading, at one call per shingle).
+    return int.from_bytes(blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "little", signed=True)

@@ -8,10 +8,8 @@ release, while its ``data-gu-name`` region names are stable.
 
 from __future__ import annotations
 
-import re
-
 # The Guardian names the regions of an article page; only the standfirst and the body are the article.
-_GUARDIAN_MARK = re.compile(r"""data-gu-name=["']?body\b""")
+_GUARDIAN_MARK = 'data-gu-name="body"'
 # A live blog repeats its pinned post inside the feed of posts and lists its key events as cards
 # above it: both would put the same text twice.
 _GUARDIAN_PRUNE = (
@@ -22,7 +20,7 @@ _GUARDIAN_PRUNE = (
 
 # WordPress core and its two most common plugins (Jetpack, Yoast) put sharing buttons, related posts,
 # author boxes and post navigation next to or inside ``entry-content``.
-_WORDPRESS_MARK = re.compile(r"\bentry-content\b")
+_WORDPRESS_MARK = "entry-content"
 _WORDPRESS_CLASSES = (
     "sharedaddy",
     "jp-relatedposts",
@@ -41,10 +39,10 @@ _WORDPRESS_PRUNE = "//*[" + " or ".join(f'contains(@class, "{name}")' for name i
 
 def prune_xpaths(page: str) -> list[str]:
     """Return XPath expressions for the regions of ``page`` (HTML text) that its platform marks as not
-    the article; the platform is recognised in the text, which is much cheaper than in the tree."""
+    the article; the platform is recognised by plain substring search, far cheaper than in the tree."""
     found: list[str] = []
-    if _GUARDIAN_MARK.search(page):
+    if _GUARDIAN_MARK in page:
         found.append(_GUARDIAN_PRUNE)
-    if _WORDPRESS_MARK.search(page):
+    if _WORDPRESS_MARK in page:
         found.append(_WORDPRESS_PRUNE)
     return found

@@ -8,6 +8,8 @@ each page extracted fully (metadata, two trafilatura passes, language, near-dupl
 is ``trafilatura.extract(page, include_comments=False)`` in this single process. Both run on the same
 pages in the same run; the peer is timed before and after the product and the two rates averaged, so
 that load from other processes on the machine weighs on both sides alike. Pools are warmed up untimed.
+A last line gives CPU time per page of both sides in one process, and the ratio that cost allows on
+idle cores (no pool overhead counted): on a busy machine it is the steadier of the two figures.
 Pages: the extraction corpus beside the project when present, else the project's recorded pages.
 Target: a ratio of at least 1.8.
 """
@@ -30,6 +32,7 @@ import trafilatura  # noqa: E402
 
 from aggregator.config import Config  # noqa: E402
 from aggregator.errors import ExtractionError  # noqa: E402
+from aggregator.extract import extract  # noqa: E402
 from aggregator.extract_pool import ExtractorPool  # noqa: E402
 from bench.corpus import find_corpus  # noqa: E402
 
@@ -80,6 +83,20 @@ async def product_rate(pages: list[bytes], *, workers: int, in_flight: int) -> t
     return len(pages) / elapsed, failures
 
 
+def cpu_per_page(pages: list[bytes]) -> tuple[float, float]:
+    """Return CPU milliseconds per page of the product's extract() and of plain trafilatura, in this
+    process: a figure that load from other processes distorts far less than wall time."""
+    started = time.process_time()
+    for page in pages:
+        extract(page, "https://example.org/article")
+    product = time.process_time() - started
+    started = time.process_time()
+    for page in pages:
+        trafilatura.extract(page, include_comments=False)
+    plain = time.process_time() - started
+    return product / len(pages) * 1000, plain / len(pages) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -97,11 +114,17 @@ def main() -> None:
     after = plain_rate(pages)
     plain = (before + after) / 2
 
+    product_ms, plain_ms = cpu_per_page(pages[: len(pages) // args.rounds])
+
     source = args.corpus.name if args.corpus else "project recorded pages"
     print(f"pages: {len(pages)} ({source}, {args.rounds} rounds); cores: {os.cpu_count()}")
     print(f"plain trafilatura, 1 process     {plain:8.1f} pages/s  (before {before:.1f}, after {after:.1f})")
     print(f"product pool, {args.workers} workers          {product:8.1f} pages/s  ({failures} pages failed)")
     print(f"ratio                            {product / plain:8.2f}x  (target >= 1.8x)")
+    print(
+        f"CPU per page, one process: product {product_ms:.1f} ms, plain trafilatura {plain_ms:.1f} ms;"
+        f" ceiling on {args.workers} idle cores: {args.workers * plain_ms / product_ms:.2f}x"
+    )
 
 
 if __name__ == "__main__":
