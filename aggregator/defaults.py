@@ -25,9 +25,14 @@ DEFAULT_SOURCES = (
         "The Guardian",
         "https://content.guardianapis.com/search?q=citizens%20assembly",
         "guardian",
-        {"rss": "https://www.theguardian.com/politics/rss", "page_size": 50},
+        {"rss": "https://www.theguardian.com/politics/rss", "page_size": 50, "label": "Guardian"},
     ),
-    DefaultSource("Institute of Welsh Affairs", "https://www.iwa.wales/", "wordpress", {"per_page": 20}),
+    DefaultSource(
+        "Institute of Welsh Affairs",
+        "https://www.iwa.wales/",
+        "wordpress",
+        {"per_page": 20, "label": "Institute of Welsh Affairs", "label_suffix": "(Click on Wales)"},
+    ),
     DefaultSource(
         "Involve",
         "https://involve.org.uk/news-opinion/news",
@@ -36,6 +41,7 @@ DEFAULT_SOURCES = (
             "links": "article.node--view-mode-teaser h3 a",
             "next": "li.pager__item--next a",
             "max_pages": 3,
+            "label": "Involve",
         },
     ),
 )

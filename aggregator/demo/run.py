@@ -11,36 +11,47 @@ from aggregator.errors import Conflict
 
 DEMO_USER = "demo"
 
-_LISTING = {"links": "article.node--view-mode-teaser h3 a", "next": "li.pager__item--next a"}
+_LISTING = {
+    "links": "article.node--view-mode-teaser h3 a",
+    "next": "li.pager__item--next a",
+    "label": "Involve",
+}
 
 DEMO_SOURCES = (
     DefaultSource(
         "The Guardian (demo)",
         "https://content.guardianapis.com/search?q=citizens%20assembly",
         "guardian",
-        {"page_size": 4},
+        {"page_size": 4, "label": "Guardian"},
     ),
-    DefaultSource("The Guardian UK feed (demo)", "https://www.theguardian.com/uk/rss", "feed"),
+    DefaultSource(
+        "The Guardian UK feed (demo)", "https://www.theguardian.com/uk/rss", "feed", {"label": "Guardian"}
+    ),
     DefaultSource(
         "Guardian news sitemap (demo)",
         "https://www.theguardian.com/sitemaps/news.xml",
         "sitemap",
-        {"since": "2019-01-01"},
+        {"since": "2019-01-01", "label": "Guardian"},
     ),
     DefaultSource(
-        "Institute of Welsh Affairs (demo)", "https://www.iwa.wales/", "wordpress", {"per_page": 5}
+        "Institute of Welsh Affairs (demo)",
+        "https://www.iwa.wales/",
+        "wordpress",
+        {"per_page": 5, "label": "Institute of Welsh Affairs", "label_suffix": "(Click on Wales)"},
     ),
     DefaultSource("Involve news (demo)", "https://involve.org.uk/news-opinion/news", "listing", _LISTING),
-    DefaultSource("Involve (demo)", "https://involve.org.uk/feed", "feed"),
+    DefaultSource("Involve (demo)", "https://involve.org.uk/feed", "feed", {"label": "Involve"}),
     DefaultSource(
         "Involve newsletter (demo)",
         "https://us4.campaign-archive.com/feed?u=5c6e4a1b2f3d4e5f6a7b8c9d0&id=1a2b3c4d5e",
         "newsletter",
+        {"label": "Involve newsletter"},
     ),
     DefaultSource(
         "Involve newsletter, August 2019 (demo)",
         "https://involve.org.uk/news-opinion/news/involve-newsletter-august-2019-summer-citizens-assemblies",
         "newsletter",
+        {"label": "Involve newsletter"},
     ),
 )
 # The replay server ignores API keys; the Guardian source needs one to use its API rather than RSS.
