@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/extraction_quality.py [--corpus DIR] [--workers 2] [--limit N]
 
-Text: F1, precision and recall from the corpus's own scorer. Speed: pages per second of one core (pages
-over the time summed inside the extractor's calls); the product's figure includes everything its
-extraction stage does per page (metadata, language, near-duplicate sketch), the peers' only their text.
+Text: F1, precision and recall from the corpus's own scorer. Speed: pages per CPU-second (pages over
+the CPU time summed inside the extractor's calls, so that other processes on the machine do not count);
+the product's figure includes everything its extraction stage does per page (metadata, language,
+near-duplicate sketch), the peers' only their text.
 Metadata: title, author and date accuracy as defined in bench/corpus.py, for the product and for
 trafilatura's own metadata reader (``trafilatura.extract_metadata`` with its defaults).
 """
@@ -50,12 +51,12 @@ def main() -> None:
     ]
 
     print(f"corpus {args.corpus.name}: {len(runs[0].texts)} pages, {args.workers} worker processes")
-    print(f"{'extractor':<18}{'F1':>7}{'precision':>11}{'recall':>8}{'pages/s/core':>14}{'errors':>8}")
+    print(f"{'extractor':<18}{'F1':>7}{'precision':>11}{'recall':>8}{'pages/cpu-s':>13}{'errors':>8}")
     for result in runs:
         m = text_scores(scorer, truth, result.texts)
         print(
             f"{result.name:<18}{m['f1']:>7.3f}{m['precision']:>11.3f}{m['recall']:>8.3f}"
-            f"{result.pages_per_second:>14.1f}{result.errors:>8}"
+            f"{result.pages_per_second:>13.1f}{result.errors:>8}"
         )
     print()
     print("metadata accuracy, exact / contains (pages with ground truth)")
