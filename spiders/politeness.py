@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from typing import Any, Self, cast
+from urllib.parse import urlsplit
 
 import redis
 from scrapy import Request
@@ -67,8 +68,8 @@ class SharedHostLimitMiddleware:
         url = settings.get("AGGREGATOR_REDIS_URL")
         if not url:
             raise NotConfigured("per-host limits across workers need AGGREGATOR_REDIS_URL")
-        # A slot outlives a killed worker by no more than one download could take.
-        lease = settings.getfloat("DOWNLOAD_TIMEOUT") * (settings.getint("RETRY_TIMES") + 1) + 30
+        # A slot held by a killed worker frees itself once no download of its could still be running.
+        lease = settings.getfloat("DOWNLOAD_TIMEOUT") + 30
         return cls(
             redis.Redis.from_url(url, decode_responses=True),
             Keys(settings.get("AGGREGATOR_REDIS_PREFIX") or "aggregator"),
@@ -85,8 +86,7 @@ class SharedHostLimitMiddleware:
             conf = self.slots.get(named, {})
             concurrency = int(conf.get("concurrency", self.concurrency))
             return named, concurrency, float(conf.get("delay", self.delay))
-        host = (request.url.split("://", 1)[-1].split("/", 1)[0]).lower()
-        return host, self.concurrency, self.delay
+        return urlsplit(request.url).netloc.lower(), self.concurrency, self.delay
 
     async def process_request(self, request: Request) -> None:
         slot, concurrency, delay = self.limits(request)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from aggregator.core import Aggregator
 from aggregator.distributed.keys import Keys
 from aggregator.distributed.rounds import JOB_MARKER, Job, Rounds
-from aggregator.errors import InvalidInput
+from aggregator.errors import InvalidInput, NotFound
 from aggregator.harvest import Validators
 from aggregator.models import CrawlRunSource, Source
 from aggregator.runs import SourceTally
@@ -59,6 +59,15 @@ def test_seeding_leases_each_source_once_and_queues_one_job(rounds: Rounds, core
     second = rounds.seed()
     assert second.run_id is None
     assert sorted(second.busy) == ["a", "b"]
+
+
+def test_seeding_named_sources_leases_only_those(rounds: Rounds, core: Aggregator) -> None:
+    core.sources.add("https://a.example/feed", name="a")
+    core.sources.add("https://b.example/feed", name="b")
+    assert rounds.seed(names=["b"]).seeded == ["b"]
+    with pytest.raises(NotFound):
+        rounds.seed(names=["nowhere"])
+    assert rounds.redis.llen(rounds.keys.jobs) == 1
 
 
 def test_a_source_completes_only_when_its_last_open_work_is_settled(rounds: Rounds, core: Aggregator) -> None:
