@@ -329,7 +329,8 @@ def _stories(session: Session, issue_ids: Sequence[int]) -> dict[int, list[ItemV
         return {}
     query = (
         _select(full=False)
-        .where(Item.parent_id.in_(issue_ids))
+        # A story a curator rejected is off the page; the rest of its issue stands.
+        .where(Item.parent_id.in_(issue_ids), Item.status != "rejected")
         .order_by(Item.parent_id, Item.position.nulls_last(), Item.id)
     )
     found: dict[int, list[ItemView]] = {}

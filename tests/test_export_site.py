@@ -87,6 +87,18 @@ def test_topic_page_lists_entries_newest_first_with_stories(core: Aggregator) ->
     ]
 
 
+def test_a_rejected_story_leaves_its_issue_and_the_rest_of_the_stories(core: Aggregator) -> None:
+    seed_citizens_assemblies(core)
+    issue = topic_page(core, TOPIC).entries[0]
+    camden = next(s for s in core.items.stories(issue.item.id) if "Camden" in s.title + s.text)
+    core.items.reject(camden.id, actor="ann", reason="not about assemblies")
+    page = topic_page(core, TOPIC)
+    assert [s.text for s in page.entries[0].stories] == [
+        "Could a citizens' assembly on Brexit happen? …",
+        "The Irish Citizens' Assembly, two years on …",
+    ]
+
+
 def test_a_site_overrides_templates_one_by_one(core: Aggregator, tmp_path: Path) -> None:
     seed_citizens_assemblies(core)
     own = tmp_path / "templates"
