@@ -22,7 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# Not the script's own folder: a module there (bench/queue.py) would shadow the standard library.
+sys.path[0] = str(ROOT)
 
 from tests.support.cli import crawl_env, run_cli  # noqa: E402
 from tests.support.databases import postgres_available, postgres_schema  # noqa: E402

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
@@ -19,6 +20,7 @@ from aggregator.harvest import Validators
 from aggregator.models import CrawlRunSource, Source
 from aggregator.runs import SourceTally
 from spiders.politeness import SharedHostLimitMiddleware
+from tests.support.cli import crawl_env, run_cli
 from tests.support.redis_queue import REDIS_URL, redis_prefix, require_redis
 
 
@@ -157,3 +159,16 @@ def test_host_slots_are_shared_between_middlewares(client: redis.Redis) -> None:
 
         assert asyncio.run(scenario())
         assert client.zcard(keys.host("host.example")) == 2
+
+
+def test_worker_and_distributed_crawl_say_they_need_redis(tmp_path: Path) -> None:
+    env = crawl_env(f"sqlite:///{tmp_path / 'a.db'}")
+    assert run_cli("init", env=env).returncode == 0
+    assert run_cli("sources", "add", "https://a.example/feed", env=env).returncode == 0
+    for args in (["worker"], ["crawl", "--distributed"]):
+        done = run_cli(*args, env=env)
+        assert done.returncode == 1
+        assert "needs AGGREGATOR_REDIS_URL" in done.stderr
+    done = run_cli("crawl", "--wait", env=env)
+    assert done.returncode == 2
+    assert "--wait goes with --distributed" in done.stderr
