@@ -24,6 +24,7 @@ from twisted.python.failure import Failure
 from aggregator.distributed.harvest import DistributedHarvest
 from aggregator.distributed.rounds import JOB_MARKER, Job
 from aggregator.errors import AggregatorError, NotFound
+from aggregator.sources import SourceView
 from spiders.base import SourceSpider
 from spiders.feed import FeedSpider
 from spiders.guardian import GuardianSpider
@@ -115,11 +116,8 @@ class WorkerSpider(RedisMixin, SourceSpider):  # type: ignore[misc]
             log.warning("skipping a malformed job: %s", exc)
             return []
         harvest = self.shared
-        try:
-            source = harvest.core.sources.get(str(job.source_id))
-        except NotFound:
-            source = None
-        if source is None or source.id != job.source_id or not source.enabled:
+        source = self._source(job.source_id)
+        if source is None or not source.enabled:
             # Removed or disabled since it was seeded: nothing to do, but the round must learn that.
             harvest.rounds.settle(job.run_id, job.source_id, JOB_MARKER)
             return []
@@ -133,6 +131,18 @@ class WorkerSpider(RedisMixin, SourceSpider):  # type: ignore[misc]
             self.fail(source.id, str(exc), source_level=True)
         harvest.rounds.settle(job.run_id, source.id, JOB_MARKER)
         return requests
+
+    def _source(self, source_id: int) -> SourceView | None:
+        """Return the source with this id, or None if it was removed since it was seeded."""
+        sources = self.shared.core.sources
+        try:
+            found = sources.get(str(source_id))
+        except NotFound:
+            found = None
+        if found is not None and found.id == source_id:
+            return found
+        # Another source is *named* like this id: look it up among all of them instead.
+        return next((s for s in sources.to_crawl() if s.id == source_id), None)
 
     # --- routing answers to the kind spiders -------------------------------------------------------
 
