@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# Run as a script, Python puts bench/ first on the path, where bench/queue.py would shadow the
+# standard library's queue: the project root takes its place.
+sys.path[0] = str(ROOT)
 
 import feedparser  # noqa: E402
 

@@ -15,7 +15,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# Run as a script, Python puts bench/ first on the path, where bench/queue.py would shadow the
+# standard library's queue: the project root takes its place.
+sys.path[0] = str(ROOT)
 
 from bench.support.crawl_run import prepare_product, product_crawl, served_site  # noqa: E402
 from bench.support.site import FEED_SECTIONS  # noqa: E402

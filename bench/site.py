@@ -18,7 +18,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# Run as a script, Python puts bench/ first on the path, where bench/queue.py would shadow the
+# standard library's queue: the project root takes its place.
+sys.path[0] = str(ROOT)
 
 from bench.support.site import Site  # noqa: E402
 from bench.support.static_server import serve  # noqa: E402

@@ -115,7 +115,6 @@ def product_env(database_url: str, concurrency: int) -> dict[str, str]:
 
 def prepare_product(work: Path, site_base: str, pages: int) -> str:
     """Create a database in ``work`` with the site's feeds and its sitemap as sources; return its URL."""
-    sys.path.insert(0, str(ROOT))
     from aggregator.config import Config
     from aggregator.core import Aggregator
 
