@@ -77,7 +77,9 @@ def record(session: Session, harvested: Harvested) -> Outcome:
         return outcome
     values = _insert_values(session, harvested, canon)
     statement = _UPSERTS[session.get_bind().dialect.name]
-    item_id = session.execute(statement, values).scalar_one_or_none()
+    # On the session's connection: the row needs no ORM bookkeeping, and that bookkeeping is
+    # paid on every item of a crawl.
+    item_id = session.connection().execute(statement, values).scalar_one_or_none()
     if item_id is None:
         return Outcome.DUPLICATE
     _store_matches(session, item_id, harvested.topic_matches)
@@ -88,16 +90,20 @@ def record(session: Session, harvested: Harvested) -> Outcome:
 
 # Statements built once, with their values bound per call: building one per item (a new statement
 # of some twenty values, and its cache key) cost more than the database's work on it.
+_ITEMS = cast(Table, Item.__table__)
 _UPSERTS = {
     # At-least-once fetching means two writers may race on one URL: the loser does nothing.
-    name: dialect_insert(Item).on_conflict_do_nothing(index_elements=["canonical_url"]).returning(Item.id)
+    name: dialect_insert(_ITEMS)
+    .on_conflict_do_nothing(index_elements=["canonical_url"])
+    .returning(_ITEMS.c.id)
     for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
 }
 _SAME_URL = Item.canonical_url == bindparam("canon")
-_BY_URL = select(Item).where(_SAME_URL)
+# Ids first (a plain row, no ORM object built for the usual answer: none); the item only if found.
+_BY_URL = select(Item.id).where(_SAME_URL)
 # One query for both keys (each is indexed); the URL's match wins over the GUID's.
 _BY_URL_OR_GUID = (
-    select(Item)
+    select(Item.id)
     .where(or_(_SAME_URL, and_(Item.source_id == bindparam("source_id"), Item.guid == bindparam("guid"))))
     .order_by(case((_SAME_URL, 0), else_=1), Item.id)
     .limit(1)
@@ -120,10 +126,13 @@ _HAS_ORPHANS = select(exists().where(Item.parent_url == bindparam("canon")))
 
 
 def _existing(session: Session, harvested: Harvested, canon: str) -> Item | None:
+    connection = session.connection()
     if not harvested.guid:
-        return session.scalar(_BY_URL, {"canon": canon})
-    keys = {"canon": canon, "source_id": harvested.source_id, "guid": harvested.guid}
-    return session.scalar(_BY_URL_OR_GUID, keys)
+        item_id = connection.scalar(_BY_URL, {"canon": canon})
+    else:
+        keys = {"canon": canon, "source_id": harvested.source_id, "guid": harvested.guid}
+        item_id = connection.scalar(_BY_URL_OR_GUID, keys)
+    return None if item_id is None else session.get(Item, item_id)
 
 
 def _merge(session: Session, item: Item, harvested: Harvested) -> Outcome:
