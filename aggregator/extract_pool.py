@@ -94,7 +94,9 @@ class ExtractorPool:
         args = (html, url, self.max_bytes, encoding, self.time_limit)
         self._ensure().apply_async(_work, args, callback=done, error_callback=failed)
         try:
-            result = await asyncio.wait_for(future, self.time_limit + _GRACE_SECONDS)
+            # asyncio.timeout, not wait_for: wait_for wraps every page's future in a task of its own.
+            async with asyncio.timeout(self.time_limit + _GRACE_SECONDS):
+                result = await future
         except TimeoutError:
             self._restart()
             raise ExtractionError(f"extraction took longer than {self.time_limit:g}s") from None
