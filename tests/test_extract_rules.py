@@ -8,6 +8,7 @@ import aggregator
 from aggregator.boilerplate import strip_boilerplate
 from aggregator.byline import read_byline
 from aggregator.extract import decode_html, extract, main_text
+from aggregator.extract_pool import _WARM_UP_PAGE
 from aggregator.metadata import parse_html, read_metadata
 from aggregator.site_rules import prune_xpaths
 from aggregator.text_merge import merge, with_standfirst
@@ -143,3 +144,10 @@ def test_extract_takes_text_or_bytes_and_needs_no_url() -> None:
         from_bytes.canonical_url
         == "https://lemire.me/blog/2019/08/02/json-parsing-simdjson-vs-json-for-modern-c/"
     )
+
+
+def test_the_pool_warm_up_page_exercises_the_whole_extraction() -> None:
+    page = extract(_WARM_UP_PAGE)
+    assert page is not None
+    assert page.language == "en"
+    assert page.sketch is not None
