@@ -43,6 +43,7 @@ _PARSER = lxml_html.HTMLParser(
     huge_tree=False,
 )
 _URLISH = re.compile(r"^(https?:)?//", re.IGNORECASE)
+_BARE_LINK = re.compile(r"^[\w.-]+\.[a-z]{2,}/\S*$", re.IGNORECASE)
 # "Associated Press in Valencia": the place a byline was filed from is not part of the name.
 _DATELINE = re.compile(r"\s+in\s+[A-Z][\w.' -]*$")
 # Pages with more main headings than this use h1 for every teaser; they say nothing about the title.
@@ -87,10 +88,12 @@ def read_metadata(page: str | Any) -> PageMetadata:
     meta = _meta_tags(root)
     ld = _article_json_ld(root)
     ld_authors = tuple(_names(ld.get("author"))) if ld else ()
+    site = (meta.get("og:site_name") or "").casefold()
+    # Profile links ("facebook.com/jane") and the publication's own name are not bylines.
     meta_authors = tuple(
         _DATELINE.sub("", a)
         for a in (meta.get("article:author"), meta.get("author"))
-        if a and not _URLISH.match(a)
+        if a and not _URLISH.match(a) and not _BARE_LINK.match(a) and a.casefold() != site
     )
     return PageMetadata(
         title=_clean(_text(ld.get("headline")) or meta.get("og:title") or _title(root), root, meta),
