@@ -155,7 +155,8 @@ def test_the_pool_warm_up_page_exercises_the_whole_extraction() -> None:
 
 def test_profile_links_and_the_site_name_are_not_bylines() -> None:
     page = """<html><head><meta property="og:site_name" content="Daily Example">
-    <meta property="article:author" content="facebook.com/jane.doe"><meta name="author" content="Daily Example">
+    <meta property="article:author" content="facebook.com/jane.doe">
+    <meta name="author" content="Daily Example">
     <script type="application/ld+json">{"@type": "NewsArticle", "author": {"name": "Jane Doe"}}</script>
     </head><body></body></html>"""
     assert read_metadata(page).authors == ("Jane Doe",)
