@@ -1,6 +1,6 @@
 """The review queue at scale: first page and search with 100,000 items in SQLite, in server time.
 
-    .venv/bin/python bench/queue.py [--items 100000] [--runs 20] [--database PATH] [--keep]
+    .venv/bin/python bench/review_queue.py [--items 100000] [--runs 20] [--database PATH] [--keep]
 
 Fills a SQLite file with items of realistic size (0.6-8 kB of text, 3.8 kB on average; 8 sources, 5 topics,
 a third of the items scored against a topic, 70% still new, a tenth in Welsh) by bulk inserts, not
