@@ -1,7 +1,7 @@
 """A small HTTP/1.1 server for a Site: keep-alive, ETag / Last-Modified, 304, and its own counters.
 
-Plain asyncio protocol code rather than http.server: a threaded http.server spends more CPU per
-request than the crawler it serves, which would make the benchmark measure the server. ``GET /__stats``
+Plain asyncio protocol code rather than a threaded http.server (a thread and a handler object per
+connection), so the server's share of the two cores stays small; the benchmarks print it. ``GET /__stats``
 answers the server's own CPU seconds and request counts as JSON (not counted itself).
 """
 
