@@ -44,6 +44,10 @@ LANGUAGE_SAMPLE_CHARS = 1000
 RECALL_BELOW_SHARE = 0.15
 # ... and less than this: on the corpus, longer precision texts never gained from the recall run.
 RECALL_BELOW_CHARS = 2500
+# An extraction shorter than this share of the JSON-LD articleBody lost the article; replacing every
+# extraction by the declared body instead lowered F1 (0.9381 -> 0.9286): declared bodies often leave
+# out subheadings, lists and the standfirst.
+DECLARED_BODY_SHARE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +84,9 @@ def extract(
     meta = read_metadata(tree)
     byline = _page_author(tree, meta)
     published = _page_date(tree, url, meta)
-    text = main_text(tree, url, standfirst=meta.description, prune=prune_xpaths(page))
+    text = main_text(
+        tree, url, standfirst=meta.description, declared_body=meta.body, prune=prune_xpaths(page)
+    )
     if len(text) < MIN_TEXT_CHARS:
         return None
     return Extracted(
@@ -96,11 +102,17 @@ def extract(
 
 
 def main_text(
-    tree: Any, url: str | None = None, *, standfirst: str | None = None, prune: list[str] | None = None
+    tree: Any,
+    url: str | None = None,
+    *,
+    standfirst: str | None = None,
+    declared_body: str | None = None,
+    prune: list[str] | None = None,
 ) -> str:
     """Return the main text of the parsed page ``tree`` (empty when none); the tree is altered.
 
-    ``prune`` lists XPath expressions of regions that are not the article (see site_rules).
+    ``declared_body`` is the page's JSON-LD articleBody, ``prune`` lists XPath expressions of regions
+    that are not the article (see site_rules).
     """
     prune = prune or None
     shown = visible_text(tree)
@@ -112,6 +124,10 @@ def main_text(
     if len(text) < RECALL_BELOW_SHARE * len(shown) and len(text) < RECALL_BELOW_CHARS:
         text = merge(text, _trafilatura_text(tree, url, prune, recall=True))
     text = strip_boilerplate(text).strip()
+    if declared_body and len(text) < DECLARED_BODY_SHARE * len(declared_body):
+        # The extraction lost most of an article whose text the publisher declares in the JSON-LD
+        # object that also gave the headline: pages that render their text with scripts show a teaser.
+        return declared_body
     if not text:
         return ""
     return with_standfirst(text, standfirst, shown)

@@ -63,6 +63,8 @@ class PageMetadata:
     canonical_url: str | None = None
     language: str | None = None
     site_name: str | None = None
+    # JSON-LD articleBody: the article's text as the publisher declares it, without paragraph breaks.
+    body: str | None = None
 
     @property
     def author(self) -> str | None:
@@ -107,6 +109,7 @@ def read_metadata(page: str | Any) -> PageMetadata:
         canonical_url=_canonical_link(root) or meta.get("og:url"),
         language=_language(root.get("lang") or _text(ld.get("inLanguage")) or meta.get("og:locale")),
         site_name=meta.get("og:site_name"),
+        body=_text(ld.get("articleBody")),
     )
 
 

@@ -162,3 +162,21 @@ def test_profile_links_and_the_site_name_are_not_bylines() -> None:
     assert read_metadata(page).authors == ("Jane Doe",)
     agency = page.replace("facebook.com/jane.doe", "Reuters in Berlin")
     assert read_metadata(agency).authors == ("Reuters", "Jane Doe")
+
+
+def test_the_declared_article_body_stands_in_when_the_page_shows_only_a_teaser() -> None:
+    body = " ".join(f"Sentence {n} of the article that the page renders with a script." for n in range(40))
+    page = f"""<html><head><title>Story</title><script type="application/ld+json">
+    {{"@type": "NewsArticle", "headline": "Story", "articleBody": "{body}"}}</script></head>
+    <body><article><h1>Story</h1><p>A teaser of the story, shown before the script loads the rest of it
+    for readers who subscribe.</p></article></body></html>"""
+    assert read_metadata(page).body == body
+    extracted = extract(page)
+    assert extracted is not None
+    assert extracted.text == body
+    # A declared body that the extraction already covers changes nothing.
+    short = page.replace(body, "A teaser of the story")
+    extracted = extract(short)
+    assert extracted is not None
+    assert "A teaser of the story, shown before the script loads the rest" in extracted.text
+    assert "Sentence" not in extracted.text
