@@ -14,6 +14,11 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON_BIN" -m venv .venv
 fi
+# pip 23 (what Python 3.11's venv ships) fails on lxml's extra spelled two ways by our dependencies
+# ("lxml[html-clean,html-clean] vs lxml[html-clean]"); pip 24 and newer resolve it.
+if ! .venv/bin/python -c 'import sys, pip; sys.exit(int(pip.__version__.split(".")[0]) < 24)' 2>/dev/null; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+fi
 target="."
 if [ -n "${EXTRAS:-}" ]; then target=".[${EXTRAS}]"; fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$target"

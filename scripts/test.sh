@@ -10,4 +10,5 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
-exec .venv/bin/python -m pytest "$@"
+# Test processes in parallel (AGGREGATOR_TEST_PROCESSES, default 3; 0 runs everything in this one).
+exec .venv/bin/python -m pytest -n "${AGGREGATOR_TEST_PROCESSES:-3}" "$@"
