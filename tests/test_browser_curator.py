@@ -8,7 +8,6 @@ The app runs under uvicorn on 127.0.0.1 over a SQLite file; Playwright drives /u
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,18 +22,13 @@ from tests.support.feeds import Entry, rss
 from tests.support.server import LocalServer, Reply
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.support.browser import chromium, require_chromium  # noqa: E402
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
-if not CHROMIUM.exists():
-    if IN_CI:
-        raise RuntimeError(
-            "CI must run the browser tests: /usr/bin/chromium is missing (apt-get install chromium)"
-        )
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +57,8 @@ def app(core: Aggregator, seeded: Seeded) -> Iterator[AppServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ A control page with the same payload and no sanitizing proves the detection itse
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,18 +22,13 @@ from tests.test_export_golden import TOPIC, seed_citizens_assemblies
 from tests.test_sources import harvested
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.support.browser import chromium, require_chromium
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
-if not CHROMIUM.exists():
-    if IN_CI:
-        raise RuntimeError(
-            "CI must run the browser tests: /usr/bin/chromium is missing (apt-get install chromium)"
-        )
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 PAYLOADS = {
     "title": "Evil <img src=x onerror=\"window.__pwned='title';alert(1)\"> title",
@@ -124,13 +118,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -1,0 +1,38 @@
+"""Debian's Chromium driven by Playwright, for the tests that open pages in a real browser."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Playwright's own browser download does not work here; these flags keep Debian's quiet and offline.
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_chromium() -> None:
+    """Skip the calling test module without Chromium, except in CI, where that is an error."""
+    if CHROMIUM.exists():
+        return
+    if IN_CI:
+        raise RuntimeError(
+            "CI must run the browser tests: /usr/bin/chromium is missing (apt-get install chromium)"
+        )
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Yield a headless Chromium, closed afterwards."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
