@@ -96,6 +96,24 @@ class ItemService:
         with self._db.write() as session:
             return record(session, harvested)
 
+    def record_many(self, batch: Sequence[Harvested]) -> list[Outcome | Exception]:
+        """Store a batch of harvested items in one transaction; return each one's outcome or error.
+
+        Each item is recorded inside a savepoint, so one that fails (a bug, a value the database
+        refuses) is rolled back alone and reported in its place while the rest are committed. A
+        transaction per item cost a crawl more than the writes themselves: opening the connection,
+        taking the write lock and committing, for every page.
+        """
+        results: list[Outcome | Exception] = []
+        with self._db.write() as session:
+            for harvested in batch:
+                try:
+                    with session.begin_nested():
+                        results.append(record(session, harvested))
+                except Exception as exc:  # noqa: BLE001 (reported per item, the batch goes on)
+                    results.append(exc)
+        return results
+
     def query(
         self,
         *,

@@ -147,3 +147,27 @@ def test_query_filters_by_status_and_refuses_unknown_ones(core: Aggregator, sour
     assert len(core.items.query(source="Ex")) == 2
     with pytest.raises(InvalidInput):
         core.items.query(status="maybe")
+
+
+def test_a_batch_stores_each_item_and_reports_the_one_that_fails_alone(
+    core: Aggregator, source_id: int
+) -> None:
+    # The middle item names a source that does not exist: the database refuses it (foreign key).
+    batch = [
+        harvested(source_id, "https://ex.org/one", title="One"),
+        harvested(source_id + 999, "https://ex.org/orphan", title="Orphan"),
+        harvested(source_id, "https://ex.org/two", title="Two"),
+        harvested(source_id, "https://ex.org/one", title="One again"),
+    ]
+    results = core.items.record_many(batch)
+    assert results[0] is Outcome.NEW
+    assert isinstance(results[1], Exception)
+    assert "foreign key" in str(results[1]).lower()
+    assert results[2:] == [Outcome.NEW, Outcome.DUPLICATE]
+    assert sorted(i.title for i in core.items.query()) == ["One", "Two"]
+    # A re-run of the same batch stores nothing twice and still refuses the orphan.
+    again = core.items.record_many(batch)
+    assert again[0] is Outcome.DUPLICATE
+    assert again[2] is Outcome.DUPLICATE
+    assert isinstance(again[1], Exception)
+    assert core.items.count() == 2
