@@ -99,19 +99,23 @@ class ItemService:
     def record_many(self, batch: Sequence[Harvested]) -> list[Outcome | Exception]:
         """Store a batch of harvested items in one transaction; return each one's outcome or error.
 
-        Each item is recorded inside a savepoint, so one that fails (a bug, a value the database
-        refuses) is rolled back alone and reported in its place while the rest are committed. A
-        transaction per item cost a crawl more than the writes themselves: opening the connection,
-        taking the write lock and committing, for every page.
+        A transaction per item cost a crawl more than the writes themselves (opening the connection,
+        taking the write lock, committing, for every page). When anything in the batch fails (a bug,
+        a value the database refuses), the batch is rolled back and its items are recorded again one
+        transaction each, so the others are kept and the failing one is reported in its place.
         """
+        try:
+            with self._db.write() as session:
+                return [record(session, harvested) for harvested in batch]
+        except Exception as exc:  # noqa: BLE001 (sorted out item by item below)
+            if len(batch) == 1:
+                return [exc]
         results: list[Outcome | Exception] = []
-        with self._db.write() as session:
-            for harvested in batch:
-                try:
-                    with session.begin_nested():
-                        results.append(record(session, harvested))
-                except Exception as exc:  # noqa: BLE001 (reported per item, the batch goes on)
-                    results.append(exc)
+        for harvested in batch:
+            try:
+                results.append(self.record(harvested))
+            except Exception as exc:  # noqa: BLE001 (reported per item, the batch goes on)
+                results.append(exc)
         return results
 
     def query(
