@@ -48,6 +48,45 @@ RECALL_BELOW_CHARS = 2500
 # extraction by the declared body instead lowered F1 (0.9381 -> 0.9286): declared bodies often leave
 # out subheadings, lists and the standfirst.
 DECLARED_BODY_SHARE = 0.3
+# Tags trafilatura's tree_cleaning deletes with their content on every page when images and tables
+# are off (its MANUALLY_CLEANED, less "form" and "figure", which it judges by content).
+_DISCARDED_TAGS = (
+    "aside",
+    "embed",
+    "fencedframe",
+    "footer",
+    "iframe",
+    "menu",
+    "object",
+    "applet",
+    "audio",
+    "canvas",
+    "map",
+    "picture",
+    "svg",
+    "video",
+    "button",
+    "datalist",
+    "dialog",
+    "frame",
+    "frameset",
+    "fieldset",
+    "input",
+    "label",
+    "legend",
+    "marquee",
+    "menuitem",
+    "nav",
+    "noindex",
+    "noscript",
+    "optgroup",
+    "option",
+    "output",
+    "param",
+    "progress",
+    "select",
+    "textarea",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +155,7 @@ def main_text(
     """
     prune = prune or None
     shown = visible_text(tree)
+    _drop_discarded(tree)
     # Settings chosen by measurement on the evaluation corpus (bench/README.md). The fast precision run
     # is the article on most pages. When it kept little of what the page shows, it may have lost real
     # paragraphs: only then does the (dearer) recall run add what precision dropped before the
@@ -131,6 +171,18 @@ def main_text(
     if not text:
         return ""
     return with_standfirst(text, standfirst, shown)
+
+
+def _drop_discarded(tree: Any) -> None:
+    """Delete, before trafilatura sees the tree, the elements its own cleaning deletes whatever the page.
+
+    trafilatura copies the raw tree three times and runs its widest XPath passes over it before that
+    cleaning; on a news page the menus, footers, asides and figures are a third of its elements. Its
+    recall mode keeps them when they hold every paragraph of the page, and so does this.
+    """
+    if not any(next(p.iterancestors(*_DISCARDED_TAGS), None) is None for p in tree.iter("p")):
+        return
+    etree.strip_elements(tree, *_DISCARDED_TAGS, with_tail=False)
 
 
 def _page_author(tree: Any, meta: PageMetadata) -> str | None:
