@@ -49,7 +49,12 @@ def scrapy_settings(config: Config) -> dict[str, Any]:
             "spiders.middlewares.StrictRobotsTxtMiddleware": 100,
             # Above RetryMiddleware (550), so a 429 / 503 with Retry-After is waited out here first.
             "spiders.middlewares.RetryAfterMiddleware": 560,
+            # Byte and status counters nobody reads (a run's own tally is what the product keeps).
+            "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
         },
+        # Link depth is not a limit here (sitemaps bound their own nesting): its bookkeeping ran on
+        # every request a page or a feed yields.
+        "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.depth.DepthMiddleware": None},
         "ITEM_PIPELINES": {
             "pipelines.canonical.CanonicalPipeline": 100,
             "pipelines.dedup.DedupPipeline": 200,
