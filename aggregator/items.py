@@ -15,7 +15,14 @@ from aggregator.db import Database
 from aggregator.errors import InvalidInput, NotFound
 from aggregator.item_views import EventView, ItemView, to_view, with_relations
 from aggregator.models import ITEM_STATUSES, Item, ItemEvent, ItemTopic, Source, Topic, utcnow
-from aggregator.recording import UPGRADABLE_ORIGINS, Harvested, Outcome, TopicMatch, record
+from aggregator.recording import (
+    UPGRADABLE_ORIGINS,
+    Harvested,
+    Outcome,
+    TopicMatch,
+    record,
+    record_batch,
+)
 from aggregator.search import search_match
 
 __all__ = ["Harvested", "ItemService", "ItemView", "Outcome", "RetryCandidate", "TopicMatch"]
@@ -106,7 +113,7 @@ class ItemService:
         """
         try:
             with self._db.write() as session:
-                return [record(session, harvested) for harvested in batch]
+                return list(record_batch(session, batch))
         except Exception as exc:  # noqa: BLE001 (sorted out item by item below)
             if len(batch) == 1:
                 return [exc]

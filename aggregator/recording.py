@@ -75,7 +75,8 @@ def record(session: Session, harvested: Harvested) -> Outcome:
         outcome = _merge(session, existing, harvested)
         _adopt_stories(session, existing.id, existing.canonical_url)
         return outcome
-    values = _insert_values(session, harvested, canon)
+    first_copy = _first_copy(session, harvested.sketch) if harvested.sketch else None
+    values = _insert_values(session, harvested, canon, first_copy)
     statement = _UPSERTS[session.get_bind().dialect.name]
     # On the session's connection: the row needs no ORM bookkeeping, and that bookkeeping is
     # paid on every item of a crawl.
@@ -86,6 +87,92 @@ def record(session: Session, harvested: Harvested) -> Outcome:
     _store_sketch(session, item_id, harvested.sketch, new=True)
     _adopt_stories(session, item_id, canon)
     return Outcome.SYNDICATED if values["duplicate_of_id"] is not None else Outcome.NEW
+
+
+def record_batch(session: Session, batch: Sequence[Harvested]) -> list[Outcome]:
+    """Store every item of ``batch`` as ``record`` would, one after another; the caller owns the transaction.
+
+    Most items of a crawl are plain new articles: no stored item shares their URL, GUID or text, and
+    no story waits for them as its issue. Four queries for the whole batch find out which ones are;
+    those are inserted at once, and any other goes through ``record``, which asks its own questions.
+    What each item adds is noted before the next is judged, so two copies within one batch are
+    caught as they would be one batch apart.
+    """
+    canons = [canonical_url(h.url) for h in batch]
+    known = _Known.of(session, batch, canons)
+    outcomes: list[Outcome] = []
+    for position, (harvested, canon) in enumerate(zip(batch, canons, strict=True)):
+        if known.is_plain_new(harvested, canon):
+            outcomes.append(_insert_plain(session, harvested, canon))
+        else:
+            outcomes.append(record(session, harvested))
+        known.note(harvested, canon, -1 - position)
+    return outcomes
+
+
+@dataclass
+class _Known:
+    """What the database (and the batch so far) holds that could make an item more than a plain insert."""
+
+    urls: set[str]
+    guids: set[tuple[int, str]]
+    parents: set[str]
+    # sketch value -> ids of the items holding it (a batch's own items by negative position)
+    sketches: dict[int, set[int]]
+
+    @classmethod
+    def of(cls, session: Session, batch: Sequence[Harvested], canons: list[str]) -> _Known:
+        connection = session.connection()
+        guids = sorted({h.guid for h in batch if h.guid})
+        stored_guids: set[tuple[int, str]] = set()
+        if guids:
+            sources = sorted({h.source_id for h in batch})
+            for source_id, guid in connection.execute(_KNOWN_GUIDS, {"sources": sources, "guids": guids}):
+                stored_guids.add((source_id, str(guid)))
+        values = sorted({v for h in batch for v in h.sketch or ()})
+        sketches: dict[int, set[int]] = {}
+        if values:
+            for value, item_id in connection.execute(_SKETCH_HOLDERS, {"values": values}):
+                sketches.setdefault(value, set()).add(item_id)
+        return cls(
+            urls=set(connection.scalars(_KNOWN_URLS, {"canons": canons})),
+            guids=stored_guids,
+            parents=set(connection.scalars(_AWAITED_PARENTS, {"canons": canons})),
+            sketches=sketches,
+        )
+
+    def is_plain_new(self, harvested: Harvested, canon: str) -> bool:
+        if harvested.kind != "article" or harvested.parent_url:
+            return False
+        if canon in self.urls or canon in self.parents:
+            return False
+        if harvested.guid and (harvested.source_id, harvested.guid) in self.guids:
+            return False
+        shared: dict[int, int] = {}
+        for value in harvested.sketch or ():
+            for holder in self.sketches.get(value, ()):
+                shared[holder] = shared.get(holder, 0) + 1
+        return not any(count >= MATCH_THRESHOLD for count in shared.values())
+
+    def note(self, harvested: Harvested, canon: str, holder: int) -> None:
+        self.urls.add(canon)
+        if harvested.guid:
+            self.guids.add((harvested.source_id, harvested.guid))
+        if harvested.parent_url:
+            self.parents.add(canonical_url(harvested.parent_url))
+        for value in harvested.sketch or ():
+            self.sketches.setdefault(value, set()).add(holder)
+
+
+def _insert_plain(session: Session, harvested: Harvested, canon: str) -> Outcome:
+    values = _insert_values(session, harvested, canon, None)
+    statement = _UPSERTS[session.get_bind().dialect.name]
+    item_id = session.connection().execute(statement, values).scalar_one_or_none()
+    if item_id is None:
+        return Outcome.DUPLICATE  # another writer stored it since the batch's queries
+    _store_matches(session, item_id, harvested.topic_matches)
+    _store_sketch(session, item_id, harvested.sketch, new=True)
+    return Outcome.NEW
 
 
 # Statements built once, with their values bound per call: building one per item (a new statement
@@ -123,6 +210,17 @@ _OLDEST_ORIGINAL = (
     .limit(1)
 )
 _HAS_ORPHANS = select(exists().where(Item.parent_url == bindparam("canon")))
+_KNOWN_URLS = select(Item.canonical_url).where(Item.canonical_url.in_(bindparam("canons", expanding=True)))
+_KNOWN_GUIDS = select(Item.source_id, Item.guid).where(
+    Item.source_id.in_(bindparam("sources", expanding=True)),
+    Item.guid.in_(bindparam("guids", expanding=True)),
+)
+_AWAITED_PARENTS = (
+    select(Item.parent_url).where(Item.parent_url.in_(bindparam("canons", expanding=True))).distinct()
+)
+_SKETCH_HOLDERS = select(ItemSketch.value, ItemSketch.item_id).where(
+    ItemSketch.value.in_(bindparam("values", expanding=True))
+)
 
 
 def _existing(session: Session, harvested: Harvested, canon: str) -> Item | None:
@@ -172,7 +270,9 @@ def _merge(session: Session, item: Item, harvested: Harvested) -> Outcome:
     return Outcome.COMPLETED
 
 
-def _insert_values(session: Session, harvested: Harvested, canon: str) -> dict[str, Any]:
+def _insert_values(
+    session: Session, harvested: Harvested, canon: str, duplicate_of_id: int | None
+) -> dict[str, Any]:
     now = utcnow()
     fetched = harvested.content_origin in ("article", "api")
     return {
@@ -198,7 +298,7 @@ def _insert_values(session: Session, harvested: Harvested, canon: str) -> dict[s
         "parent_id": _id_of(session, harvested.parent_url) if harvested.parent_url else None,
         "parent_url": canonical_url(harvested.parent_url) if harvested.parent_url else None,
         "position": harvested.position,
-        "duplicate_of_id": _first_copy(session, harvested.sketch) if harvested.sketch else None,
+        "duplicate_of_id": duplicate_of_id,
         "updated_at": now,
     }
 

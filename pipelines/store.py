@@ -2,10 +2,11 @@
 
 A transaction per item cost a crawl more than its writes (opening the connection, taking SQLite's
 write lock, committing), paid on every page. Items now wait here a moment, at most ``BATCH_WAIT``
-seconds or until ``BATCH_SIZE`` are waiting, and are written in one transaction (item by item
-again if that fails, see ``ItemsService.record_many``). Each item's ``process_item`` returns only once its batch is committed, so Scrapy's
-"scraped" (and a distributed worker's acknowledgement) still means "stored", and an item that fails
-still fails alone. A crash loses only the batch in hand, never stored; the next crawl fetches it again.
+seconds or until ``BATCH_SIZE`` are waiting, and are written in one transaction (item by item again
+if that fails, see ``ItemsService.record_many``). Each item's ``process_item`` returns only once its
+batch is committed, so Scrapy's "scraped" (and a distributed worker's acknowledgement) still means
+"stored", and an item that fails still fails alone. A crash loses only the batch in hand, never
+stored; the next crawl fetches it again.
 """
 
 from __future__ import annotations

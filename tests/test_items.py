@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 
 from aggregator.core import Aggregator
 from aggregator.errors import InvalidInput, NotFound
+from aggregator.fingerprint import sketch
 from aggregator.items import MAX_FETCH_ATTEMPTS, Outcome
+from aggregator.recording import Harvested
 from tests.test_sources import harvested
 
 JULY = dt.datetime(2019, 7, 4, 9, 30, tzinfo=dt.UTC)
@@ -171,3 +174,92 @@ def test_a_batch_stores_each_item_and_reports_the_one_that_fails_alone(
     assert again[2] is Outcome.DUPLICATE
     assert isinstance(again[1], Exception)
     assert core.items.count() == 2
+
+
+def _mixed_harvest(source_id: int, host: str, seed: int) -> list[Harvested]:
+    """A crawl's worth of items that exercise every path of recording, on ``host``, texts from ``seed``."""
+    rng = random.Random(seed)
+    words = [f"w{seed}x{n}" for n in range(400)]
+
+    def text() -> str:
+        return " ".join(rng.choice(words) for _ in range(120))
+
+    first, other, stored_text = text(), text(), text()
+
+    def item(path: str, body: str, **kw: object) -> Harvested:
+        return harvested(source_id, f"https://{host}{path}", text=body, sketch=sketch(body), **kw)
+
+    return [
+        item("/a", first, guid=f"{host}-1"),
+        item("/a?utm_source=rss", first),  # the same canonical URL
+        item("/a-renamed", first, guid=f"{host}-1"),  # the same GUID
+        item("/b", first + " This article first appeared elsewhere."),  # syndicated within the batch
+        item("/pre", stored_text),  # stored before the batch
+        item("/pre-copy", stored_text),  # syndicated copy of a stored item
+        harvested(
+            source_id,
+            f"https://{host}/story",
+            kind="story",
+            content_origin="bullet",
+            parent_url=f"https://{host}/issue",
+        ),
+        item("/issue", other, kind="newsletter"),  # adopts the story met before it
+        harvested(source_id, f"https://{host}/story-2", kind="story", parent_url=f"https://{host}/page"),
+        item("/page", text()),  # an article that a story named as its issue
+        harvested(source_id, f"https://{host}/slow", content_origin="feed", fetch_error="timed out"),
+        item("/slow", text()),  # its page answered at last
+        item("/plain", text()),
+    ]
+
+
+def _stored(core: Aggregator, host: str) -> list[tuple[object, ...]]:
+    views = core.items.query(include_duplicates=True, limit=None)
+    by_id = {v.id: v.canonical_url for v in views}
+    rows = []
+    for v in views:
+        if host not in v.canonical_url:
+            continue
+        rows.append(
+            (
+                v.canonical_url.replace(host, "HOST"),
+                v.kind,
+                v.content_origin,
+                (by_id.get(v.duplicate_of_id) or "").replace(host, "HOST"),
+                (by_id.get(v.parent_id) or "").replace(host, "HOST"),
+            )
+        )
+    return sorted(rows)
+
+
+def test_a_batch_records_exactly_what_one_item_at_a_time_does(core: Aggregator, source_id: int) -> None:
+    batch = _mixed_harvest(source_id, "one.example", seed=1)
+    single = _mixed_harvest(source_id, "two.example", seed=2)
+    # "/pre" is stored before the rest, by itself, in both.
+    assert core.items.record(batch[4]) is Outcome.NEW
+    assert core.items.record(single[4]) is Outcome.NEW
+    batched = core.items.record_many(batch)
+    one_by_one = [core.items.record(h) for h in single]
+    assert batched == one_by_one
+    assert batched == [
+        Outcome.NEW,
+        Outcome.DUPLICATE,
+        Outcome.DUPLICATE,
+        Outcome.SYNDICATED,
+        Outcome.DUPLICATE,
+        Outcome.SYNDICATED,
+        Outcome.NEW,
+        Outcome.NEW,
+        Outcome.NEW,
+        Outcome.NEW,
+        Outcome.NEW,
+        Outcome.COMPLETED,
+        Outcome.NEW,
+    ]
+    assert _stored(core, "one.example") == _stored(core, "two.example")
+    rows = {row[0]: row for row in _stored(core, "one.example")}
+    assert rows["https://HOST/b"][3] == "https://HOST/a"
+    assert rows["https://HOST/story"][4] == "https://HOST/issue"
+    assert rows["https://HOST/story-2"][4] == "https://HOST/page"
+    # A re-run of the whole batch changes nothing.
+    assert set(core.items.record_many(batch)) == {Outcome.DUPLICATE}
+    assert _stored(core, "one.example") == _stored(core, "two.example")
