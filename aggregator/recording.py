@@ -1,4 +1,4 @@
-"""Recording what a crawl harvested: idempotent, one short transaction per item, duplicates folded.
+"""Recording what a crawl harvested: idempotent, in short transactions, duplicates folded.
 
 An item is new only if it is neither stored (by canonical URL, or by GUID within its source) nor a
 near-duplicate of a stored text; otherwise every re-run, retry or second worker would propose it again.
