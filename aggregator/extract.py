@@ -177,7 +177,7 @@ def _drop_discarded(tree: Any) -> None:
     """Delete, before trafilatura sees the tree, the elements its own cleaning deletes whatever the page.
 
     trafilatura copies the raw tree three times and runs its widest XPath passes over it before that
-    cleaning; on a news page the menus, footers, asides and figures are a third of its elements. Its
+    cleaning; on a news page the menus, footers, asides and pictures are a third of its elements. Its
     recall mode keeps them when they hold every paragraph of the page, and so does this.
     """
     if not any(next(p.iterancestors(*_DISCARDED_TAGS), None) is None for p in tree.iter("p")):

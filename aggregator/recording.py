@@ -76,17 +76,11 @@ def record(session: Session, harvested: Harvested) -> Outcome:
         _adopt_stories(session, existing.id, existing.canonical_url)
         return outcome
     first_copy = _first_copy(session, harvested.sketch) if harvested.sketch else None
-    values = _insert_values(session, harvested, canon, first_copy)
-    statement = _UPSERTS[session.get_bind().dialect.name]
-    # On the session's connection: the row needs no ORM bookkeeping, and that bookkeeping is
-    # paid on every item of a crawl.
-    item_id = session.connection().execute(statement, values).scalar_one_or_none()
+    item_id = _insert(session, harvested, canon, first_copy)
     if item_id is None:
         return Outcome.DUPLICATE
-    _store_matches(session, item_id, harvested.topic_matches)
-    _store_sketch(session, item_id, harvested.sketch, new=True)
     _adopt_stories(session, item_id, canon)
-    return Outcome.SYNDICATED if values["duplicate_of_id"] is not None else Outcome.NEW
+    return Outcome.SYNDICATED if first_copy is not None else Outcome.NEW
 
 
 def record_batch(session: Session, batch: Sequence[Harvested]) -> list[Outcome]:
@@ -103,7 +97,9 @@ def record_batch(session: Session, batch: Sequence[Harvested]) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for position, (harvested, canon) in enumerate(zip(batch, canons, strict=True)):
         if known.is_plain_new(harvested, canon):
-            outcomes.append(_insert_plain(session, harvested, canon))
+            # None: another writer stored it since the batch's queries.
+            stored = _insert(session, harvested, canon, None) is not None
+            outcomes.append(Outcome.NEW if stored else Outcome.DUPLICATE)
         else:
             outcomes.append(record(session, harvested))
         known.note(harvested, canon, -1 - position)
@@ -164,15 +160,17 @@ class _Known:
             self.sketches.setdefault(value, set()).add(holder)
 
 
-def _insert_plain(session: Session, harvested: Harvested, canon: str) -> Outcome:
-    values = _insert_values(session, harvested, canon, None)
+def _insert(session: Session, harvested: Harvested, canon: str, duplicate_of_id: int | None) -> int | None:
+    """Insert a new item with its topic scores and sketch; return its id, or None if the URL was taken."""
+    values = _insert_values(session, harvested, canon, duplicate_of_id)
     statement = _UPSERTS[session.get_bind().dialect.name]
-    item_id = session.connection().execute(statement, values).scalar_one_or_none()
-    if item_id is None:
-        return Outcome.DUPLICATE  # another writer stored it since the batch's queries
-    _store_matches(session, item_id, harvested.topic_matches)
-    _store_sketch(session, item_id, harvested.sketch, new=True)
-    return Outcome.NEW
+    # On the session's connection: the row needs no ORM bookkeeping, and that bookkeeping is
+    # paid on every item of a crawl.
+    item_id: int | None = session.connection().execute(statement, values).scalar_one_or_none()
+    if item_id is not None:
+        _store_matches(session, item_id, harvested.topic_matches)
+        _store_sketch(session, item_id, harvested.sketch, new=True)
+    return item_id
 
 
 # Statements built once, with their values bound per call: building one per item (a new statement
