@@ -6,6 +6,7 @@ process per command, and tests run it as a subprocess.
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import uuid
@@ -62,6 +63,11 @@ def crawl(
         for kind, ids in by_kind.items():
             # Spiders are named after the kind of source they read.
             process.crawl(kind, harvest=harvest, source_ids=ids)
+        # What is alive now (modules, settings, the sources) lives as long as the crawl: out of the
+        # collector's sight, a full collection in a bulk crawl took 10 to 40 ms instead of 110 to 140,
+        # each a pause of every page in flight.
+        gc.collect()
+        gc.freeze()
         try:
             process.start()
         except BaseException:
