@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import islice
 
 from aggregator.relevance import compile_terms
 
@@ -126,18 +127,27 @@ def _quotations(paragraph: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _has_words(text: str, count: int) -> bool:
+    # Stops at the count: every sentence of every page passes through here.
+    return sum(1 for _ in islice(_WORD.finditer(text), count)) == count
+
+
 def _usable(sentence: str) -> bool:
     lowered = sentence.lower()
-    if len(_WORD.findall(sentence)) < MIN_WORDS or _BOILERPLATE.search(lowered):
+    if not _has_words(sentence, MIN_WORDS) or _BOILERPLATE.search(lowered):
         return False
     if "cookie" in lowered and _COOKIE_PROMPT.search(lowered):
         return False
+    if "http" not in lowered and "www." not in lowered:
+        return True
     return sum(len(url) for url in _URL.findall(sentence)) * 2 < len(sentence)
 
 
 def _score(sentence: str, patterns: Sequence[re.Pattern[str]]) -> float:
     score = _length_score(len(sentence))
-    if any(len(_WORD.findall(quoted)) >= MIN_QUOTED_WORDS for quoted in _QUOTED.findall(sentence)):
+    if _QUOTE_MARK.search(sentence) and any(
+        _has_words(quoted, MIN_QUOTED_WORDS) for quoted in _QUOTED.findall(sentence)
+    ):
         score += QUOTE_SCORE + (SPEECH_SCORE if _SPEECH.search(sentence) else 0.0)
     hits = sum(1 for pattern in patterns if pattern.search(sentence))
     if hits:
