@@ -7,6 +7,7 @@ the next round). SIGKILL loses what it held in the same way, and nothing else.
 
 from __future__ import annotations
 
+import gc
 import signal
 from collections.abc import Callable
 from types import FrameType
@@ -47,6 +48,9 @@ def run_worker(core: Aggregator, *, concurrency: int, echo: Callable[[str], None
     signal.signal(signal.SIGINT, on_signal)
     where = f"queue {rounds.keys.requests} on {_safe(core.config.redis_url)}, database {core.db.safe_url}"
     echo(f"worker started: {where}")
+    # As in aggregator.crawl: what lives as long as the worker is kept out of the collector's scans.
+    gc.collect()
+    gc.freeze()
     try:
         process.start(install_signal_handlers=False)
     finally:
