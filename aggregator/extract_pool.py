@@ -159,12 +159,7 @@ class ExtractorPool:
         """Return the page's article (None when it has none); raise ExtractionError on limits."""
         if len(html) > self.max_bytes:
             raise ExtractionError(f"page of {len(html):,} bytes is over the {self.max_bytes:,}-byte limit")
-        loop = asyncio.get_running_loop()
-        if loop is not self._loop:
-            # Workers are wired to the loop that started them; a new loop (a new asyncio.run) gets
-            # new ones.
-            self.close()
-            self._loop = loop
+        loop = self._bind()
         args = (html, url, self.max_bytes, encoding, self.time_limit)
         task = _Task(pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL), loop.create_future())
         self._queue.append(task)
@@ -173,6 +168,21 @@ class ExtractorPool:
         if isinstance(result, str):
             raise ExtractionError(result)
         return result
+
+    def prestart(self) -> None:
+        """Start a worker now, when pages are on their way, so its start-up overlaps their download."""
+        self._bind()
+        if not self._live:
+            self._start_worker()
+
+    def _bind(self) -> asyncio.AbstractEventLoop:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            # Workers are wired to the loop that started them; a new loop (a new asyncio.run) gets
+            # new ones.
+            self.close()
+            self._loop = loop
+        return loop
 
     def close(self) -> None:
         """Stop the workers; pages still waiting fail."""

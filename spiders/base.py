@@ -178,7 +178,11 @@ class SourceSpider(scrapy.Spider):
 
     def page_requests(self, candidates: Iterable[Candidate]) -> Iterator[scrapy.Request]:
         """Return requests for the pages of candidates, each handed on whether or not it answers."""
+        started = False
         for candidate in candidates:
+            if not started:
+                self.harvest.extractor.prestart()
+                started = True
             yield scrapy.Request(
                 candidate.link,
                 callback=self.parse_page,

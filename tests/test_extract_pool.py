@@ -7,7 +7,7 @@ import signal
 import pytest
 
 from aggregator.errors import ExtractionError
-from aggregator.extract_pool import ExtractorPool
+from aggregator.extract_pool import _DEPTH, ExtractorPool
 from tests.conftest import fixture_bytes
 
 
@@ -20,7 +20,7 @@ def test_the_pool_extracts_in_worker_processes_and_enforces_limits() -> None:
             assert await pool.extract(page, "https://www.theguardian.com/x") is not None
             assert len(pool._live) == 1
             results = await asyncio.gather(
-                *(pool.extract(page, "https://www.theguardian.com/x") for _ in range(4))
+                *(pool.extract(page, "https://www.theguardian.com/x") for _ in range(_DEPTH + 1))
             )
             assert {r.title for r in results if r} == {
                 "Death toll in Valencia fire rises to 10 as remains of last missing person found"
@@ -147,5 +147,23 @@ def test_a_worker_stuck_past_its_alarm_is_killed_and_its_other_page_moves_on() -
             assert worker.process.exitcode == -signal.SIGKILL
         finally:
             pool.close()
+
+    asyncio.run(run())
+
+
+def test_prestart_starts_one_worker_that_the_first_page_uses() -> None:
+    async def run() -> None:
+        pool = ExtractorPool(workers=2, time_limit=20, max_bytes=2_000_000)
+        try:
+            pool.prestart()
+            pool.prestart()
+            (worker,) = pool._live
+            page = fixture_bytes("pages/lemire.me.json.html")
+            assert await pool.extract(page, "https://lemire.me/x") is not None
+            assert pool._live == [worker]
+            assert worker.ready
+        finally:
+            pool.close()
+        assert worker.process.exitcode == 0
 
     asyncio.run(run())
