@@ -96,6 +96,13 @@ def _serve(channel: socket.socket) -> None:
     """A worker's life: pages in, results out, in order, until the crawl process hangs up."""
     # Ctrl-C reaches the whole process group; the crawl process decides what stops and when.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The crawl process may hang up at any moment (a crawl that fetched no page closes its pool
+    # while this worker warms up): a closed socket is the end of the work, not an error.
+    with contextlib.suppress(ConnectionError):
+        _serve_pages(channel)
+
+
+def _serve_pages(channel: socket.socket) -> None:
     extract(_WARM_UP_PAGE)
     channel.sendall(_READY)
     stream = socket.SocketIO(channel, "rb")
@@ -189,6 +196,8 @@ class ExtractorPool:
         workers = list(self._live)
         for worker in workers:
             self._drop(worker)
+            if not worker.ready:
+                worker.process.terminate()  # still warming up, for pages that never came
         # Hung up on, each worker exits once its current page is done.
         for worker in workers:
             worker.process.join(timeout=5)

@@ -167,3 +167,16 @@ def test_prestart_starts_one_worker_that_the_first_page_uses() -> None:
         assert worker.process.exitcode == 0
 
     asyncio.run(run())
+
+
+def test_closing_a_pool_whose_worker_is_still_starting_is_quiet(capfd: pytest.CaptureFixture[str]) -> None:
+    async def run() -> ExtractorPool:
+        pool = ExtractorPool(workers=1, time_limit=20, max_bytes=2_000_000)
+        pool.prestart()  # pages were requested, and then none could be fetched
+        await asyncio.sleep(0.3)
+        pool.close()
+        return pool
+
+    pool = asyncio.run(run())
+    assert not pool._live
+    assert "Traceback" not in capfd.readouterr().err
