@@ -27,10 +27,11 @@ from aggregator.errors import ExtractionError
 from aggregator.extract import Extracted, extract
 
 # Fresh workers now and then bound any memory that lxml or trafilatura caches keep. A worker's memory
-# stops growing after a few hundred pages (262 MB after 425 corpus pages, the same after 1,700), while
-# a fresh worker costs about a second of imports and cold caches: replacing one every 200 pages cost
-# more than a tenth of the pool's throughput (bench/extraction_throughput.py).
-_TASKS_PER_WORKER = 2000
+# stops growing after a few hundred pages (262 MB after 425 corpus pages, the same after 1,700; 0.9 MB
+# more from the 100th to the 5,000th news page of bench/support/site.py), while a fresh worker costs
+# about 1.2 CPU-s of imports and warm-up: replacing one every 200 pages cost more than a tenth of the
+# pool's throughput (bench/extraction_throughput.py), every 2,000 pages 4% of a 5,000-page crawl.
+_TASKS_PER_WORKER = 10_000
 # Pages handed to a worker before it has answered: one it works on and the rest waiting in its
 # socket, so a worker does not idle while the crawl process's loop is busy elsewhere (storing a
 # batch, a garbage collection: 20 to 60 ms at a time in a bulk crawl). Two left the workers waiting
@@ -177,18 +178,23 @@ class ExtractorPool:
         return result
 
     def prestart(self) -> None:
-        """Start a worker now, when pages are on their way, so its start-up overlaps their download."""
-        self._bind()
+        """Start a worker now, so its start-up (about a second) overlaps the crawl's own.
+
+        Callable before any event loop runs: the worker is wired to the loop that first uses the pool.
+        """
         if not self._live:
             self._start_worker()
 
     def _bind(self) -> asyncio.AbstractEventLoop:
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
-            # Workers are wired to the loop that started them; a new loop (a new asyncio.run) gets
-            # new ones.
-            self.close()
+            if self._loop is not None:
+                # Workers are wired to the loop that used them; a new loop (a new asyncio.run) gets
+                # new ones.
+                self.close()
             self._loop = loop
+            for worker in self._live:
+                loop.add_reader(worker.channel.fileno(), self._on_readable, worker)
         return loop
 
     def close(self) -> None:
@@ -207,7 +213,6 @@ class ExtractorPool:
         self._fail_all(self._queue, "the extraction pool was closed")
 
     def _start_worker(self) -> None:
-        assert self._loop is not None
         ours, theirs = socket.socketpair()
         for end in (ours, theirs):
             end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _BUFFER_BYTES)
@@ -222,7 +227,8 @@ class ExtractorPool:
         ours.setblocking(False)
         worker = _Worker(process, ours)
         self._live.append(worker)
-        self._loop.add_reader(ours.fileno(), self._on_readable, worker)
+        if self._loop is not None:
+            self._loop.add_reader(ours.fileno(), self._on_readable, worker)
 
     def _dispatch(self) -> None:
         while self._queue:

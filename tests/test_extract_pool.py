@@ -152,10 +152,11 @@ def test_a_worker_stuck_past_its_alarm_is_killed_and_its_other_page_moves_on() -
 
 
 def test_prestart_starts_one_worker_that_the_first_page_uses() -> None:
+    pool = ExtractorPool(workers=2, time_limit=20, max_bytes=2_000_000)
+    pool.prestart()  # before any event loop runs, as a crawl does
+
     async def run() -> None:
-        pool = ExtractorPool(workers=2, time_limit=20, max_bytes=2_000_000)
         try:
-            pool.prestart()
             pool.prestart()
             (worker,) = pool._live
             page = fixture_bytes("pages/lemire.me.json.html")
