@@ -38,7 +38,6 @@ _COOKIE_PROMPT = re.compile(r"\b(?:accept|allow|settings|policy|consent|use|uses
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _DANGLING = re.compile(r"^[“‘\"']?(?:This|It|But|However|He|She|They)\b")
 _WORD = re.compile(r"\w+")
-_SPACE = re.compile(r"\s+")
 
 # A quotation outranks anything a topic term can add to a plain sentence; terms then separate quotes.
 QUOTE_SCORE = 3.0
@@ -66,7 +65,7 @@ def excerpt_candidates(text: str, terms: Sequence[str] = (), limit: int = 3) -> 
     seen: set[str] = set()
     scored: list[tuple[float, int, str]] = []
     for position, sentence in enumerate(split_sentences(text)):
-        key = _SPACE.sub(" ", sentence).casefold()
+        key = " ".join(sentence.split()).casefold()  # sentences come stripped
         if key in seen or not _usable(sentence):
             continue
         seen.add(key)

@@ -49,7 +49,6 @@ def run_worker(core: Aggregator, *, concurrency: int, echo: Callable[[str], None
     where = f"queue {rounds.keys.requests} on {_safe(core.config.redis_url)}, database {core.db.safe_url}"
     echo(f"worker started: {where}")
     # As in aggregator.crawl: what lives as long as the worker is kept out of the collector's scans.
-    gc.collect()
     gc.freeze()
     try:
         process.start(install_signal_handlers=False)
