@@ -22,6 +22,13 @@ from aggregator.urls import canonical_url, without_secrets
 from spiders.failures import describe
 from spiders.items import Candidate
 
+# Scrapy works through each response's output with CONCURRENT_ITEMS tasks, however little it holds.
+# A spider whose source documents yield only requests, and whose pages one item each, needs one:
+# the other fifteen cost a tenth of a bulk crawl's own process. Spiders whose documents yield many
+# items (API results, a newsletter's stories) keep the project's figure, so those items are stored
+# together in one batch.
+ONE_ITEM_PER_RESPONSE: dict[str, Any] = {"CONCURRENT_ITEMS": 1}
+
 # What extraction can read; a PDF, an image or a video is left as the source described it.
 _PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import scrapy
 from scrapy.http import Response
@@ -10,7 +11,7 @@ from scrapy.http import Response
 from aggregator.errors import FeedError
 from aggregator.feeds import FeedEntry, ParsedFeed, parse_feed
 from aggregator.sources import SourceView
-from spiders.base import SourceSpider
+from spiders.base import ONE_ITEM_PER_RESPONSE, SourceSpider
 from spiders.items import Candidate
 
 FEED_ACCEPT = (
@@ -24,6 +25,7 @@ class FeedSpider(SourceSpider):
 
     name = "feed"
     kind = "feed"
+    custom_settings: dict[str, Any] | None = ONE_ITEM_PER_RESPONSE
 
     def requests_for(self, source: SourceView) -> Iterable[scrapy.Request]:
         yield self.feed_request(source)

@@ -33,6 +33,8 @@ class GuardianSpider(FeedSpider):
 
     name = "guardian"
     kind = "guardian"
+    # Its API pages yield many items at once: the project's CONCURRENT_ITEMS, not the feed's one.
+    custom_settings = None
 
     def requests_for(self, source: SourceView) -> Iterable[scrapy.Request]:
         key = self.settings.get("AGGREGATOR_GUARDIAN_API_KEY") or ""

@@ -11,7 +11,7 @@ from parsel import Selector
 from scrapy.http import Response
 
 from aggregator.sources import SourceView
-from spiders.base import SourceSpider
+from spiders.base import ONE_ITEM_PER_RESPONSE, SourceSpider
 from spiders.items import Candidate
 from spiders.settings_access import int_setting, text_setting
 
@@ -25,6 +25,7 @@ class ListingSpider(SourceSpider):
 
     name = "listing"
     kind = "listing"
+    custom_settings = ONE_ITEM_PER_RESPONSE
 
     def requests_for(self, source: SourceView) -> Iterable[scrapy.Request]:
         if not (text_setting(source, "links") or text_setting(source, "links_xpath")):

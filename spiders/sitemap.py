@@ -13,7 +13,7 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 
 from aggregator.sources import SourceView
-from spiders.base import SourceSpider
+from spiders.base import ONE_ITEM_PER_RESPONSE, SourceSpider
 from spiders.items import Candidate
 from spiders.settings_access import date_setting, int_setting, text_setting
 
@@ -38,6 +38,7 @@ class SitemapSpider(SourceSpider):
 
     name = "sitemap"
     kind = "sitemap"
+    custom_settings = ONE_ITEM_PER_RESPONSE
 
     def requests_for(self, source: SourceView) -> Iterable[scrapy.Request]:
         yield self.source_request(source, callback=self.parse_sitemap, cb_kwargs={"depth": 0})

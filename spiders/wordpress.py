@@ -27,6 +27,8 @@ class WordPressSpider(FeedSpider):
 
     name = "wordpress"
     kind = "wordpress"
+    # Its API pages yield many items at once: the project's CONCURRENT_ITEMS, not the feed's one.
+    custom_settings = None
 
     def requests_for(self, source: SourceView) -> Iterable[scrapy.Request]:
         yield self._api_request(source, page=1)
