@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
@@ -23,6 +22,7 @@ from aggregator.boilerplate import strip_boilerplate
 from aggregator.byline import read_byline
 from aggregator.config import Config
 from aggregator.errors import ExtractionError
+from aggregator.extracted import SUMMARY_CHARS, Extracted
 from aggregator.fingerprint import sketch
 from aggregator.language import detect_language
 from aggregator.metadata import PageMetadata, parse_html, read_metadata
@@ -31,7 +31,6 @@ from aggregator.text import first_sentences
 from aggregator.text_merge import merge, with_standfirst
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
-SUMMARY_CHARS = 320
 # Below this, what trafilatura found is a menu or a caption, not an article.
 MIN_TEXT_CHARS = 80
 DEFAULT_MAX_BYTES = Config().max_page_bytes
@@ -87,20 +86,6 @@ _DISCARDED_TAGS = (
     "select",
     "textarea",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Extracted:
-    """What a page says about itself: title, author, date, language, main text, summary, fingerprint."""
-
-    title: str
-    author: str | None
-    published: dt.datetime | None
-    language: str | None
-    text: str
-    summary: str
-    canonical_url: str | None = None
-    sketch: tuple[int, ...] | None = None
 
 
 def extract(

@@ -24,7 +24,7 @@ from multiprocessing.process import BaseProcess
 from types import FrameType
 
 from aggregator.errors import ExtractionError
-from aggregator.extract import Extracted, extract
+from aggregator.extracted import Extracted
 
 # Fresh workers now and then bound any memory that lxml or trafilatura caches keep. A worker's memory
 # stops growing after a few hundred pages (262 MB after 425 corpus pages, the same after 1,700; 0.9 MB
@@ -71,6 +71,8 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 
 
 def _work(html: bytes, url: str, max_bytes: int, encoding: str | None, limit: float) -> Result:
+    from aggregator.extract import extract  # imported once, in the worker (see _serve_pages)
+
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
@@ -104,6 +106,9 @@ def _serve(channel: socket.socket) -> None:
 
 
 def _serve_pages(channel: socket.socket) -> None:
+    # The extractor is imported here, in the worker: the crawl's own process never needs it.
+    from aggregator.extract import extract
+
     extract(_WARM_UP_PAGE)
     channel.sendall(_READY)
     stream = socket.SocketIO(channel, "rb")

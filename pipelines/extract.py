@@ -5,9 +5,8 @@ from __future__ import annotations
 from scrapy.exceptions import DropItem
 
 from aggregator.errors import ExtractionError
-from aggregator.extract import SUMMARY_CHARS, Extracted
+from aggregator.extracted import SUMMARY_CHARS, Extracted
 from aggregator.fingerprint import sketch
-from aggregator.language import detect_language
 from aggregator.text import first_sentences, html_to_text
 from pipelines.base import HarvestPipeline
 from spiders.items import Candidate
@@ -60,6 +59,10 @@ def _from_page(item: Candidate, page: Extracted) -> None:
 
 
 def _from_text(item: Candidate, text: str, *, origin: str) -> None:
+    # Imported at first use: the language model (numpy and all) is the workers' to load, and a crawl
+    # whose pages all go through them never needs it here.
+    from aggregator.language import detect_language
+
     summary_source = html_to_text(item.source_summary_html) or text
     item.title = item.source_title or item.link
     item.author = item.source_author
