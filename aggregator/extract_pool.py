@@ -19,6 +19,7 @@ import signal
 import socket
 import struct
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from types import FrameType
@@ -70,9 +71,14 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise _TimeLimit
 
 
-def _work(html: bytes, url: str, max_bytes: int, encoding: str | None, limit: float) -> Result:
-    from aggregator.extract import extract  # imported once, in the worker (see _serve_pages)
-
+def _work(
+    extract: Callable[..., Extracted | None],
+    html: bytes,
+    url: str,
+    max_bytes: int,
+    encoding: str | None,
+    limit: float,
+) -> Result:
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
@@ -120,7 +126,7 @@ def _serve_pages(channel: socket.socket) -> None:
         if payload is None:
             return
         try:
-            result: Result = _work(*pickle.loads(payload))  # noqa: S301 - from our own crawl process
+            result: Result = _work(extract, *pickle.loads(payload))  # noqa: S301 - from our own crawl process
         except Exception as exc:  # noqa: BLE001 - one page's failure is that page's error, not the worker's end
             result = f"extraction failed: {type(exc).__name__}: {exc}"
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
@@ -314,26 +320,27 @@ class ExtractorPool:
 
     def _arm(self, worker: _Worker) -> None:
         """Time the page the worker works on now, from the moment it got to it."""
-        if worker.watchdog is not None:
-            worker.watchdog.cancel()
-            worker.watchdog = None
+        self._disarm(worker)
         if worker.in_flight and self._loop is not None:
             limit = self.time_limit + self.grace if worker.ready else _START_SECONDS
             worker.watchdog = self._loop.call_later(limit, self._stuck, worker, worker.in_flight[0])
 
+    @staticmethod
+    def _disarm(worker: _Worker) -> None:
+        if worker.watchdog is not None:
+            worker.watchdog.cancel()
+            worker.watchdog = None
+
     def _stuck(self, worker: _Worker, task: _Task) -> None:
         if not worker.in_flight or worker.in_flight[0] is not task:
             return
-        worker.in_flight.popleft()
-        if not task.future.done():
-            reason = (
-                f"extraction took longer than {self.time_limit:g}s"
-                if worker.ready
-                else f"extraction worker did not start within {_START_SECONDS:g}s"
-            )
-            task.future.set_exception(ExtractionError(reason))
         worker.process.kill()
-        self._replace(worker)
+        self._fail_current(
+            worker,
+            f"extraction took longer than {self.time_limit:g}s"
+            if worker.ready
+            else f"extraction worker did not start within {_START_SECONDS:g}s",
+        )
 
     def _retire(self, worker: _Worker) -> None:
         worker.retiring = True
@@ -350,25 +357,26 @@ class ExtractorPool:
     def _lost(self, worker: _Worker) -> None:
         """The worker's socket closed: a retired worker's normal end, or a crash."""
         if worker.in_flight:
+            worker.process.join(timeout=1)  # for its exit code
+        self._fail_current(worker, f"extraction worker died (exit code {worker.process.exitcode})")
+
+    def _fail_current(self, worker: _Worker, reason: str) -> None:
+        """Fail the page the worker was on (if any), then take it out and hand its other pages on."""
+        if worker.in_flight:
             task = worker.in_flight.popleft()
             if not task.future.done():
-                worker.process.join(timeout=1)
-                task.future.set_exception(
-                    ExtractionError(f"extraction worker died (exit code {worker.process.exitcode})")
-                )
+                task.future.set_exception(ExtractionError(reason))
         self._replace(worker)
 
     def _replace(self, worker: _Worker) -> None:
-        """Take a worker out, hand its other pages to the rest, and start one in its place."""
+        """Take a worker out and hand its pages to the rest; _dispatch starts another when needed."""
         self._queue.extendleft(reversed(worker.in_flight))
         worker.in_flight.clear()
         self._drop(worker)
         self._dispatch()
 
     def _drop(self, worker: _Worker) -> None:
-        if worker.watchdog is not None:
-            worker.watchdog.cancel()
-            worker.watchdog = None
+        self._disarm(worker)
         if worker in self._live:
             self._live.remove(worker)
         if self._loop is not None and not self._loop.is_closed():
