@@ -30,8 +30,8 @@ from aggregator.extracted import Extracted
 # Fresh workers now and then bound any memory that lxml or trafilatura caches keep. A worker's memory
 # stops growing after a few hundred pages (262 MB after 425 corpus pages, the same after 1,700; 0.9 MB
 # more from the 100th to the 5,000th news page of bench/support/site.py), while a fresh worker costs
-# about 1.2 CPU-s of imports and warm-up: replacing one every 200 pages cost more than a tenth of the
-# pool's throughput (bench/extraction_throughput.py), every 2,000 pages 4% of a 5,000-page crawl.
+# 0.8 to 0.9 CPU-s of imports and warm-up: replacing one every 200 pages cost more than a tenth of the
+# pool's throughput (bench/extraction_throughput.py), every 2,000 pages 3% of a 5,000-page crawl.
 _TASKS_PER_WORKER = 10_000
 # Pages handed to a worker before it has answered: one it works on and the rest waiting in its
 # socket, so a worker does not idle while the crawl process's loop is busy elsewhere (storing a
