@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from aggregator.config import Config
 from aggregator.db import Database
-from aggregator.items import ItemService
 from aggregator.migrations import current_revision, head_revision, upgrade
-from aggregator.runs import RunService
-from aggregator.scheduling import SchedulePolicy
-from aggregator.sources import SourceService
-from aggregator.topics import TopicService
-from aggregator.users import UserService
+from aggregator.services.items import ItemService
+from aggregator.services.runs import RunService
+from aggregator.services.scheduling import SchedulePolicy
+from aggregator.services.sources import SourceService
+from aggregator.services.topics import TopicService
+from aggregator.services.users import UserService
 
 
 class Aggregator:

@@ -72,7 +72,7 @@ class Run:
 
 
 def _product(html: bytes) -> tuple[str | None, dict[str, str | None]]:
-    from aggregator.extract import extract
+    from aggregator.extract.page import extract
 
     page = extract(html)
     if page is None:

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/extraction_throughput.py [--corpus DIR] [--rounds 2] [--workers 2]
 
-The product side is what a crawl runs: aggregator.extract_pool.ExtractorPool (spawned worker processes,
+The product side is what a crawl runs: aggregator.extract.pool.ExtractorPool (spawned worker processes,
 a time limit per page, pages sent as bytes), fed from asyncio with up to --in-flight pages outstanding,
 each page extracted fully (metadata, two trafilatura passes, language, near-duplicate sketch). The peer
 is ``trafilatura.extract(page, include_comments=False)`` in this single process. Both run on the same
@@ -32,8 +32,8 @@ import trafilatura  # noqa: E402
 
 from aggregator.config import Config  # noqa: E402
 from aggregator.errors import ExtractionError  # noqa: E402
-from aggregator.extract import extract  # noqa: E402
-from aggregator.extract_pool import ExtractorPool  # noqa: E402
+from aggregator.extract.page import extract  # noqa: E402
+from aggregator.extract.pool import ExtractorPool  # noqa: E402
 from bench.corpus import find_corpus  # noqa: E402
 
 

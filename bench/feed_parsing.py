@@ -4,8 +4,8 @@
 
 The feeds are real ones recorded from public test data (provenance in bench/README.md): the
 Guardian, WordPress, Mailchimp campaign archives, and the demo's recorded sources. The product's
-stage is ``aggregator.feeds.parse_feed`` (feedparser without its sanitizer and relative-URI pass)
-followed by the one nh3 sanitizer (``aggregator.sanitize.clean_html``) over every entry's HTML; the
+stage is ``aggregator.reader.feeds.parse_feed`` (feedparser without its sanitizer and relative-URI pass)
+followed by the one nh3 sanitizer (``aggregator.publish.sanitize.clean_html``) over every entry's HTML; the
 peer is ``feedparser.parse`` with its defaults (its own sanitizer and URI resolution). Both are
 checked to give the same entries (count, links, titles) and the product's HTML to be sanitized
 (no script element, no on* attribute, no javascript: link). Target: >= 3x.
@@ -30,8 +30,8 @@ sys.path[0] = str(ROOT)
 
 import feedparser  # noqa: E402
 
-from aggregator.feeds import parse_feed  # noqa: E402
-from aggregator.sanitize import clean_html  # noqa: E402
+from aggregator.publish.sanitize import clean_html  # noqa: E402
+from aggregator.reader.feeds import parse_feed  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "fixtures" / "sources"
 SNAPSHOT = ROOT / "aggregator" / "demo" / "snapshot"

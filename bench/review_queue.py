@@ -38,7 +38,7 @@ from sqlalchemy import insert  # noqa: E402
 from aggregator.config import Config  # noqa: E402
 from aggregator.core import Aggregator  # noqa: E402
 from aggregator.models import Item, ItemTopic  # noqa: E402
-from aggregator.users import UserService  # noqa: E402
+from aggregator.services.users import UserService  # noqa: E402
 from aggregator.web import create_app  # noqa: E402
 from aggregator.web.filters import encode_cursor  # noqa: E402
 

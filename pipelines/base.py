@@ -6,7 +6,7 @@ from typing import Self
 
 from scrapy.crawler import Crawler
 
-from aggregator.harvest import Harvest
+from aggregator.crawl.harvest import Harvest
 from spiders.base import SourceSpider
 
 

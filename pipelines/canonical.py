@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
+from aggregator.crawl.candidate import Candidate
 from aggregator.errors import InvalidInput
 from aggregator.urls import canonical_url
 from pipelines.base import HarvestPipeline
-from spiders.items import Candidate
 
 
 class CanonicalPipeline(HarvestPipeline):

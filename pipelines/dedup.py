@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
+from aggregator.crawl.candidate import Candidate
 from pipelines.base import HarvestPipeline
-from spiders.items import Candidate
 
 
 class DedupPipeline(HarvestPipeline):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from aggregator.excerpts import excerpt_candidates
+from aggregator.crawl.candidate import Candidate
+from aggregator.curate.excerpts import excerpt_candidates
 from pipelines.base import HarvestPipeline
-from spiders.items import Candidate
 
 EXCERPT_CANDIDATES = 3
 

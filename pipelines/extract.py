@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
+from aggregator.crawl.candidate import Candidate
+from aggregator.curate.fingerprint import sketch
 from aggregator.errors import ExtractionError
-from aggregator.extracted import SUMMARY_CHARS, Extracted
-from aggregator.fingerprint import sketch
+from aggregator.extract.result import SUMMARY_CHARS, Extracted
 from aggregator.text import first_sentences, html_to_text
 from pipelines.base import HarvestPipeline
-from spiders.items import Candidate
 
 
 class ExtractPipeline(HarvestPipeline):
@@ -61,7 +61,7 @@ def _from_page(item: Candidate, page: Extracted) -> None:
 def _from_text(item: Candidate, text: str, *, origin: str) -> None:
     # Imported at first use: the language model (numpy and all) is the workers' to load, and a crawl
     # whose pages all go through them never needs it here.
-    from aggregator.language import detect_language
+    from aggregator.extract.language import detect_language
 
     summary_source = html_to_text(item.source_summary_html) or text
     item.title = item.source_title or item.link

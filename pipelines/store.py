@@ -15,9 +15,9 @@ import asyncio
 
 from scrapy.crawler import Crawler
 
-from aggregator.recording import Harvested, Outcome
+from aggregator.crawl.candidate import Candidate
+from aggregator.services.recording import Harvested, Outcome
 from pipelines.base import HarvestPipeline
-from spiders.items import Candidate
 
 BATCH_SIZE = 32
 BATCH_WAIT = 0.2

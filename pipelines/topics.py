@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from aggregator.recording import TopicMatch
-from aggregator.relevance import score_topic
+from aggregator.crawl.candidate import Candidate
+from aggregator.curate.relevance import score_topic
+from aggregator.services.recording import TopicMatch
 from pipelines.base import HarvestPipeline
-from spiders.items import Candidate
 
 
 class TopicPipeline(HarvestPipeline):

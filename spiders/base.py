@@ -13,14 +13,14 @@ from twisted.python.failure import Failure
 
 from aggregator.config import Config
 from aggregator.core import Aggregator
+from aggregator.crawl.candidate import Candidate
+from aggregator.crawl.failures import describe
+from aggregator.crawl.harvest import Harvest, Validators
 from aggregator.errors import InvalidInput
-from aggregator.harvest import Harvest, Validators
-from aggregator.runs import SourceTally
-from aggregator.scheduling import max_age
-from aggregator.sources import SourceView
+from aggregator.services.runs import SourceTally
+from aggregator.services.scheduling import max_age
+from aggregator.services.sources import SourceView
 from aggregator.urls import canonical_url, without_secrets
-from spiders.failures import describe
-from spiders.items import Candidate
 
 # Scrapy works through each response's output with CONCURRENT_ITEMS tasks, however little it holds.
 # A spider whose source documents yield only requests, and whose pages one item each, needs one:

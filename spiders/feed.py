@@ -8,11 +8,11 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
+from aggregator.crawl.candidate import Candidate
 from aggregator.errors import FeedError
-from aggregator.feeds import FeedEntry, ParsedFeed, parse_feed
-from aggregator.sources import SourceView
+from aggregator.reader.feeds import FeedEntry, ParsedFeed, parse_feed
+from aggregator.services.sources import SourceView
 from spiders.base import ONE_ITEM_PER_RESPONSE, SourceSpider
-from spiders.items import Candidate
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "

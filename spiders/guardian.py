@@ -16,12 +16,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import scrapy
 from scrapy.http import Response
 
-from aggregator.settings import GUARDIAN_API_SLOT
-from aggregator.sources import SourceView
+from aggregator.crawl.candidate import Candidate
+from aggregator.crawl.settings import GUARDIAN_API_SLOT
+from aggregator.crawl.source_settings import date_setting, int_setting, text_setting
+from aggregator.services.sources import SourceView
 from aggregator.urls import without_secrets
 from spiders.feed import FeedSpider
-from spiders.items import Candidate
-from spiders.settings_access import date_setting, int_setting, text_setting
 
 SHOW_FIELDS = "trailText,headline,byline,bodyText,lastModified"
 _API_HOST = "content.guardianapis.com"

@@ -10,10 +10,10 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
-from aggregator.sources import SourceView
+from aggregator.crawl.candidate import Candidate
+from aggregator.crawl.source_settings import int_setting, text_setting
+from aggregator.services.sources import SourceView
 from spiders.base import ONE_ITEM_PER_RESPONSE, SourceSpider
-from spiders.items import Candidate
-from spiders.settings_access import int_setting, text_setting
 
 
 class ListingSpider(SourceSpider):

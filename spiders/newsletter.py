@@ -13,14 +13,14 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
+from aggregator.crawl.candidate import Candidate
+from aggregator.crawl.source_settings import text_setting
 from aggregator.errors import FeedError
-from aggregator.feeds import FeedEntry, parse_feed
-from aggregator.newsletters import split_stories
-from aggregator.sources import SourceView
+from aggregator.reader.feeds import FeedEntry, parse_feed
+from aggregator.reader.newsletters import split_stories
+from aggregator.services.sources import SourceView
 from spiders.base import SourceSpider
 from spiders.feed import FEED_ACCEPT, entry_candidate
-from spiders.items import Candidate
-from spiders.settings_access import text_setting
 
 
 class NewsletterSpider(SourceSpider):

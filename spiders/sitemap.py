@@ -12,10 +12,10 @@ from lxml import etree
 from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 
-from aggregator.sources import SourceView
+from aggregator.crawl.candidate import Candidate
+from aggregator.crawl.source_settings import date_setting, int_setting, text_setting
+from aggregator.services.sources import SourceView
 from spiders.base import ONE_ITEM_PER_RESPONSE, SourceSpider
-from spiders.items import Candidate
-from spiders.settings_access import date_setting, int_setting, text_setting
 
 _NS = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",

@@ -13,11 +13,11 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from aggregator.sources import SourceView
+from aggregator.crawl.candidate import Candidate
+from aggregator.crawl.source_settings import int_setting, list_setting
+from aggregator.services.sources import SourceView
 from aggregator.text import html_to_text
 from spiders.feed import FeedSpider
-from spiders.items import Candidate
-from spiders.settings_access import int_setting, list_setting
 
 _API_PATH = "wp-json/wp/v2/posts"
 

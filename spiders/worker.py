@@ -5,7 +5,7 @@ lets it do all the kind-specific work (first requests, parsing, following); requ
 re-pointed at ``route`` / ``route_error`` with the kind and method named in their meta, because the
 shared queue pickles a request's callback by name and any worker may be the one that answers it.
 Everything a request or item leads to is registered as open in its round before the request itself
-is settled (see aggregator.distributed.rounds).
+is settled (see aggregator.crawl.distributed.rounds).
 """
 
 from __future__ import annotations
@@ -21,17 +21,17 @@ from scrapy.http import Response
 from scrapy_redis.spiders import RedisMixin
 from twisted.python.failure import Failure
 
-from aggregator.distributed.harvest import DistributedHarvest
-from aggregator.distributed.rounds import JOB_MARKER, Job
+from aggregator.crawl.candidate import Candidate
+from aggregator.crawl.distributed.harvest import DistributedHarvest
+from aggregator.crawl.distributed.rounds import JOB_MARKER, Job
+from aggregator.crawl.distributed.shared_queue import CALLBACK, ERRBACK, KIND, MARKER, ROUND
 from aggregator.errors import AggregatorError, NotFound
-from aggregator.sources import SourceView
+from aggregator.services.sources import SourceView
 from spiders.base import SourceSpider
 from spiders.feed import FeedSpider
 from spiders.guardian import GuardianSpider
-from spiders.items import Candidate
 from spiders.listing import ListingSpider
 from spiders.newsletter import NewsletterSpider
-from spiders.shared_queue import CALLBACK, ERRBACK, KIND, MARKER, ROUND
 from spiders.sitemap import SitemapSpider
 from spiders.wordpress import WordPressSpider
 

@@ -14,7 +14,7 @@ WRITER = """
 import sys
 from aggregator.config import Config
 from aggregator.core import Aggregator
-from aggregator.items import Harvested
+from aggregator.services.items import Harvested
 
 url, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 core = Aggregator(Config(database_url=url))

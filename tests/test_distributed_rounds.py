@@ -13,13 +13,13 @@ from scrapy import Request
 from sqlalchemy import select
 
 from aggregator.core import Aggregator
-from aggregator.distributed.keys import Keys
-from aggregator.distributed.rounds import JOB_MARKER, Job, Rounds
+from aggregator.crawl.distributed.keys import Keys
+from aggregator.crawl.distributed.rounds import JOB_MARKER, Job, Rounds
+from aggregator.crawl.harvest import Validators
+from aggregator.crawl.politeness import SharedHostLimitMiddleware
 from aggregator.errors import InvalidInput, NotFound
-from aggregator.harvest import Validators
 from aggregator.models import CrawlRunSource, Source
-from aggregator.runs import SourceTally
-from spiders.politeness import SharedHostLimitMiddleware
+from aggregator.services.runs import SourceTally
 from tests.support.cli import crawl_env, run_cli
 from tests.support.redis_queue import REDIS_URL, redis_prefix, require_redis
 

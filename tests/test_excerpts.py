@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from aggregator.excerpts import excerpt_candidates, split_sentences
+from aggregator.curate.excerpts import excerpt_candidates, split_sentences
 
 QUOTE = (
     "“I am interested in the idea of citizens assemblies and not just for climate change,” said "

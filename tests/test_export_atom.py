@@ -12,7 +12,7 @@ from lxml import etree
 from aggregator.cli import main
 from aggregator.config import Config
 from aggregator.core import Aggregator
-from aggregator.publish import export
+from aggregator.publish.service import export
 from tests.test_sources import harvested
 
 ATOM_NS = "{http://www.w3.org/2005/Atom}"

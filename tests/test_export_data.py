@@ -14,8 +14,8 @@ from lxml import etree
 from aggregator.config import Config
 from aggregator.core import Aggregator
 from aggregator.errors import InvalidInput, NotFound
-from aggregator.export.csv import FIELDS
-from aggregator.publish import export
+from aggregator.publish.formats.csv import FIELDS
+from aggregator.publish.service import export
 from tests.support.cli import crawl_env, run_cli
 from tests.test_export_golden import CLOCK, TOPIC, seed_citizens_assemblies
 from tests.test_sources import harvested

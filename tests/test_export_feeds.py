@@ -13,10 +13,10 @@ from feedgen.entry import FeedEntry
 from lxml import etree
 
 from aggregator.core import Aggregator
-from aggregator.export.atom import entry_element
-from aggregator.export.entries import Entry
-from aggregator.feeds import parse_feed
-from aggregator.publish import export, published_entries
+from aggregator.publish.entries import Entry
+from aggregator.publish.formats.atom import entry_element
+from aggregator.publish.service import export, published_entries
+from aggregator.reader.feeds import parse_feed
 from aggregator.text import html_to_text
 from tests.test_export_golden import CLOCK, TOPIC, seed_citizens_assemblies
 

@@ -17,7 +17,7 @@ from sqlalchemy import update
 
 from aggregator.core import Aggregator
 from aggregator.models import Item
-from aggregator.publish import export, export_site
+from aggregator.publish.service import export, export_site
 from tests.test_sources import harvested
 
 GOLDEN = Path(__file__).parent / "golden"

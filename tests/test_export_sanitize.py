@@ -21,8 +21,8 @@ from sqlalchemy import select, update
 
 from aggregator.core import Aggregator
 from aggregator.models import Item
-from aggregator.publish import export, export_site
-from aggregator.sanitize import clean_html, plain_text, safe_url
+from aggregator.publish.sanitize import clean_html, plain_text, safe_url
+from aggregator.publish.service import export, export_site
 from tests.test_sources import harvested
 
 EVIL_TITLE = "<script>alert('title')</script>Evil <img src=x onerror=alert('img')> title"

@@ -10,9 +10,9 @@ import pytest
 from aggregator.config import Config
 from aggregator.core import Aggregator
 from aggregator.errors import InvalidInput
-from aggregator.export.entries import Entry, SourceLabel
-from aggregator.item_views import ItemView
-from aggregator.publish import export_site, topic_page
+from aggregator.publish.entries import Entry, SourceLabel
+from aggregator.publish.service import export_site, topic_page
+from aggregator.services.views import ItemView
 from tests.support.cli import crawl_env, run_cli
 from tests.test_export_golden import TOPIC, seed_citizens_assemblies
 

@@ -17,7 +17,7 @@ import pytest
 
 from aggregator.config import Config
 from aggregator.core import Aggregator
-from aggregator.publish import export_site
+from aggregator.publish.service import export_site
 from tests.test_export_golden import TOPIC, seed_citizens_assemblies
 from tests.test_sources import harvested
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from aggregator.errors import ExtractionError
-from aggregator.extract import SUMMARY_CHARS, extract
+from aggregator.extract.page import SUMMARY_CHARS, extract
 from aggregator.text import first_sentences, html_to_text
 from tests.conftest import fixture_bytes
 

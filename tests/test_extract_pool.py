@@ -7,7 +7,7 @@ import signal
 import pytest
 
 from aggregator.errors import ExtractionError
-from aggregator.extract_pool import _DEPTH, ExtractorPool
+from aggregator.extract.pool import _DEPTH, ExtractorPool
 from tests.conftest import fixture_bytes
 
 
@@ -65,7 +65,7 @@ _PAGES = {
 
 
 def _titles_one_at_a_time() -> dict[str, str | None]:
-    from aggregator.extract import extract
+    from aggregator.extract.page import extract
 
     titles = {}
     for name, url in _PAGES.items():

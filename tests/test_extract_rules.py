@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import aggregator
-from aggregator.boilerplate import strip_boilerplate
-from aggregator.byline import read_byline
-from aggregator.extract import decode_html, extract, main_text
-from aggregator.extract_pool import _WARM_UP_PAGE
-from aggregator.metadata import parse_html, read_metadata
-from aggregator.site_rules import prune_xpaths
-from aggregator.text_merge import merge, with_standfirst
-from aggregator.titles import clean_title
+from aggregator.extract.boilerplate import strip_boilerplate
+from aggregator.extract.byline import read_byline
+from aggregator.extract.metadata import parse_html, read_metadata
+from aggregator.extract.page import decode_html, extract, main_text
+from aggregator.extract.pool import _WARM_UP_PAGE
+from aggregator.extract.site_rules import prune_xpaths
+from aggregator.extract.text_merge import merge, with_standfirst
+from aggregator.extract.titles import clean_title
 from tests.conftest import fixture_bytes
 
 SNAPSHOT = Path(aggregator.__file__).parent / "demo" / "snapshot"

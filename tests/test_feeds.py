@@ -6,7 +6,7 @@ import json
 import pytest
 
 from aggregator.errors import FeedError
-from aggregator.feeds import parse_feed
+from aggregator.reader.feeds import parse_feed
 from tests.conftest import fixture_bytes
 
 RSS1 = b"""<?xml version="1.0"?>

@@ -5,7 +5,14 @@ import re
 
 import pytest
 
-from aggregator.fingerprint import MATCH_THRESHOLD, MIN_WORDS, SKETCH_SIZE, is_near_duplicate, shared, sketch
+from aggregator.curate.fingerprint import (
+    MATCH_THRESHOLD,
+    MIN_WORDS,
+    SKETCH_SIZE,
+    is_near_duplicate,
+    shared,
+    sketch,
+)
 
 ASSEMBLY = """\
 Residents of a small valley town have spent three weekends deciding how their council should spend

@@ -6,10 +6,10 @@ import random
 import pytest
 
 from aggregator.core import Aggregator
+from aggregator.curate.fingerprint import sketch
 from aggregator.errors import InvalidInput, NotFound
-from aggregator.fingerprint import sketch
-from aggregator.items import MAX_FETCH_ATTEMPTS, Outcome
-from aggregator.recording import Harvested
+from aggregator.services.items import MAX_FETCH_ATTEMPTS, Outcome
+from aggregator.services.recording import Harvested
 from tests.test_sources import harvested
 
 JULY = dt.datetime(2019, 7, 4, 9, 30, tzinfo=dt.UTC)

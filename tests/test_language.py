@@ -3,7 +3,7 @@ from __future__ import annotations
 import py3langid
 import pytest
 
-from aggregator.language import detect_language
+from aggregator.extract.language import detect_language
 
 WELSH_ASSEMBLIES = (
     "Mae cynulliadau dinasyddion yn dod â phobl gyffredin at ei gilydd i drafod cwestiynau anodd. "

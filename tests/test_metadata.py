@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from aggregator.extract import decode_html
-from aggregator.metadata import read_metadata
+from aggregator.extract.metadata import read_metadata
+from aggregator.extract.page import decode_html
 from tests.conftest import fixture_bytes
 
 

@@ -6,7 +6,7 @@ from alembic.runtime.migration import MigrationContext
 from aggregator.config import Config
 from aggregator.core import Aggregator
 from aggregator.models import Base
-from aggregator.search import SEARCH_OBJECT_NAMES
+from aggregator.services.search import SEARCH_OBJECT_NAMES
 
 
 def test_init_is_idempotent_and_the_migrations_match_the_models(config: Config) -> None:
@@ -44,8 +44,8 @@ def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path) -> None:  # type:
 
 
 def test_a_database_at_the_first_revision_migrates_with_its_items(config: Config) -> None:
-    from aggregator.items import Harvested
     from aggregator.migrations import upgrade
+    from aggregator.services.items import Harvested
 
     core = Aggregator(config)
     try:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from aggregator.newsletters import split_stories
+from aggregator.reader.newsletters import split_stories
 
 MAILCHIMP = """<html><body><table><tr><td class="mcnTextContent">
 <h1>Involve newsletter</h1><p>Welcome to our March round-up.</p></td></tr>

@@ -9,7 +9,7 @@ import pytest
 
 from aggregator.config import Config
 from aggregator.core import Aggregator
-from spiders.middlewares import retry_after_seconds
+from aggregator.crawl.middlewares import retry_after_seconds
 from tests.conftest import fixture_bytes
 from tests.support.cli import crawl_env, crawl_json, run_cli
 from tests.support.feeds import Entry, rss

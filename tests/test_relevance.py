@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from aggregator.relevance import TopicScore, compile_terms, score_topic
+from aggregator.curate.relevance import TopicScore, compile_terms, score_topic
 
 BODY = (
     "Forty residents chosen by lottery met over three weekends to decide how the council should spend "

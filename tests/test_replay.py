@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from aggregator.demo.replay import ReplayServer, load_manifest, serving
-from aggregator.feeds import parse_feed
+from aggregator.reader.feeds import parse_feed
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ from typing import Any
 
 from twisted.internet.address import IPv4Address, IPv6Address
 
+from aggregator.crawl.resolver import GuardedResolver
 from aggregator.netguard import parse_networks
-from spiders.resolver import GuardedResolver
 
 
 class _Recorder:

@@ -10,8 +10,8 @@ from typing import Any
 import feedparser
 import pytest
 
-from aggregator.feeds import parse_feed
-from aggregator.rss import read_rss
+from aggregator.reader.fast_rss import read_rss
+from aggregator.reader.feeds import parse_feed
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDED = [

@@ -15,7 +15,7 @@ import pytest
 from aggregator.config import Config
 from aggregator.core import Aggregator
 from aggregator.models import utcnow
-from aggregator.scheduling import SchedulePolicy, max_age
+from aggregator.services.scheduling import SchedulePolicy, max_age
 from tests.conftest import fixture_bytes
 from tests.support.cli import ROOT, crawl_env, run_cli
 from tests.support.feeds import Entry, etagged, rss

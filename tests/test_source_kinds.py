@@ -11,7 +11,7 @@ import pytest
 from aggregator.config import Config
 from aggregator.core import Aggregator
 from aggregator.demo.replay import ReplayServer, serving
-from aggregator.item_views import ItemView
+from aggregator.services.views import ItemView
 from tests.conftest import fixture_bytes
 from tests.support.cli import crawl_env, crawl_json, run_cli
 from tests.support.feeds import Entry, rss

@@ -4,7 +4,7 @@ import pytest
 
 from aggregator.core import Aggregator
 from aggregator.errors import Conflict, InvalidInput, NotFound
-from aggregator.items import Harvested
+from aggregator.services.items import Harvested
 
 
 def harvested(source_id: int, url: str, **kw: object) -> Harvested:

@@ -4,7 +4,7 @@ import pytest
 
 from aggregator.core import Aggregator
 from aggregator.errors import Conflict, InvalidInput
-from aggregator.runs import SourceTally
+from aggregator.services.runs import SourceTally
 
 
 def test_topics_keep_their_terms_normalised_and_their_order(core: Aggregator) -> None:

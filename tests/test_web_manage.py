@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from aggregator.config import Config
 from aggregator.core import Aggregator
-from aggregator.discovery import feed_links
+from aggregator.reader.discovery import feed_links
 from aggregator.web import create_app
 from tests.support.curator import Seeded, add_users, login, seed
 from tests.support.feeds import Entry, rss

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from aggregator.core import Aggregator
 from aggregator.errors import InvalidInput
-from aggregator.search import words
+from aggregator.services.search import words
 from tests.support.curator import item, seed
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from aggregator.core import Aggregator
 from aggregator.errors import Conflict, InvalidInput
-from aggregator.login_throttle import LoginThrottle
 from aggregator.models import User
+from aggregator.services.login_throttle import LoginThrottle
 
 
 def test_passwords_are_stored_as_argon2_hashes_and_checked(core: Aggregator) -> None:
@@ -78,7 +78,7 @@ def test_throttle_forgets_failures_older_than_its_window(core: Aggregator) -> No
 def test_a_hash_made_with_weaker_settings_is_upgraded_at_login(core: Aggregator) -> None:
     from argon2 import PasswordHasher
 
-    from aggregator.users import UserService
+    from aggregator.services.users import UserService
 
     weak = UserService(core.db, PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     weak.add("ann", role="viewer", password="long enough")

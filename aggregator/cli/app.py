@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from aggregator.config import Config
 from aggregator.core import Aggregator
 from aggregator.errors import AggregatorError
-from aggregator.runs import RunView
+from aggregator.services.runs import RunView
 
 # Piped output (CI logs, `| less`) gets a wide table instead of rich's 80-column default.
 _stdout = Console(width=None if sys.stdout.isatty() else 160)

@@ -43,7 +43,7 @@ def crawl(
     wait: bool,
 ) -> None:
     """Crawl sources and store what is new; exits 1 if any source reported an error."""
-    from aggregator.crawl import crawl as run_crawl
+    from aggregator.crawl.run import crawl as run_crawl
 
     if due and names:
         raise click.UsageError("--due and --source do not go together")
@@ -89,7 +89,7 @@ def crawl(
 @pass_state
 def schedule(state: _State, tick: float, grace: float) -> None:
     """Run forever, crawling every source when it is due; SIGTERM or Ctrl-C stops it cleanly."""
-    from aggregator.scheduler import Scheduler
+    from aggregator.crawl.scheduler import Scheduler
 
     scheduler = Scheduler(state.core(), tick=tick, grace=grace, echo=lambda line: click.echo(line, err=True))
     scheduler.install_signal_handlers()
@@ -119,10 +119,10 @@ def schedule(state: _State, tick: float, grace: float) -> None:
 @pass_state
 def demo(state: _State, port: int, serve_only: bool, no_serve: bool, app_port: int) -> None:
     """Crawl recorded pages of the default sources on 127.0.0.1, then open the curator app on them."""
-    from aggregator.crawl import crawl as run_crawl
-    from aggregator.defaults import add_example_topic
+    from aggregator.crawl.run import crawl as run_crawl
     from aggregator.demo.replay import ReplayServer
     from aggregator.demo.run import DEMO_GUARDIAN_KEY, point_sources_at
+    from aggregator.services.defaults import add_example_topic
 
     # The recorded sites live on 127.0.0.1, which the address guard refuses unless told otherwise.
     state.config = state.config.with_overrides(
@@ -133,7 +133,7 @@ def demo(state: _State, port: int, serve_only: bool, no_serve: bool, app_port: i
     )
     core = state.core(require_schema=False)
     core.init_db()
-    add_example_topic(core)
+    add_example_topic(core.topics)
     server = ReplayServer(port=port).start()
     try:
         names = point_sources_at(core, server)

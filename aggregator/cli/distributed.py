@@ -24,7 +24,7 @@ WAIT_POLL_SECONDS = 0.5
 @pass_state
 def worker(state: _State, concurrency: int) -> None:
     """Crawl from the shared Redis queue into the database until SIGTERM or Ctrl-C (run any number)."""
-    from aggregator.distributed.worker import run_worker
+    from aggregator.crawl.distributed.worker import run_worker
 
     sys.exit(run_worker(state.core(), concurrency=concurrency, echo=lambda line: click.echo(line, err=True)))
 
@@ -33,7 +33,7 @@ def seed(
     state: _State, *, names: tuple[str, ...], due: bool, trigger: str, as_json: bool, wait: bool
 ) -> None:
     """Seed a round of the chosen sources into the shared queue; with ``wait``, print its summary."""
-    from aggregator.distributed.rounds import rounds_for
+    from aggregator.crawl.distributed.rounds import rounds_for
 
     core = state.core()
     rounds = rounds_for(core)

@@ -17,9 +17,9 @@ from aggregator.cli.app import (
     main,
     pass_state,
 )
-from aggregator.export import FORMATS
-from aggregator.items import ItemView
 from aggregator.models import ITEM_STATUSES
+from aggregator.publish.formats import FORMATS
+from aggregator.services.items import ItemView
 
 # --- items -------------------------------------------------------------------------------------
 
@@ -202,7 +202,7 @@ def export(
     templates: Path | None,
 ) -> None:
     """Export the approved entries (csv / jsonl: every item), the sources (opml), or the site."""
-    from aggregator import publish
+    from aggregator.publish import service as publish
 
     core = state.core()
     if fmt == "site":

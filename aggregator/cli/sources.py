@@ -17,7 +17,7 @@ from aggregator.cli.app import (
     main,
     pass_state,
 )
-from aggregator.sources import SOURCE_KINDS, SourceView
+from aggregator.services.sources import SOURCE_KINDS, SourceView
 
 
 @main.command()
@@ -30,7 +30,7 @@ from aggregator.sources import SOURCE_KINDS, SourceView
 @pass_state
 def init(state: _State, defaults: bool | None) -> None:
     """Create the database, or migrate it to the current schema. Safe to run again."""
-    from aggregator.defaults import add_defaults
+    from aggregator.services.defaults import add_defaults
 
     core = state.core(require_schema=False)
     before, after = core.init_db()
@@ -47,7 +47,7 @@ def init(state: _State, defaults: bool | None) -> None:
             default=True,
         )
     if defaults:
-        added = add_defaults(core)
+        added = add_defaults(core.sources, core.topics)
         click.echo(f"added {', '.join(added)}" if added else "the defaults are there already")
 
 

@@ -11,7 +11,7 @@ from rich.table import Table
 from aggregator.cli.app import _State, _stdout, main, pass_state
 from aggregator.core import Aggregator
 from aggregator.errors import AggregatorError
-from aggregator.users import ROLES
+from aggregator.services.users import ROLES
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000

@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 
 from aggregator.core import Aggregator
-from aggregator.defaults import DefaultSource
 from aggregator.demo.replay import ReplayServer
 from aggregator.errors import Conflict
+from aggregator.services.defaults import DefaultSource
 
 DEMO_USER = "demo"
 

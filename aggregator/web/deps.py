@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from aggregator.core import Aggregator
-from aggregator.users import UserView
+from aggregator.services.users import UserView
 from aggregator.web.sessions import SessionData
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -22,12 +22,12 @@ from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from aggregator import publish
 from aggregator.core import Aggregator
 from aggregator.errors import NotFound
-from aggregator.export import FEED_PATHS, MEDIA_TYPES
-from aggregator.export.site import CONTENT_SECURITY_POLICY, STYLESHEET, TopicPage
 from aggregator.models import utcnow
+from aggregator.publish import service as publish
+from aggregator.publish.formats import FEED_PATHS, MEDIA_TYPES
+from aggregator.publish.formats.site import CONTENT_SECURITY_POLICY, STYLESHEET, TopicPage
 
 FEEDS = {FEED_PATHS[fmt]: fmt for fmt in ("atom", "rss", "jsonfeed")}
 CACHE_CONTROL = "public, max-age=300"

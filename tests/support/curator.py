@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from aggregator.core import Aggregator
-from aggregator.items import Harvested, TopicMatch
 from aggregator.models import Item
-from aggregator.users import UserService
+from aggregator.services.items import Harvested, TopicMatch
+from aggregator.services.users import UserService
 
 PASSWORD = "correct horse battery"
 UTC = dt.UTC

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from aggregator.search import (
+from aggregator.services.search import (
     drop_postgres_search_index,
     drop_sqlite_search,
     install_postgres_search_index,

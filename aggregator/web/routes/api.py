@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from aggregator.item_views import ItemView
-from aggregator.users import UserView
+from aggregator.services.users import UserView
+from aggregator.services.views import ItemView
 from aggregator.web.deps import check_csrf, current_user, get_core, require
 from aggregator.web.filters import PAGE_SIZE, QueueFilters, encode_cursor, parse_cursor
 

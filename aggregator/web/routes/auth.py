@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from aggregator.login_throttle import LoginThrottle
+from aggregator.services.login_throttle import LoginThrottle
 from aggregator.web.deps import check_csrf, get_core, get_session
 from aggregator.web.errors import TooManyAttempts
 from aggregator.web.templating import render

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from aggregator.errors import InvalidInput
-from aggregator.users import UserView
+from aggregator.services.users import UserView
 from aggregator.web.deps import check_csrf, current_user, get_core, get_session, require
 from aggregator.web.filters import parse_day
 from aggregator.web.templating import render

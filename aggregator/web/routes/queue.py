@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from aggregator.users import UserView
+from aggregator.services.users import UserView
 from aggregator.web.deps import check_csrf, current_user, get_core, get_session, require
 from aggregator.web.errors import back_to
 from aggregator.web.filters import PAGE_SIZE, QueueFilters, encode_cursor, parse_cursor

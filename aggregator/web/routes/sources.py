@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from aggregator.discovery import discover_feed
 from aggregator.errors import InvalidInput
-from aggregator.sources import SOURCE_KINDS
+from aggregator.reader.discovery import discover_feed
+from aggregator.services.sources import SOURCE_KINDS
 from aggregator.web.deps import check_csrf, current_user, get_core, get_session, require
 from aggregator.web.templating import render
 

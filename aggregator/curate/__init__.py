@@ -1,0 +1,1 @@
+"""Curate: what the product proposes to curators (excerpts, topic relevance, near-duplicate fingerprints)."""

@@ -1,0 +1,170 @@
+"""A published entry: an approved item with what the knowledge base prints around it.
+
+The knowledge base heads every entry with when, which source and what kind ("July 2019 Guardian
+article:", "From the Involve newsletter in August 2019:"), then the linked title, then the excerpt
+(as a quotation when it is one), then, for a newsletter, its stories as bullets. Every string here is
+already plain text and every link already filtered, so each format only has to escape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from aggregator.publish.sanitize import clean_html, one_line, plain_text, safe_url, text_to_html
+from aggregator.services.views import ItemView
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_OPENING_QUOTES = "\"“‘«„'"
+_CLOSING_QUOTES = '"”’»'
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLabel:
+    """How a source is named in entry headings: its label, a suffix, and the word for its articles."""
+
+    label: str
+    suffix: str = ""
+    article_word: str = "article"
+
+    @classmethod
+    def from_settings(cls, name: str, settings: dict[str, Any]) -> SourceLabel:
+        """Return the label a source's settings ask for (``label``, ``label_suffix``, ``entry_kind``)."""
+        label = one_line(_text_setting(settings, "label")) or one_line(name) or "Unknown source"
+        suffix = one_line(_text_setting(settings, "label_suffix"))
+        word = one_line(_text_setting(settings, "entry_kind")) or "article"
+        return cls(label=label, suffix=suffix, article_word=word)
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One bullet of a newsletter entry."""
+
+    text: str
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An item ready to publish in any format."""
+
+    item: ItemView
+    source: SourceLabel
+    updated: dt.datetime
+    stories: tuple[Story, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """Return the entry's stable id: its canonical URL, which never changes once stored."""
+        return safe_url(self.item.canonical_url) or f"urn:aggregator:item:{self.item.id}"
+
+    @property
+    def title(self) -> str:
+        """Return the title as one line of plain text."""
+        return one_line(self.item.title) or self.link or self.id
+
+    @property
+    def link(self) -> str | None:
+        """Return the entry's link, or None when it is not an http(s) or mailto URL."""
+        return safe_url(self.item.url) or safe_url(self.item.canonical_url)
+
+    @property
+    def author(self) -> str:
+        """Return the item's author, or the source's label when the item names none."""
+        return one_line(self.item.author) or self.source.label
+
+    @property
+    def published(self) -> dt.datetime | None:
+        """Return when the item was published, if known."""
+        return self.item.published_at
+
+    @property
+    def excerpt(self) -> str:
+        """Return the curator's excerpt, or the summary (a newsletter's summary is left out)."""
+        if self.item.excerpt:
+            return plain_text(self.item.excerpt).strip()
+        if self.item.kind == "newsletter":
+            return ""
+        return plain_text(self.item.summary).strip()
+
+    @property
+    def summary(self) -> str:
+        """Return the excerpt, else the summary, for feeds' summary fields."""
+        return self.excerpt or plain_text(self.item.summary).strip()
+
+    @property
+    def note(self) -> str:
+        """Return the curator's note as plain text."""
+        return plain_text(self.item.curator_note).strip()
+
+    @property
+    def is_quotation(self) -> bool:
+        """Return whether the excerpt is a quotation (opens or closes with a quote mark)."""
+        excerpt = self.excerpt
+        return bool(excerpt) and (excerpt[0] in _OPENING_QUOTES or excerpt[-1] in _CLOSING_QUOTES)
+
+    @property
+    def heading(self) -> str:
+        """Return the entry's heading, e.g. "July 2019 Guardian article:"."""
+        when = self.published
+        month_year = f"{MONTHS[when.month - 1]} {when.year}" if when else ""
+        label = self.source.label
+        suffix = f" {self.source.suffix}" if self.source.suffix else ""
+        if self.item.kind == "newsletter":
+            # "Involve newsletter" or "Involve newsletter (demo)" already say it.
+            name = label if "newsletter" in label.lower() else f"{label} newsletter"
+            return f"From the {name}{suffix} in {month_year}:" if when else f"From the {name}{suffix}:"
+        word = "story" if self.item.kind == "story" else self.source.article_word
+        return " ".join(part for part in (month_year, label, f"{word}{suffix}:") if part)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Return the slugs of the topics a curator put the entry on."""
+        return self.item.topics
+
+    def content_html(self) -> str:
+        """Return the entry's body as sanitized HTML: excerpt, note, and a newsletter's stories."""
+        parts = []
+        if self.excerpt:
+            body = text_to_html(self.excerpt)
+            parts.append(f"<blockquote>{body}</blockquote>" if self.is_quotation else body)
+        if self.note:
+            parts.append(text_to_html(self.note))
+        if self.stories:
+            bullets = "".join(
+                f'<li><a href="{escape(s.url)}">{escape(s.text)}</a></li>'
+                if s.url
+                else f"<li>{escape(s.text)}</li>"
+                for s in self.stories
+            )
+            parts.append(f"<ul>{bullets}</ul>")
+        return clean_html("".join(parts))
+
+    def content_text(self) -> str:
+        """Return the entry's body as plain text."""
+        parts = [p for p in (self.excerpt, self.note) if p]
+        parts.extend(f"* {s.text}" + (f" ({s.url})" if s.url else "") for s in self.stories)
+        return "\n\n".join(parts)
+
+
+def story_of(item: ItemView) -> Story:
+    """Return a newsletter story as its bullet: the bullet's own text, linked to the story."""
+    text = one_line(item.excerpt) or one_line(item.title) or "(untitled story)"
+    return Story(text=text, url=safe_url(item.url) or safe_url(item.canonical_url))
+
+
+def _text_setting(settings: dict[str, Any], key: str) -> str:
+    value = settings.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def entry_html(entry: Entry) -> str:
+    """Return the entry as the knowledge base prints it: heading, linked title, excerpt, stories."""
+    title = escape(entry.title)
+    linked = f'<a href="{escape(entry.link)}">{title}</a>' if entry.link else title
+    return clean_html(f"<p><strong>{escape(entry.heading)}</strong><br>{linked}</p>{entry.content_html()}")

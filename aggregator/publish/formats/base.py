@@ -1,0 +1,31 @@
+"""What every export writer receives: the entries and what the published document says about itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from aggregator.publish.entries import Entry
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    """What a published document says about itself."""
+
+    title: str
+    site_url: str
+    self_url: str
+    feed_id: str
+    # The newest entry's update, or the time of export when there are no entries.
+    updated: dt.datetime
+    subtitle: str | None = None
+    # The site's root (AGGREGATOR_SITE_URL); site_url is the page the document belongs to.
+    base_url: str = ""
+    # The topic (slug, name) a per-topic document is about: WXR files it as the posts' category.
+    topic: tuple[str, str] | None = None
+
+
+Writer = Callable[[Iterable[Entry], FeedInfo, BinaryIO], int]
+"""Writes ``entries`` to the binary stream and returns how many it wrote."""

@@ -1,0 +1,341 @@
+"""Publishing service: the approved entries as feeds, data files, WordPress posts and topic pages.
+
+Entries are streamed from the database in batches (``yield_per``), so an export of 100,000 entries
+holds one batch in memory, never the whole table; a newsletter's stories are fetched per batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import urljoin
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from aggregator.core import Aggregator
+from aggregator.errors import InvalidInput
+from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Source, Topic, utcnow
+from aggregator.publish.entries import Entry, SourceLabel, story_of
+from aggregator.publish.formats import DATA_FORMATS, FEED_PATHS, FeedInfo, writer_for
+from aggregator.publish.formats import opml as opml_export
+from aggregator.publish.formats.site import SiteRenderer, TopicPage, write_site
+from aggregator.publish.sanitize import one_line, plain_text
+from aggregator.services.topics import TopicView
+from aggregator.services.views import ItemView, TopicScoreView
+
+_BATCH = 500
+_VIEW_COLUMNS = (
+    Item.id,
+    Item.source_id,
+    Source.name.label("source_name"),
+    Item.url,
+    Item.canonical_url,
+    Item.guid,
+    Item.kind,
+    Item.title,
+    Item.author,
+    Item.published_at,
+    Item.language,
+    Item.summary,
+    Item.status,
+    Item.excerpt,
+    Item.curator_note,
+    Item.reviewed_by,
+    Item.reviewed_at,
+    Item.parent_id,
+    Item.position,
+    Item.updated_at,
+)
+# What only the data formats show; SQLite keeps dates as text, and parsing them is most of the cost
+# of reading a row, so feeds leave out the dates they do not print.
+_DATA_COLUMNS = (
+    Item.first_seen_at,
+    Item.fetched_at,
+    Item.content_origin,
+    Item.duplicate_of_id,
+    Item.text,
+    Item.excerpt_candidates,
+)
+
+
+def export(
+    core: Aggregator,
+    fmt: str,
+    out: BinaryIO,
+    *,
+    topic: str | None = None,
+    status: str | None = None,
+    since: dt.datetime | None = None,
+    limit: int | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Write ``fmt`` to ``out``: approved entries (of one topic), or every item for CSV / JSON Lines.
+
+    Return how many entries (or, for OPML, sources) were written.
+    """
+    now = now or utcnow()
+    if fmt == "opml":
+        if topic or status or since:
+            raise InvalidInput("the OPML export lists sources: --topic, --status and --since do not apply")
+        title = f"{core.config.site_title}: sources"
+        return opml_export.write(core.sources.all(), title, now, out)
+    writer = writer_for(fmt)
+    if fmt == "wxr" and topic is None:
+        raise InvalidInput("a WordPress export is one topic's posts: give --topic SLUG")
+    topic_view = core.topics.get(topic) if topic is not None else None
+    if fmt in DATA_FORMATS:
+        entries = data_entries(core, status=status, topic=topic, since=since, limit=limit)
+        info = feed_info(core, fmt, topic_view, now)
+    else:
+        if status not in (None, "approved"):
+            raise InvalidInput(f"{fmt} publishes approved entries only; --status applies to csv and jsonl")
+        info = feed_info(core, fmt, topic_view, latest_update(core, topic=topic, since=since) or now)
+        entries = published_entries(core, topic=topic, since=since, limit=limit)
+    return writer(entries, info, out)
+
+
+def export_site(core: Aggregator, folder: Path, *, templates: Path | None = None) -> list[Path]:
+    """Write the static site (index, one page per topic, the CSS) into ``folder``; return the files."""
+    return write_site(renderer(core, templates), topic_pages(core), folder)
+
+
+def renderer(core: Aggregator, templates: Path | None = None) -> SiteRenderer:
+    """Return the page renderer, with ``templates`` (or the configured folder) over the defaults."""
+    folder = templates or (Path(core.config.templates_dir) if core.config.templates_dir else None)
+    return SiteRenderer(site_title=core.config.site_title, site_url=core.config.site_url, templates=folder)
+
+
+def feed_info(core: Aggregator, fmt: str, topic: TopicView | None, updated: dt.datetime) -> FeedInfo:
+    """Return what the ``fmt`` document (of ``topic``) says about itself, at its stable URL."""
+    config = core.config
+    name = FEED_PATHS.get(fmt, f"entries.{fmt}")
+    if topic is None:
+        title, path, page = one_line(config.site_title), f"feeds/{name}", "topics/"
+    else:
+        title, path = one_line(f"{config.site_title}: {topic.name}"), f"topics/{topic.slug}/{name}"
+        page = f"topics/{topic.slug}/"
+    self_url = urljoin(config.site_url, path)
+    return FeedInfo(
+        title=title,
+        site_url=urljoin(config.site_url, page),
+        self_url=self_url,
+        feed_id=self_url,
+        updated=updated,
+        subtitle=plain_text(topic.intro).strip() or None if topic else None,
+        topic=(topic.slug, one_line(topic.name)) if topic else None,
+        base_url=config.site_url,
+    )
+
+
+def published_entries(
+    core: Aggregator,
+    *,
+    topic: str | None = None,
+    since: dt.datetime | None = None,
+    limit: int | None = None,
+) -> Iterator[Entry]:
+    """Yield the approved entries (of one topic), newest first, newsletters with their stories."""
+    query = _select(full=False).where(*_approved(topic, since))
+    query = query.order_by(Item.published_at.desc().nulls_last(), Item.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    yield from _stream(core, query, full=False)
+
+
+def data_entries(
+    core: Aggregator,
+    *,
+    status: str | None = None,
+    topic: str | None = None,
+    since: dt.datetime | None = None,
+    limit: int | None = None,
+) -> Iterator[Entry]:
+    """Yield every item (of a status, of a topic, since a date) in the order they were stored."""
+    query = _select(full=True)
+    if status is not None:
+        if status not in ITEM_STATUSES:
+            raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(ITEM_STATUSES)}")
+        query = query.where(Item.status == status)
+    if topic is not None:
+        on_topic = or_(ItemTopic.score > 0, ItemTopic.assigned.is_(True))
+        query = (
+            query.join(ItemTopic, ItemTopic.item_id == Item.id)
+            .join(Topic)
+            .where(Topic.slug == topic, on_topic)
+        )
+    if since is not None:
+        query = query.where(_dated(since))
+    query = query.order_by(Item.id)
+    if limit is not None:
+        query = query.limit(limit)
+    yield from _stream(core, query, full=True)
+
+
+def latest_update(
+    core: Aggregator, *, topic: str | None = None, since: dt.datetime | None = None
+) -> dt.datetime | None:
+    """Return when the newest approved entry (of one topic) last changed, or None when there is none."""
+    query = select(func.max(Item.updated_at)).where(*_approved(topic, since))
+    with core.db.read() as session:
+        return session.scalar(query)
+
+
+def topic_page(core: Aggregator, slug: str) -> TopicPage:
+    """Return topic ``slug`` with its approved entries; raise NotFound for an unknown topic."""
+    topic = core.topics.get(slug)
+    return TopicPage(topic=topic, entries=tuple(published_entries(core, topic=slug)))
+
+
+def topic_index(core: Aggregator) -> list[TopicPage]:
+    """Return every topic, in the topics' own order, with its number of entries but not the entries."""
+    counts = (
+        select(Topic.slug, func.count(Item.id))
+        .join(ItemTopic, ItemTopic.topic_id == Topic.id)
+        .join(Item, Item.id == ItemTopic.item_id)
+        .where(ItemTopic.assigned.is_(True), Item.status == "approved")
+        .group_by(Topic.slug)
+    )
+    with core.db.read() as session:
+        sizes = {slug: int(n) for slug, n in session.execute(counts)}
+    return [TopicPage(topic=t, entries=(), known_count=sizes.get(t.slug, 0)) for t in core.topics.all()]
+
+
+def topic_pages(core: Aggregator) -> list[TopicPage]:
+    """Return every topic, in the topics' own order, with its entries."""
+    return [
+        TopicPage(topic=t, entries=tuple(published_entries(core, topic=t.slug))) for t in core.topics.all()
+    ]
+
+
+def _approved(topic: str | None, since: dt.datetime | None) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = [Item.status == "approved"]
+    if topic is not None:
+        assigned = (
+            select(ItemTopic.item_id)
+            .join(Topic, Topic.id == ItemTopic.topic_id)
+            .where(and_(Topic.slug == topic, ItemTopic.assigned.is_(True)))
+        )
+        clauses.append(Item.id.in_(assigned))
+    if since is not None:
+        clauses.append(_dated(since))
+    return clauses
+
+
+def _dated(since: dt.datetime) -> ColumnElement[bool]:
+    # Undated items count from when they were first seen.
+    return func.coalesce(Item.published_at, Item.first_seen_at) >= since
+
+
+def _select(*, full: bool) -> Select[Any]:
+    # Plain columns, not ORM objects: a third of the cost of loading 100,000 items goes otherwise to
+    # the ORM's bookkeeping. Feeds never show the article text, so they do not load it.
+    columns = [*_VIEW_COLUMNS, *_DATA_COLUMNS] if full else _VIEW_COLUMNS
+    return select(*columns).join(Source, Source.id == Item.source_id)
+
+
+def _stream(core: Aggregator, query: Select[Any], *, full: bool) -> Iterator[Entry]:
+    """Yield entries for ``query``'s rows, one batch in memory at a time."""
+    with core.db.read() as session:
+        labels = _labels(session)
+        slugs = {topic_id: slug for topic_id, slug in session.execute(select(Topic.id, Topic.slug))}
+        # Core rows through the connection: the ORM session adds nothing for plain columns.
+        result = session.connection().execute(query.execution_options(yield_per=_BATCH))
+        keys = tuple(result.keys())
+        for batch in result.partitions():
+            scores = _scores(session, [row.id for row in batch], slugs, assigned_only=not full)
+            issues = [row.id for row in batch if row.kind == "newsletter"] if not full else []
+            stories = _stories(session, issues)
+            for row in batch:
+                yield Entry(
+                    item=_view(dict(zip(keys, row, strict=True)), scores.get(row.id, ())),
+                    source=labels.get(row.source_id) or SourceLabel(label=row.source_name),
+                    updated=row.updated_at,
+                    stories=tuple(story_of(s) for s in stories.get(row.id, ())),
+                )
+
+
+def _view(values: dict[str, Any], scores: tuple[TopicScoreView, ...]) -> ItemView:
+    first_seen = values.get("first_seen_at") or values["updated_at"]
+    return ItemView(
+        id=values["id"],
+        source_id=values["source_id"],
+        source_name=values["source_name"],
+        url=values["url"],
+        canonical_url=values["canonical_url"],
+        guid=values["guid"],
+        kind=values["kind"],
+        title=values["title"],
+        author=values["author"],
+        published_at=values["published_at"],
+        first_seen_at=first_seen,
+        fetched_at=values.get("fetched_at"),
+        language=values["language"],
+        text=values.get("text") or "",
+        summary=values["summary"],
+        content_origin=values.get("content_origin") or "article",
+        status=values["status"],
+        excerpt=values["excerpt"],
+        excerpt_candidates=tuple(values.get("excerpt_candidates") or ()),
+        curator_note=values["curator_note"],
+        reviewed_by=values["reviewed_by"],
+        reviewed_at=values["reviewed_at"],
+        parent_id=values["parent_id"],
+        duplicate_of_id=values.get("duplicate_of_id"),
+        position=values["position"],
+        scores=scores,
+    )
+
+
+def _scores(
+    session: Session, item_ids: Sequence[int], slugs: dict[int, str], *, assigned_only: bool
+) -> dict[int, tuple[TopicScoreView, ...]]:
+    """Return each item's topic scores; feeds need only the assigned topics, not the matched terms."""
+    if not item_ids:
+        return {}
+    found: dict[int, list[TopicScoreView]] = {}
+    if assigned_only:
+        query = select(ItemTopic.item_id, ItemTopic.topic_id, ItemTopic.score).where(
+            ItemTopic.item_id.in_(item_ids), ItemTopic.assigned.is_(True)
+        )
+        for item_id, topic_id, score in session.execute(query):
+            found.setdefault(item_id, []).append(TopicScoreView(slugs[topic_id], score, (), True))
+    else:
+        every = select(
+            ItemTopic.item_id,
+            ItemTopic.topic_id,
+            ItemTopic.score,
+            ItemTopic.matched_terms,
+            ItemTopic.assigned,
+        ).where(ItemTopic.item_id.in_(item_ids))
+        for item_id, topic_id, score, matched, assigned in session.execute(every):
+            view = TopicScoreView(slugs[topic_id], score, tuple(matched or ()), assigned)
+            found.setdefault(item_id, []).append(view)
+    return {
+        item_id: tuple(sorted(views, key=lambda v: (-v.score, v.slug))) for item_id, views in found.items()
+    }
+
+
+def _labels(session: Session) -> dict[int, SourceLabel]:
+    # Retired sources too: their approved entries stay published.
+    rows = session.execute(select(Source.id, Source.name, Source.settings))
+    return {sid: SourceLabel.from_settings(name, dict(settings or {})) for sid, name, settings in rows}
+
+
+def _stories(session: Session, issue_ids: Sequence[int]) -> dict[int, list[ItemView]]:
+    if not issue_ids:
+        return {}
+    query = (
+        _select(full=False)
+        # A story a curator rejected is off the page; the rest of its issue stands.
+        .where(Item.parent_id.in_(issue_ids), Item.status != "rejected")
+        .order_by(Item.parent_id, Item.position.nulls_last(), Item.id)
+    )
+    found: dict[int, list[ItemView]] = {}
+    result = session.execute(query)
+    keys = tuple(result.keys())
+    for row in result:
+        found.setdefault(row.parent_id, []).append(_view(dict(zip(keys, row, strict=True)), ()))
+    return found

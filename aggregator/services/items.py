@@ -1,0 +1,409 @@
+"""Items service: what crawls harvested, how curators review it, and the curated entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, text
+from sqlalchemy.orm import Session, selectinload
+
+from aggregator.db import Database
+from aggregator.errors import InvalidInput, NotFound
+from aggregator.models import ITEM_STATUSES, Item, ItemEvent, ItemTopic, Source, Topic, utcnow
+from aggregator.services.recording import (
+    UPGRADABLE_ORIGINS,
+    Harvested,
+    Outcome,
+    TopicMatch,
+    record,
+    record_batch,
+)
+from aggregator.services.search import search_match
+from aggregator.services.views import EventView, ItemView, to_view, with_relations
+
+__all__ = ["Harvested", "ItemService", "ItemView", "Outcome", "RetryCandidate", "TopicMatch"]
+
+_IN_CHUNK = 500
+# A page that failed this many times is left as the feed gave it; a curator can still open the link.
+MAX_FETCH_ATTEMPTS = 5
+SORTS = ("newest", "relevance")
+
+
+@dataclass(frozen=True, slots=True)
+class RetryCandidate:
+    """A stored feed-only item whose article page is worth asking for again."""
+
+    url: str
+    guid: str | None
+    title: str
+    author: str | None
+    published: dt.datetime | None
+    text_html: str
+
+
+class ItemService:
+    """Every rule about items lives here; the CLI, the app and the pipelines call it."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def settled(self, source_id: int, links: Sequence[tuple[str, str | None]]) -> set[str]:
+        """Return the canonical URLs among ``links`` (canonical URL, GUID) not worth fetching again.
+
+        An item is settled once its page (or its API text) was stored or a curator reviewed it; a
+        rejected item is a tombstone, so it is never proposed again. New items known only from a
+        feed's text or a newsletter's bullet are fetched again, to get the whole article.
+        """
+        canon = [c for c, _ in links]
+        guids = [g for _, g in links if g]
+        settled_urls: set[str] = set()
+        settled_guids: set[str] = set()
+        is_settled = or_(Item.content_origin.not_in(UPGRADABLE_ORIGINS), Item.status != "new")
+        with self._db.read() as session:
+            for chunk in _chunks(canon):
+                by_url = select(Item.canonical_url).where(Item.canonical_url.in_(chunk), is_settled)
+                settled_urls.update(session.scalars(by_url))
+            for chunk in _chunks(guids):
+                in_source = and_(Item.source_id == source_id, Item.guid.in_(chunk))
+                by_guid = select(Item.guid).where(in_source, is_settled)
+                settled_guids.update(g for g in session.scalars(by_guid) if g)
+        return {c for c, g in links if c in settled_urls or (g is not None and g in settled_guids)}
+
+    def retry_candidates(self, source_id: int) -> list[RetryCandidate]:
+        """Return the source's unreviewed items stored from the feed alone, up to the attempt limit."""
+        query = (
+            select(Item)
+            .where(
+                Item.source_id == source_id,
+                Item.status == "new",
+                Item.content_origin == "feed",
+                Item.fetch_attempts < MAX_FETCH_ATTEMPTS,
+            )
+            .order_by(Item.id)
+        )
+        with self._db.read() as session:
+            return [
+                RetryCandidate(
+                    url=i.url,
+                    guid=i.guid,
+                    title=i.title,
+                    author=i.author,
+                    published=i.published_at,
+                    text_html="".join(f"<p>{escape(p)}</p>" for p in i.text.split("\n") if p.strip()),
+                )
+                for i in session.scalars(query)
+            ]
+
+    def record(self, harvested: Harvested) -> Outcome:
+        """Store a harvested item once; a re-run, a retry or a second worker never duplicates it."""
+        with self._db.write() as session:
+            return record(session, harvested)
+
+    def record_many(self, batch: Sequence[Harvested]) -> list[Outcome | Exception]:
+        """Store a batch of harvested items in one transaction; return each one's outcome or error.
+
+        A transaction per item cost a crawl more than the writes themselves (opening the connection,
+        taking the write lock, committing, for every page). When anything in the batch fails (a bug,
+        a value the database refuses), the batch is rolled back and its items are recorded again one
+        transaction each, so the others are kept and the failing one is reported in its place.
+        """
+        try:
+            with self._db.write() as session:
+                return list(record_batch(session, batch))
+        except Exception as exc:  # noqa: BLE001 (sorted out item by item below)
+            if len(batch) == 1:
+                return [exc]
+        results: list[Outcome | Exception] = []
+        for harvested in batch:
+            try:
+                results.append(self.record(harvested))
+            except Exception as exc:  # noqa: BLE001 (reported per item, the batch goes on)
+                results.append(exc)
+        return results
+
+    def query(
+        self,
+        *,
+        status: str | None = None,
+        source: str | None = None,
+        topic: str | None = None,
+        sort: str = "newest",
+        include_duplicates: bool = False,
+        limit: int | None = 100,
+        offset: int = 0,
+        language: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        search: str | None = None,
+        after: tuple[dt.datetime | None, int] | None = None,
+    ) -> list[ItemView]:
+        """Return items, newest (or most relevant) first; syndicated copies are left out.
+
+        Relevance is the score for ``topic`` or, without a topic, how well an item matches ``search``
+        (full text: title, summary, text and author). ``since`` / ``until`` bound the publication date.
+        ``after`` (the publication date and id of the last item of a page) gives the next page of the
+        newest-first order from the index, however deep, instead of counting past an offset.
+        """
+        query = with_relations(select(Item))
+        if language:
+            query = query.where(Item.language == language)
+        if since is not None:
+            query = query.where(Item.published_at >= since)
+        if until is not None:
+            query = query.where(Item.published_at < until)
+        match = search_match(self._db.dialect, search) if search else None
+        if status is not None:
+            if status not in ITEM_STATUSES:
+                raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(ITEM_STATUSES)}")
+            query = query.where(Item.status == status)
+        if source is not None:
+            # Resolved once, not joined per row: the planner keeps walking the newest-first index.
+            source_ids = select(Source.id).where(or_(Source.name == source, Source.url == source))
+            query = query.where(Item.source_id.in_(source_ids.scalar_subquery()))
+        if not include_duplicates:
+            query = query.where(Item.duplicate_of_id.is_(None))
+        newest = (Item.published_at.desc().nulls_last(), Item.id.desc())
+        if topic is not None:
+            query = query.join(ItemTopic, ItemTopic.item_id == Item.id).join(Topic).where(Topic.slug == topic)
+            query = query.where(or_(ItemTopic.score > 0, ItemTopic.assigned.is_(True)))
+        if sort not in SORTS:
+            raise InvalidInput(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+        if sort == "relevance" and topic is None and match is None:
+            raise InvalidInput("sorting by relevance needs a topic or a search")
+        by_rank = sort == "relevance" and topic is None and match is not None
+        if after is not None:
+            if sort != "newest":
+                raise InvalidInput("paging after an item works in the newest-first order only")
+            query = query.where(_older_than(*after))
+        if sort == "relevance" and topic is not None:
+            query = query.order_by(ItemTopic.score.desc())
+        wanted = None if limit is None else offset + limit
+        # Ranking every match of a common word is the slow part of a search; the best few hundred
+        # matches usually fill the page. When the filters leave too few of them, rank them all.
+        cap = 10 * wanted if by_rank and wanted is not None else None
+        while True:
+            page = match.apply(query, by_rank=by_rank, cap=cap) if match is not None else query
+            page = page.order_by(*newest).offset(offset)
+            if limit is not None:
+                page = page.limit(limit)
+            with self._db.read() as session:
+                found = [to_view(i) for i in session.scalars(page)]
+            if cap is None or limit is None or len(found) == limit:
+                return found
+            cap = None
+
+    def count(self, *, status: str | None = None) -> int:
+        """Return how many items are stored, optionally of one status."""
+        query = select(func.count()).select_from(Item)
+        if status is not None:
+            query = query.where(Item.status == status)
+        with self._db.read() as session:
+            return int(session.scalar(query) or 0)
+
+    def count_by_kind(self) -> dict[str, int]:
+        """Return how many items of each kind are stored, syndicated copies left out."""
+        query = select(Item.kind, func.count()).where(Item.duplicate_of_id.is_(None)).group_by(Item.kind)
+        with self._db.read() as session:
+            return {kind: int(n) for kind, n in session.execute(query)}
+
+    def get(self, item_id: int) -> ItemView:
+        """Return one item with its topics and audit trail."""
+        with self._db.read() as session:
+            item = self._find(session, item_id)
+            events = session.scalars(
+                select(ItemEvent).where(ItemEvent.item_id == item_id).order_by(ItemEvent.at, ItemEvent.id)
+            )
+            trail = tuple(EventView(e.actor, e.action, dict(e.detail), e.at) for e in events)
+            return to_view(item, trail)
+
+    def stories(self, issue_id: int) -> list[ItemView]:
+        """Return a newsletter issue's stories in the order the issue gave them."""
+        query = with_relations(select(Item)).where(Item.parent_id == issue_id)
+        with self._db.read() as session:
+            return [to_view(i) for i in session.scalars(query.order_by(Item.position.nulls_last(), Item.id))]
+
+    def approve(
+        self,
+        item_id: int,
+        *,
+        actor: str,
+        excerpt: str | None = None,
+        topics: Iterable[str] = (),
+    ) -> ItemView:
+        """Approve an item, optionally with its excerpt and topics, and record who did it."""
+        slugs = list(topics)
+        with self._db.write() as session:
+            item = self._find(session, item_id)
+            detail: dict[str, Any] = {"from": item.status}
+            if excerpt is not None:
+                item.excerpt = _required(excerpt, "excerpt")
+                detail["excerpt"] = item.excerpt
+            self._assign(session, item, slugs, actor)
+            if slugs:
+                detail["topics"] = slugs
+            self._review(session, item, "approved", actor, detail)
+        return self.get(item_id)
+
+    def reject(self, item_id: int, *, actor: str, reason: str | None = None) -> ItemView:
+        """Reject an item; it stays stored as a tombstone so no crawl proposes it again."""
+        with self._db.write() as session:
+            item = self._find(session, item_id)
+            detail: dict[str, Any] = {"from": item.status}
+            if reason:
+                detail["reason"] = reason
+            self._review(session, item, "rejected", actor, detail)
+        return self.get(item_id)
+
+    def review_many(
+        self, item_ids: Iterable[int], *, action: str, actor: str, reason: str | None = None
+    ) -> int:
+        """Approve or reject several items in one transaction; return how many changed.
+
+        All or nothing: one unknown id leaves every item as it was.
+        """
+        if action not in ("approve", "reject"):
+            raise InvalidInput(f"unknown review action {action!r}; use approve or reject")
+        ids = sorted(set(item_ids))
+        status = "approved" if action == "approve" else "rejected"
+        changed = 0
+        with self._db.write() as session:
+            for item_id in ids:
+                item = self._find(session, item_id)
+                if item.status == status:
+                    continue
+                detail: dict[str, Any] = {"from": item.status, "bulk": True}
+                if reason and action == "reject":
+                    detail["reason"] = reason
+                self._review(session, item, status, actor, detail)
+                changed += 1
+        return changed
+
+    def set_topics(self, item_id: int, *, actor: str, topics: Iterable[str]) -> ItemView:
+        """Make ``topics`` exactly the topics a curator assigned to the item, recording the change."""
+        wanted = sorted(set(topics))
+        with self._db.write() as session:
+            item = self._find(session, item_id)
+            before = sorted(link.topic.slug for link in item.topics if link.assigned)
+            if before != wanted:
+                for link in item.topics:
+                    if link.assigned and link.topic.slug not in wanted:
+                        link.assigned = False
+                        link.assigned_by = None
+                        link.assigned_at = None
+                self._assign(session, item, [s for s in wanted if s not in before], actor)
+                detail = {"old": before, "new": wanted}
+                session.add(ItemEvent(item_id=item.id, actor=actor, action="topics", detail=detail))
+        return self.get(item_id)
+
+    def languages(self) -> list[str]:
+        """Return the languages of stored items, in alphabetical order."""
+        # A loose index scan: one index probe per distinct language instead of reading every item.
+        query = text(
+            "WITH RECURSIVE langs(code) AS (SELECT min(language) FROM items UNION ALL "
+            "SELECT (SELECT min(language) FROM items WHERE language > langs.code) FROM langs "
+            "WHERE langs.code IS NOT NULL) SELECT code FROM langs WHERE code IS NOT NULL"
+        )
+        with self._db.read() as session:
+            return [str(code) for code in session.scalars(query)]
+
+    def edit(
+        self,
+        item_id: int,
+        *,
+        actor: str,
+        title: str | None = None,
+        excerpt: str | None = None,
+        note: str | None = None,
+        published: dt.datetime | None = None,
+    ) -> ItemView:
+        """Change what a curator may change, recording each field's old and new value."""
+        with self._db.write() as session:
+            item = self._find(session, item_id)
+            changes: dict[str, Any] = {}
+            for name, value in (("title", title), ("excerpt", excerpt), ("curator_note", note)):
+                if value is not None:
+                    new = _required(value, name) if name == "title" else (value.strip() or None)
+                    if getattr(item, name) != new:
+                        changes[name] = {"old": getattr(item, name), "new": new}
+                        setattr(item, name, new)
+            if published is not None and item.published_at != published:
+                changes["published_at"] = {"old": _iso(item.published_at), "new": _iso(published)}
+                item.published_at = published
+            if changes:
+                session.add(ItemEvent(item_id=item.id, actor=actor, action="edit", detail=changes))
+        return self.get(item_id)
+
+    def curated(self, *, topic: str | None = None) -> Iterator[ItemView]:
+        """Yield the approved entries, newest first, optionally of one topic."""
+        query = with_relations(select(Item)).where(Item.status == "approved")
+        if topic is not None:
+            query = (
+                query.join(ItemTopic, ItemTopic.item_id == Item.id)
+                .join(Topic)
+                .where(and_(Topic.slug == topic, ItemTopic.assigned.is_(True)))
+            )
+        query = query.order_by(Item.published_at.desc().nulls_last(), Item.id.desc())
+        with self._db.read() as session:
+            for item in session.scalars(query):
+                yield to_view(item)
+
+    @staticmethod
+    def _find(session: Session, item_id: int) -> Item:
+        options = [selectinload(Item.source), selectinload(Item.topics).selectinload(ItemTopic.topic)]
+        item = session.get(Item, item_id, options=options)
+        if item is None:
+            raise NotFound(f"no item with id {item_id}")
+        return item
+
+    @staticmethod
+    def _assign(session: Session, item: Item, slugs: list[str], actor: str) -> None:
+        for slug in slugs:
+            topic = session.scalar(select(Topic).where(Topic.slug == slug))
+            if topic is None:
+                raise NotFound(f"no topic {slug!r}; create it with `aggregator topics add {slug} --name ...`")
+            link = session.get(ItemTopic, (item.id, topic.id))
+            if link is None:
+                link = ItemTopic(item_id=item.id, topic_id=topic.id)
+                session.add(link)
+            link.assigned = True
+            link.assigned_by = actor
+            link.assigned_at = utcnow()
+
+    @staticmethod
+    def _review(session: Session, item: Item, status: str, actor: str, detail: dict[str, Any]) -> None:
+        item.status = status
+        item.reviewed_by = actor
+        item.reviewed_at = utcnow()
+        action = "approve" if status == "approved" else "reject"
+        session.add(ItemEvent(item_id=item.id, actor=actor, action=action, detail=detail))
+
+
+def _older_than(published: dt.datetime | None, item_id: int) -> ColumnElement[bool]:
+    """Return the condition for items after (published, id) in the newest-first order (nulls last)."""
+    if published is None:
+        return and_(Item.published_at.is_(None), Item.id < item_id)
+    return or_(
+        Item.published_at < published,
+        and_(Item.published_at == published, Item.id < item_id),
+        Item.published_at.is_(None),
+    )
+
+
+def _required(value: str, name: str) -> str:
+    stripped = value.strip()
+    if not stripped:
+        raise InvalidInput(f"the {name} cannot be empty")
+    return stripped
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start : start + _IN_CHUNK]
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None

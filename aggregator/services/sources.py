@@ -1,0 +1,400 @@
+"""Sources service: add, list, remove, import and export the places articles come from, and their health."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from aggregator.db import Database
+from aggregator.errors import Conflict, InvalidInput, NotFound
+from aggregator.models import Item, Source, utcnow
+from aggregator.reader.opml import Outline, read_opml, write_opml
+from aggregator.services.scheduling import SchedulePolicy
+from aggregator.urls import is_http_url
+
+SOURCE_KINDS = ("feed", "guardian", "wordpress", "listing", "sitemap", "newsletter")
+ERROR_TEXT_LIMIT = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """A source as callers see it, health included."""
+
+    id: int
+    name: str
+    kind: str
+    url: str
+    enabled: bool
+    settings: dict[str, Any]
+    etag: str | None
+    last_modified: str | None
+    last_attempt_at: dt.datetime | None
+    last_success_at: dt.datetime | None
+    error_count: int
+    last_error: str | None
+    item_count: int = 0
+    next_check_at: dt.datetime | None = None
+    parked_at: dt.datetime | None = None
+    interval_seconds: int | None = None
+
+    @property
+    def health(self) -> str:
+        """Return ``ok``, ``failing``, ``parked``, ``never crawled`` or ``disabled``."""
+        if not self.enabled:
+            return "disabled"
+        if self.parked_at is not None:
+            return "parked"
+        if self.error_count:
+            return "failing"
+        return "ok" if self.last_success_at else "never crawled"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "url": self.url,
+            "enabled": self.enabled,
+            "settings": self.settings,
+            "health": self.health,
+            "last_attempt_at": _iso(self.last_attempt_at),
+            "last_success_at": _iso(self.last_success_at),
+            "error_count": self.error_count,
+            "last_error": self.last_error,
+            "items": self.item_count,
+            "next_check_at": _iso(self.next_check_at),
+            "parked_at": _iso(self.parked_at),
+            "interval_seconds": self.interval_seconds,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an OPML import did."""
+
+    added: list[str]
+    skipped: list[str]
+
+
+class SourceService:
+    """Every rule about sources lives here; the CLI, the app and the spiders call it."""
+
+    def __init__(self, db: Database, policy: SchedulePolicy | None = None) -> None:
+        self._db = db
+        self.policy = policy or SchedulePolicy()
+
+    def add(
+        self,
+        url: str,
+        *,
+        name: str | None = None,
+        kind: str = "feed",
+        settings: dict[str, Any] | None = None,
+    ) -> SourceView:
+        """Store a new source and return it; a retired source with this URL comes back instead."""
+        url = url.strip()
+        if not is_http_url(url):
+            raise InvalidInput(f"a source needs an http(s) URL, not {url!r}")
+        if kind not in SOURCE_KINDS:
+            raise InvalidInput(f"unknown source kind {kind!r}; known kinds: {', '.join(SOURCE_KINDS)}")
+        with self._db.write() as session:
+            existing = session.scalar(select(Source).where(Source.url == url))
+            if existing is not None and existing.retired_at is None:
+                raise Conflict(f"a source with this URL exists already: {existing.name!r}")
+            wanted = name.strip() if name else None
+            if wanted == "":
+                raise InvalidInput("a source name cannot be empty")
+            if wanted is not None and self._name_taken(session, wanted, existing):
+                raise Conflict(f"a source named {wanted!r} exists already")
+            if existing is not None:
+                existing.retired_at = None
+                existing.enabled = True
+                existing.kind = kind
+                existing.settings = settings or existing.settings
+                existing.name = wanted or existing.name
+                source = existing
+            else:
+                source = Source(
+                    url=url,
+                    name=wanted or self._free_name(session, _default_name(url)),
+                    kind=kind,
+                    settings=settings or {},
+                )
+                session.add(source)
+            session.flush()
+            return _view(source)
+
+    def all(self, *, include_disabled: bool = True) -> list[SourceView]:
+        """Return every source that is not retired, by name, with its item count."""
+        with self._db.read() as session:
+            per_source = select(Item.source_id, func.count()).group_by(Item.source_id)
+            counts = {source_id: count for source_id, count in session.execute(per_source)}
+            query = select(Source).where(Source.retired_at.is_(None)).order_by(Source.name)
+            if not include_disabled:
+                query = query.where(Source.enabled.is_(True))
+            return [_view(s, counts.get(s.id, 0)) for s in session.scalars(query)]
+
+    def names(self) -> list[str]:
+        """Return the names of the sources that are not retired, in order (cheaper than ``all``)."""
+        query = select(Source.name).where(Source.retired_at.is_(None)).order_by(Source.name)
+        with self._db.read() as session:
+            return list(session.scalars(query))
+
+    def get(self, name: str) -> SourceView:
+        """Return the source called ``name`` (or with that id or URL); raise NotFound otherwise."""
+        with self._db.read() as session:
+            return _view(self._find(session, name))
+
+    def to_crawl(self, *, kind: str | None = None, names: Iterable[str] = ()) -> list[SourceView]:
+        """Return the enabled sources to crawl: those named, or all of ``kind``; unknown names raise."""
+        wanted = list(names)
+        with self._db.read() as session:
+            if wanted:
+                found = [self._find(session, n) for n in wanted]
+                chosen = [s for s in found if kind is None or s.kind == kind]
+            else:
+                query = select(Source).where(Source.retired_at.is_(None), Source.enabled.is_(True))
+                if kind is not None:
+                    query = query.where(Source.kind == kind)
+                chosen = list(session.scalars(query.order_by(Source.id)))
+            return [_view(s) for s in chosen]
+
+    def remove(self, name: str) -> str:
+        """Remove a source; one with reviewed items is retired so they survive. Return what was done."""
+        with self._db.write() as session:
+            source = self._find(session, name)
+            reviewed = session.scalar(
+                select(func.count()).where(Item.source_id == source.id, Item.status != "new")
+            )
+            if reviewed:
+                # Approved entries stay published and rejected ones stay tombstoned, so the
+                # source row stays behind them; only its unreviewed candidates go.
+                session.execute(delete(Item).where(Item.source_id == source.id, Item.status == "new"))
+                source.retired_at = utcnow()
+                source.enabled = False
+                return "retired"
+            session.delete(source)
+            return "removed"
+
+    def set_enabled(self, name: str, enabled: bool) -> SourceView:
+        """Enable or disable a source and return it."""
+        with self._db.write() as session:
+            source = self._find(session, name)
+            source.enabled = enabled
+            if enabled:
+                # Re-enabling is a curator saying "try again now", parked or not.
+                source.error_count = 0
+                source.parked_at = None
+                source.next_check_at = None
+            return _view(source)
+
+    def record_success(
+        self,
+        source_id: int,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        fresh_for: float | None = None,
+    ) -> None:
+        """Note a good fetch: keep the validators, clear errors and parking, schedule the next."""
+        with self._db.write() as session:
+            source = session.get_one(Source, source_id)
+            source.etag = etag
+            source.last_modified = last_modified
+            self._succeeded(source, fresh_for)
+
+    def record_not_modified(self, source_id: int, *, fresh_for: float | None = None) -> None:
+        """Note a 304: the source is healthy and its validators still hold."""
+        with self._db.write() as session:
+            self._succeeded(session.get_one(Source, source_id), fresh_for)
+
+    def _succeeded(self, source: Source, fresh_for: float | None) -> None:
+        now = utcnow()
+        source.last_attempt_at = now
+        source.last_success_at = now
+        source.error_count = 0
+        source.last_error = None
+        source.parked_at = None
+        interval = self.policy.interval(source.kind, source.interval_seconds)
+        source.next_check_at = self.policy.after_success(now, interval, fresh_for)
+
+    def record_failure(self, source_id: int, error: str, *, retry_after: float | None = None) -> None:
+        """Note a failed fetch: count it, keep its message, back off, park after too many in a row."""
+        with self._db.write() as session:
+            source = session.get_one(Source, source_id)
+            now = utcnow()
+            source.last_attempt_at = now
+            source.error_count += 1
+            source.last_error = error[:ERROR_TEXT_LIMIT]
+            if source.error_count >= self.policy.park_after and source.parked_at is None:
+                source.parked_at = now
+            interval = self.policy.interval(source.kind, source.interval_seconds)
+            source.next_check_at = self.policy.after_failure(
+                now, interval, source.error_count, source.parked_at is not None, retry_after
+            )
+
+    def claim(
+        self,
+        owner: str,
+        *,
+        names: Iterable[str] = (),
+        due_only: bool = False,
+        lease_seconds: int = 3 * 3600,
+        is_stale: Callable[[str], bool] = lambda _owner: False,
+    ) -> tuple[list[SourceView], list[str]]:
+        """Lease the sources a crawl may run: those named (or all enabled, or only the due ones).
+
+        Return the leased sources and the names of those another crawl holds. One transaction takes
+        every lease, so two crawls starting together never share a source.
+        """
+        wanted = list(names)
+        now = utcnow()
+        held: list[str] = []
+        with self._db.write() as session:
+            if wanted:
+                candidates = [self._find(session, n) for n in wanted]
+            else:
+                query = select(Source).where(Source.retired_at.is_(None), Source.enabled.is_(True))
+                if due_only:
+                    query = query.where(or_(Source.next_check_at.is_(None), Source.next_check_at <= now))
+                if session.get_bind().dialect.name == "postgresql":
+                    query = query.with_for_update(skip_locked=True)
+                candidates = list(session.scalars(query.order_by(Source.id)))
+            leased = []
+            for source in candidates:
+                live = source.lease_until is not None and source.lease_until > now
+                other = source.lease_owner is not None and source.lease_owner != owner
+                if live and other and not is_stale(str(source.lease_owner)):
+                    held.append(source.name)
+                    continue
+                source.lease_owner = owner
+                source.lease_until = now + dt.timedelta(seconds=lease_seconds)
+                leased.append(_view(source))
+            return leased, held
+
+    def release(self, owner: str) -> None:
+        """Give back every lease ``owner`` holds."""
+        with self._db.write() as session:
+            session.execute(
+                update(Source).where(Source.lease_owner == owner).values(lease_owner=None, lease_until=None)
+            )
+
+    def set_interval(self, name: str, seconds: int | None) -> SourceView:
+        """Set how often a source is crawled (None: its kind's default) and make it due now."""
+        if seconds is not None and seconds < 60:
+            raise InvalidInput("a source's interval is at least 60 seconds")
+        with self._db.write() as session:
+            source = self._find(session, name)
+            source.interval_seconds = seconds
+            source.next_check_at = None
+            return _view(source)
+
+    def configure(self, name: str, *, kind: str, settings: dict[str, Any]) -> SourceView:
+        """Change a source's kind and settings and make it due now; return it."""
+        if kind not in SOURCE_KINDS:
+            raise InvalidInput(f"unknown source kind {kind!r}; known kinds: {', '.join(SOURCE_KINDS)}")
+        if not isinstance(settings, dict):
+            raise InvalidInput("a source's settings are a JSON object")
+        with self._db.write() as session:
+            source = self._find(session, name)
+            source.kind = kind
+            source.settings = dict(settings)
+            source.next_check_at = None
+            return _view(source)
+
+    def items_per_month(self, *, days: int = 30) -> dict[int, int]:
+        """Return, per source id, how many items it gave over the last ``days`` days."""
+        since = utcnow() - dt.timedelta(days=days)
+        query = (
+            select(Item.source_id, func.count()).where(Item.first_seen_at >= since).group_by(Item.source_id)
+        )
+        with self._db.read() as session:
+            return {source_id: int(count) for source_id, count in session.execute(query)}
+
+    def import_opml(self, data: bytes) -> ImportReport:
+        """Add every feed in an OPML document; ones already present are skipped, not duplicated."""
+        added: list[str] = []
+        skipped: list[str] = []
+        for outline in read_opml(data):
+            try:
+                source = self.add(outline.url, name=outline.title, kind=outline.kind or "feed")
+            except Conflict:
+                try:
+                    source = self.add(outline.url, kind=outline.kind or "feed")
+                except Conflict:
+                    skipped.append(outline.url)
+                    continue
+            except InvalidInput:
+                skipped.append(outline.url)
+                continue
+            added.append(source.name)
+        return ImportReport(added=added, skipped=skipped)
+
+    def export_opml(self, title: str) -> bytes:
+        """Return the sources as an OPML 2.0 document."""
+        outlines = [Outline(url=s.url, title=s.name, kind=s.kind) for s in self.all()]
+        return write_opml(outlines, title=title, now=utcnow())
+
+    @staticmethod
+    def _find(session: Session, key: str) -> Source:
+        key = key.strip()
+        clauses = [Source.name == key, Source.url == key]
+        if key.isdigit():
+            clauses.append(Source.id == int(key))
+        for clause in clauses:
+            source = session.scalar(select(Source).where(clause, Source.retired_at.is_(None)))
+            if source is not None:
+                return source
+        raise NotFound(f"no source named {key!r}")
+
+    @staticmethod
+    def _name_taken(session: Session, name: str, existing: Source | None) -> bool:
+        other = session.scalar(select(Source).where(Source.name == name))
+        return other is not None and other is not existing
+
+    @staticmethod
+    def _free_name(session: Session, base: str) -> str:
+        taken = set(session.scalars(select(Source.name).where(Source.name.startswith(base))))
+        if base not in taken:
+            return base
+        n = 2
+        while f"{base} ({n})" in taken:
+            n += 1
+        return f"{base} ({n})"
+
+
+def _default_name(url: str) -> str:
+    host = (urlsplit(url).hostname or url).removeprefix("www.")
+    return host
+
+
+def _view(source: Source, item_count: int = 0) -> SourceView:
+    return SourceView(
+        id=source.id,
+        name=source.name,
+        kind=source.kind,
+        url=source.url,
+        enabled=source.enabled,
+        settings=dict(source.settings or {}),
+        etag=source.etag,
+        last_modified=source.last_modified,
+        last_attempt_at=source.last_attempt_at,
+        last_success_at=source.last_success_at,
+        error_count=source.error_count,
+        last_error=source.last_error,
+        item_count=item_count,
+        next_check_at=source.next_check_at,
+        parked_at=source.parked_at,
+        interval_seconds=source.interval_seconds,
+    )
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None

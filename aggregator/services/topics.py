@@ -1,0 +1,185 @@
+"""Topics service: the knowledge base's topic pages and the terms that make an item relevant to one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from aggregator.curate.relevance import score_topic
+from aggregator.db import Database
+from aggregator.errors import Conflict, InvalidInput, NotFound
+from aggregator.models import Item, ItemTopic, Topic
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class TopicView:
+    """A topic as callers see it."""
+
+    id: int
+    slug: str
+    name: str
+    intro: str
+    include_terms: tuple[str, ...]
+    exclude_terms: tuple[str, ...]
+    position: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "intro": self.intro,
+            "include": list(self.include_terms),
+            "exclude": list(self.exclude_terms),
+            "position": self.position,
+        }
+
+
+class TopicService:
+    """Every rule about topics lives here."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(
+        self,
+        slug: str,
+        *,
+        name: str,
+        intro: str = "",
+        include: Iterable[str] = (),
+        exclude: Iterable[str] = (),
+    ) -> TopicView:
+        """Create a topic and return it."""
+        slug = slug.strip()
+        if not _SLUG.match(slug):
+            raise InvalidInput(f"a topic slug is lower-case words joined by hyphens, not {slug!r}")
+        if not name.strip():
+            raise InvalidInput("a topic needs a name")
+        with self._db.write() as session:
+            if session.scalar(select(Topic).where(Topic.slug == slug)) is not None:
+                raise Conflict(f"a topic {slug!r} exists already")
+            position = (session.scalar(select(func.max(Topic.position))) or 0) + 1
+            topic = Topic(
+                slug=slug,
+                name=name.strip(),
+                intro=intro.strip(),
+                include_terms=_terms(include),
+                exclude_terms=_terms(exclude),
+                position=position,
+            )
+            session.add(topic)
+            session.flush()
+            return _view(topic)
+
+    def rescore(self, slug: str, *, batch: int = 500) -> int:
+        """Score every unreviewed item against topic ``slug``; return how many it matches.
+
+        Crawls score what they harvest; this covers what was harvested before the topic existed
+        or before its terms changed. Batches keep each write transaction short.
+        """
+        topic = self.get(slug)
+        matched = 0
+        last_id = 0
+        while True:
+            with self._db.write() as session:
+                rows = session.execute(
+                    select(Item.id, Item.title, Item.summary, Item.text)
+                    .where(Item.status == "new", Item.id > last_id)
+                    .order_by(Item.id)
+                    .limit(batch)
+                ).all()
+                if not rows:
+                    return matched
+                for item_id, title, summary, text in rows:
+                    score = score_topic(title, summary, text, topic.include_terms, topic.exclude_terms)
+                    link = session.get(ItemTopic, (item_id, topic.id))
+                    if score.score > 0:
+                        matched += 1
+                        if link is None:
+                            link = ItemTopic(item_id=item_id, topic_id=topic.id, assigned=False)
+                            session.add(link)
+                        link.score = score.score
+                        link.matched_terms = list(score.matched)
+                    elif link is not None and not link.assigned:
+                        session.delete(link)
+                last_id = rows[-1][0]
+
+    def update(
+        self,
+        slug: str,
+        *,
+        name: str,
+        intro: str = "",
+        include: Iterable[str] = (),
+        exclude: Iterable[str] = (),
+    ) -> TopicView:
+        """Change a topic's name, intro and terms; rescore unreviewed items when the terms changed."""
+        if not name.strip():
+            raise InvalidInput("a topic needs a name")
+        with self._db.write() as session:
+            topic = session.scalar(select(Topic).where(Topic.slug == slug))
+            if topic is None:
+                raise NotFound(f"no topic {slug!r}")
+            terms = (_terms(include), _terms(exclude))
+            changed_terms = terms != (list(topic.include_terms or ()), list(topic.exclude_terms or ()))
+            topic.name = name.strip()
+            topic.intro = intro.strip()
+            topic.include_terms, topic.exclude_terms = terms
+        if changed_terms:
+            self.rescore(slug)
+        return self.get(slug)
+
+    def move(self, slug: str, offset: int) -> list[TopicView]:
+        """Move a topic ``offset`` places in page order (negative: earlier); return the new order."""
+        with self._db.write() as session:
+            ordered = list(session.scalars(select(Topic).order_by(Topic.position, Topic.slug)))
+            index = next((i for i, t in enumerate(ordered) if t.slug == slug), None)
+            if index is None:
+                raise NotFound(f"no topic {slug!r}")
+            topic = ordered.pop(index)
+            ordered.insert(max(0, min(len(ordered), index + offset)), topic)
+            for position, each in enumerate(ordered, start=1):
+                each.position = position
+        return self.all()
+
+    def all(self) -> list[TopicView]:
+        """Return every topic in page order."""
+        with self._db.read() as session:
+            return [_view(t) for t in session.scalars(select(Topic).order_by(Topic.position, Topic.slug))]
+
+    def get(self, slug: str) -> TopicView:
+        """Return the topic ``slug``; raise NotFound otherwise."""
+        with self._db.read() as session:
+            topic = session.scalar(select(Topic).where(Topic.slug == slug))
+            if topic is None:
+                raise NotFound(f"no topic {slug!r}")
+            return _view(topic)
+
+
+def _terms(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values:
+        for term in value.split(","):
+            cleaned = " ".join(term.split()).lower()
+            if cleaned:
+                seen.setdefault(cleaned, None)
+    return list(seen)
+
+
+def _view(topic: Topic) -> TopicView:
+    return TopicView(
+        id=topic.id,
+        slug=topic.slug,
+        name=topic.name,
+        intro=topic.intro,
+        include_terms=tuple(topic.include_terms or ()),
+        exclude_terms=tuple(topic.exclude_terms or ()),
+        position=topic.position,
+    )
