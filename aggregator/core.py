@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aggregator.config import Config
 from aggregator.db import Database
 from aggregator.migrations import current_revision, head_revision, upgrade
@@ -12,6 +14,9 @@ from aggregator.services.sources import SourceService
 from aggregator.services.topics import TopicService
 from aggregator.services.users import UserService
 
+if TYPE_CHECKING:
+    from aggregator.reader.discovery import Discovered
+
 
 class Aggregator:
     """What the CLI, the web app and the crawl pipelines share: config, database and services."""
@@ -19,7 +24,11 @@ class Aggregator:
     def __init__(self, config: Config, db: Database | None = None) -> None:
         self.config = config
         self.db = db or Database(config.database_url)
-        self.sources = SourceService(self.db, SchedulePolicy(park_after=config.park_after_failures))
+        self.sources = SourceService(
+            self.db,
+            SchedulePolicy(park_after=config.park_after_failures),
+            discover=lambda url: _discover(url, config),
+        )
         self.items = ItemService(self.db)
         self.topics = TopicService(self.db)
         self.runs = RunService(self.db)
@@ -34,3 +43,10 @@ class Aggregator:
     def close(self) -> None:
         """Release the database connections."""
         self.db.dispose()
+
+
+def _discover(url: str, config: Config) -> Discovered:
+    # Imported when a page is looked at: httpx and feedparser stay out of every other command's start.
+    from aggregator.reader.discovery import discover_feed
+
+    return discover_feed(url, config)

@@ -22,15 +22,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-ITEM_STATUSES = ("new", "approved", "rejected")
-# A story is known only by its bullet in a newsletter issue; once its own page or API text is stored
-# it is an article (still linked to the issue by parent_id).
-ITEM_KINDS = ("article", "newsletter", "story")
-# article: extracted from the fetched page; api: full text from the source's API; feed: the page could
-# not be fetched, the feed's text stands in until a retry succeeds; bullet: a newsletter story, known
-# only by its bullet.
-CONTENT_ORIGINS = ("api", "article", "bullet", "feed")
-RUN_STATUSES = ("running", "finished", "failed")
+from aggregator.enums import ContentOrigin, ItemKind, ItemStatus, RunStatus
+
+# The values each CHECK constraint allows, in the order the migrations wrote them.
+ITEM_STATUSES = tuple(str(s) for s in ItemStatus)
+ITEM_KINDS = tuple(str(k) for k in ItemKind)
+CONTENT_ORIGINS = tuple(sorted(str(o) for o in ContentOrigin))
+RUN_STATUSES = tuple(str(s) for s in RunStatus)
 
 
 def utcnow() -> dt.datetime:
@@ -130,16 +128,16 @@ class Item(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     # "feed" means the article page could not be fetched and the feed's own content stands in;
     # such items are fetched again on later crawls until the page answers.
-    content_origin: Mapped[str] = mapped_column(String(16), default="article")
+    content_origin: Mapped[str] = mapped_column(String(16), default=ContentOrigin.ARTICLE)
     fetch_attempts: Mapped[int] = mapped_column(default=0)
     last_fetch_error: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    status: Mapped[str] = mapped_column(String(16), default=ItemStatus.NEW)
     excerpt: Mapped[str | None] = mapped_column(Text)
     curator_note: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
     reviewed_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    kind: Mapped[str] = mapped_column(String(16), default="article")
+    kind: Mapped[str] = mapped_column(String(16), default=ItemKind.ARTICLE)
     # A newsletter story points at its issue; a syndicated copy points at the first copy stored.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"), index=True)
     # The issue's canonical URL: a story may be stored before its issue, and is linked when it arrives.
@@ -235,7 +233,7 @@ class CrawlRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    status: Mapped[str] = mapped_column(String(16), default=RunStatus.RUNNING)
     trigger: Mapped[str] = mapped_column(String(32), default="cli")
 
     sources: Mapped[list[CrawlRunSource]] = relationship(

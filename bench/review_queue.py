@@ -38,9 +38,9 @@ from sqlalchemy import insert  # noqa: E402
 from aggregator.config import Config  # noqa: E402
 from aggregator.core import Aggregator  # noqa: E402
 from aggregator.models import Item, ItemTopic  # noqa: E402
+from aggregator.services.queue import encode_cursor  # noqa: E402
 from aggregator.services.users import UserService  # noqa: E402
 from aggregator.web import create_app  # noqa: E402
-from aggregator.web.filters import encode_cursor  # noqa: E402
 
 TARGETS = {"first page": 100.0, "search": 200.0}
 PASSWORD = "bench-password"  # noqa: S105 (a throwaway account in a throwaway database)

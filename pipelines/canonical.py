@@ -14,6 +14,8 @@ class CanonicalPipeline(HarvestPipeline):
     """Lower-cased host, no fragment, no tracking parameters; an unusable link is dropped and counted."""
 
     def process_item(self, item: Candidate) -> Candidate:
+        if item.canonical_url:
+            return item  # the spider computed it when it vetted the link
         try:
             item.canonical_url = canonical_url(item.link)
         except InvalidInput as exc:

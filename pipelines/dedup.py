@@ -10,6 +10,7 @@ from __future__ import annotations
 from scrapy.exceptions import DropItem
 
 from aggregator.crawl.candidate import Candidate
+from aggregator.enums import ItemKind
 from pipelines.base import HarvestPipeline
 
 
@@ -17,7 +18,7 @@ class DedupPipeline(HarvestPipeline):
     """Drops an article whose canonical URL or GUID is settled; near-duplicate text is caught at storage."""
 
     def process_item(self, item: Candidate) -> Candidate:
-        if item.kind != "article" or item.fetch_error is not None:
+        if item.kind != ItemKind.ARTICLE or item.fetch_error is not None:
             return item
         # A vetted item was looked up moments ago, before its fetch: asking storage again would cost
         # a query per page for nothing. Storage still upserts, so a race with another worker is safe.

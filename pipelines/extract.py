@@ -6,6 +6,7 @@ from scrapy.exceptions import DropItem
 
 from aggregator.crawl.candidate import Candidate
 from aggregator.curate.fingerprint import sketch
+from aggregator.enums import ContentOrigin, ItemKind
 from aggregator.errors import ExtractionError
 from aggregator.extract.result import SUMMARY_CHARS, Extracted
 from aggregator.text import first_sentences, html_to_text
@@ -30,9 +31,9 @@ class ExtractPipeline(HarvestPipeline):
                 _from_page(item, page)
                 return item
         if item.body_text:
-            _from_text(item, item.body_text, origin="api")
-        elif item.kind == "story":
-            _from_text(item, item.excerpt or item.source_title, origin="bullet")
+            _from_text(item, item.body_text, origin=ContentOrigin.API)
+        elif item.kind == ItemKind.STORY:
+            _from_text(item, item.excerpt or item.source_title, origin=ContentOrigin.BULLET)
         elif not (item.source_title or item.source_content_html or item.source_summary_html):
             # A bare link (from a sitemap or a listing) whose page failed: nothing worth keeping. The
             # error is counted; not being stored, the link is tried again on the next crawl.
@@ -40,7 +41,9 @@ class ExtractPipeline(HarvestPipeline):
             raise DropItem(f"nothing to store for {item.link}", log_level="DEBUG")
         else:
             _from_text(
-                item, html_to_text(item.source_content_html or item.source_summary_html), origin="feed"
+                item,
+                html_to_text(item.source_content_html or item.source_summary_html),
+                origin=ContentOrigin.FEED,
             )
             item.fetch_error = item.fetch_error or "article page not fetched"
         return item
@@ -55,7 +58,7 @@ def _from_page(item: Candidate, page: Extracted) -> None:
     item.text = page.text
     item.summary = page.summary
     item.sketch = page.sketch
-    item.content_origin = "article"
+    item.content_origin = ContentOrigin.ARTICLE
 
 
 def _from_text(item: Candidate, text: str, *, origin: str) -> None:
@@ -70,7 +73,7 @@ def _from_text(item: Candidate, text: str, *, origin: str) -> None:
     item.language = detect_language(text, hint=_language(item.source_language))
     item.text = text
     item.summary = first_sentences(summary_source, SUMMARY_CHARS)
-    item.sketch = sketch(text) if origin == "api" else None
+    item.sketch = sketch(text) if origin == ContentOrigin.API else None
     item.content_origin = origin
 
 

@@ -16,7 +16,7 @@ import asyncio
 from scrapy.crawler import Crawler
 
 from aggregator.crawl.candidate import Candidate
-from aggregator.services.recording import Harvested, Outcome
+from aggregator.services.recording import Outcome
 from pipelines.base import HarvestPipeline
 
 BATCH_SIZE = 32
@@ -61,7 +61,7 @@ class StorePipeline(HarvestPipeline):
         if not batch:
             return
         try:
-            results = self.harvest.core.items.record_many([_harvested(item) for item, _ in batch])
+            results = self.harvest.core.items.record_many([item.harvested() for item, _ in batch])
         except Exception as exc:  # noqa: BLE001 (the commit failed: every item of the batch reports it)
             results = [exc] * len(batch)
         finally:
@@ -74,26 +74,3 @@ class StorePipeline(HarvestPipeline):
                 stored.set_exception(result)
             else:
                 stored.set_result(result)
-
-
-def _harvested(item: Candidate) -> Harvested:
-    return Harvested(
-        source_id=item.source_id,
-        url=item.link,
-        guid=item.guid,
-        title=item.title,
-        author=item.author,
-        published=item.published,
-        language=item.language,
-        text=item.text,
-        summary=item.summary,
-        content_origin=item.content_origin,
-        fetch_error=item.fetch_error,
-        kind=item.kind,
-        parent_url=item.parent_url,
-        position=item.position,
-        excerpt=item.excerpt,
-        excerpt_candidates=tuple(item.excerpt_candidates),
-        topic_matches=tuple(item.topic_matches),
-        sketch=item.sketch,
-    )

@@ -16,10 +16,11 @@ from aggregator.core import Aggregator
 from aggregator.crawl.candidate import Candidate
 from aggregator.crawl.failures import describe
 from aggregator.crawl.harvest import Harvest, Validators
+from aggregator.enums import RunStatus
 from aggregator.errors import InvalidInput
 from aggregator.services.runs import SourceTally
 from aggregator.services.scheduling import max_age
-from aggregator.services.sources import SourceView
+from aggregator.services.views import SourceView
 from aggregator.urls import canonical_url, without_secrets
 
 # Scrapy works through each response's output with CONCURRENT_ITEMS tasks, however little it holds.
@@ -170,9 +171,13 @@ class SourceSpider(scrapy.Spider):
         unique: dict[str, Candidate] = {}
         for candidate in candidates:
             try:
-                unique.setdefault(canonical_url(candidate.link), candidate)
+                canon = canonical_url(candidate.link)
             except InvalidInput:
                 continue
+            if canon not in unique:
+                # The item's identity from here on: the pipelines and storage reuse it.
+                candidate.canonical_url = canon
+                unique[canon] = candidate
         tally = self.tally(source.id)
         tally.entries += len(unique)
         settled = self.harvest.core.items.settled(source.id, [(c, e.guid) for c, e in unique.items()])
@@ -271,12 +276,12 @@ class SourceSpider(scrapy.Spider):
     def _closed(self, spider: scrapy.Spider, reason: str) -> None:
         if spider is not self or self._given_harvest is None:
             return
-        if reason != "finished":
+        if reason != "finished":  # Scrapy's close reason
             self.harvest.interrupted = reason
         for source_id in list(self.harvest.tallies):
             self.harvest.source_done(source_id)
         if self.owns_harvest:
-            self.harvest.finish(status="finished" if reason == "finished" else "failed")
+            self.harvest.finish(status=RunStatus.FINISHED if reason == "finished" else RunStatus.FAILED)
             self.harvest.core.close()
 
 

@@ -11,7 +11,7 @@ from scrapy.http import Response
 from aggregator.crawl.candidate import Candidate
 from aggregator.errors import FeedError
 from aggregator.reader.feeds import FeedEntry, ParsedFeed, parse_feed
-from aggregator.services.sources import SourceView
+from aggregator.services.views import SourceView
 from spiders.base import ONE_ITEM_PER_RESPONSE, SourceSpider
 
 FEED_ACCEPT = (

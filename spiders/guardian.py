@@ -7,7 +7,6 @@ Retry-After middleware.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -16,10 +15,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import scrapy
 from scrapy.http import Response
 
+from aggregator import dates
 from aggregator.crawl.candidate import Candidate
 from aggregator.crawl.settings import GUARDIAN_API_SLOT
-from aggregator.crawl.source_settings import date_setting, int_setting, text_setting
-from aggregator.services.sources import SourceView
+from aggregator.services.views import SourceView
 from aggregator.urls import without_secrets
 from spiders.feed import FeedSpider
 
@@ -86,7 +85,7 @@ class GuardianSpider(FeedSpider):
         candidates = [result_candidate(source, r) for r in results if isinstance(r, dict) and r.get("webUrl")]
         fresh = self.unsettled(source, candidates)
         yield from fresh
-        last_page = min(int(data.get("pages") or 1), int_setting(source, "max_pages", 5, highest=100))
+        last_page = min(int(data.get("pages") or 1), source.number("max_pages"))
         # Results come newest first: a page with nothing new means the rest is known too.
         if fresh and page < last_page:
             yield self._api_request(source, key, page + 1)
@@ -97,14 +96,14 @@ def search_params(source: SourceView, page: int) -> list[tuple[str, str]]:
     given = dict(parse_qsl(urlsplit(source.url).query))
     params = [(name, given[name]) for name in _FILTERS if given.get(name)]
     for name in _FILTERS:
-        value = text_setting(source, name)
+        value = source.text(name)
         if value and name not in given:
             params.append((name, value))
-    since = date_setting(source, "from_date")
+    since = source.day("from_date")
     if since is not None:
         params.append(("from-date", since.date().isoformat()))
     params += [
-        ("page-size", str(int_setting(source, "page_size", 50, highest=200))),
+        ("page-size", str(source.number("page_size"))),
         ("page", str(page)),
         ("order-by", "newest"),
         ("show-fields", SHOW_FIELDS),
@@ -114,7 +113,7 @@ def search_params(source: SourceView, page: int) -> list[tuple[str, str]]:
 
 def rss_url(source: SourceView) -> str | None:
     """Return the RSS feed that stands in for the API without a key, or None for a plain search."""
-    configured = text_setting(source, "rss")
+    configured = source.text("rss")
     if configured:
         return configured
     parts = urlsplit(source.url)
@@ -123,12 +122,7 @@ def rss_url(source: SourceView) -> str | None:
         page = parts.path.rstrip("/")
         return source.url if page.endswith("/rss") else f"{parts.scheme}://{parts.netloc}{page}/rss"
     given = dict(parse_qsl(parts.query))
-    path = (
-        given.get("tag")
-        or given.get("section")
-        or text_setting(source, "tag")
-        or text_setting(source, "section")
-    )
+    path = given.get("tag") or given.get("section") or source.text("tag") or source.text("section")
     return f"https://www.theguardian.com/{path.strip('/')}/rss" if path else None
 
 
@@ -142,18 +136,8 @@ def result_candidate(source: SourceView, result: dict[str, Any]) -> Candidate:
         guid=str(result.get("id") or result["webUrl"]),
         source_title=str(fields.get("headline") or result.get("webTitle") or ""),
         source_author=str(fields["byline"]) if fields.get("byline") else None,
-        source_published=_utc(result.get("webPublicationDate")),
+        source_published=dates.from_iso(result.get("webPublicationDate")),
         source_summary_html=str(fields.get("trailText") or ""),
         body_text=str(fields.get("bodyText") or "") or None,
         source_language="en",
     )
-
-
-def _utc(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)

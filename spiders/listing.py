@@ -11,8 +11,7 @@ from parsel import Selector
 from scrapy.http import Response
 
 from aggregator.crawl.candidate import Candidate
-from aggregator.crawl.source_settings import int_setting, text_setting
-from aggregator.services.sources import SourceView
+from aggregator.services.views import SourceView
 from spiders.base import ONE_ITEM_PER_RESPONSE, SourceSpider
 
 
@@ -28,7 +27,7 @@ class ListingSpider(SourceSpider):
     custom_settings = ONE_ITEM_PER_RESPONSE
 
     def requests_for(self, source: SourceView) -> Iterable[scrapy.Request]:
-        if not (text_setting(source, "links") or text_setting(source, "links_xpath")):
+        if not (source.text("links") or source.text("links_xpath")):
             self.fail(
                 source.id,
                 "a listing source needs a `links` CSS selector (or `links_xpath`)",
@@ -44,12 +43,12 @@ class ListingSpider(SourceSpider):
                 return
             self.keep_validators(response, source)
         try:
-            links = _select(response, text_setting(source, "links"), text_setting(source, "links_xpath"))
+            links = _select(response, source.text("links"), source.text("links_xpath"))
         except ValueError as exc:
             self.fail(source.id, f"bad selector: {exc}", source_level=True)
             return
         host = urlsplit(response.url).netloc
-        same_site = source.settings.get("same_site", True) is not False
+        same_site = source.flag("same_site")
         candidates = [
             Candidate(source_id=source.id, link=url)
             for url in (response.urljoin(href) for href in links)
@@ -57,9 +56,9 @@ class ListingSpider(SourceSpider):
         ]
         fresh = self.unsettled(source, candidates)
         yield from self.page_requests(fresh)
-        next_links = _select(response, text_setting(source, "next"), text_setting(source, "next_xpath"))
+        next_links = _select(response, source.text("next"), source.text("next_xpath"))
         # Listings run newest first: a page with nothing new means the older pages are known too.
-        if fresh and next_links and page < int_setting(source, "max_pages", 3, highest=50):
+        if fresh and next_links and page < source.number("max_pages"):
             yield scrapy.Request(
                 response.urljoin(next_links[0]),
                 callback=self.parse_listing,

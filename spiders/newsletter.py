@@ -14,11 +14,11 @@ import scrapy
 from scrapy.http import Response
 
 from aggregator.crawl.candidate import Candidate
-from aggregator.crawl.source_settings import text_setting
+from aggregator.enums import ItemKind
 from aggregator.errors import FeedError
 from aggregator.reader.feeds import FeedEntry, parse_feed
 from aggregator.reader.newsletters import split_stories
-from aggregator.services.sources import SourceView
+from aggregator.services.views import SourceView
 from spiders.base import SourceSpider
 from spiders.feed import FEED_ACCEPT, entry_candidate
 
@@ -45,7 +45,7 @@ class NewsletterSpider(SourceSpider):
             # Not a feed: the page is one issue.
             self.tally(source.id).entries += 1
             self.tally(source.id).fetched += 1
-            issue = Candidate(source_id=source.id, link=response.url, kind="newsletter")
+            issue = Candidate(source_id=source.id, link=response.url, kind=ItemKind.NEWSLETTER)
             issue.html = response.body
             issue.encoding = getattr(response, "encoding", None)
             yield issue
@@ -61,7 +61,7 @@ class NewsletterSpider(SourceSpider):
 
     def _issue(self, source: SourceView, entry: FeedEntry, language: str | None) -> Candidate:
         issue = entry_candidate(source, entry, language)
-        issue.kind = "newsletter"
+        issue.kind = ItemKind.NEWSLETTER
         if entry.content_html:
             # The feed holds the whole email: that is the issue's page.
             issue.html = entry.content_html.encode("utf-8")
@@ -71,12 +71,12 @@ class NewsletterSpider(SourceSpider):
     def _stories(
         self, source: SourceView, issue_url: str, html: str, published: dt.datetime | None = None
     ) -> Iterator[Candidate]:
-        stories = split_stories(html, issue_url, text_setting(source, "stories"))
+        stories = split_stories(html, issue_url, source.text("stories"))
         for position, story in enumerate(stories, start=1):
             yield Candidate(
                 source_id=source.id,
                 link=story.url,
-                kind="story",
+                kind=ItemKind.STORY,
                 source_title=story.title,
                 excerpt=story.text,
                 parent_url=issue_url,

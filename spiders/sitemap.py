@@ -12,9 +12,9 @@ from lxml import etree
 from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 
+from aggregator import dates
 from aggregator.crawl.candidate import Candidate
-from aggregator.crawl.source_settings import date_setting, int_setting, text_setting
-from aggregator.services.sources import SourceView
+from aggregator.services.views import SourceView
 from spiders.base import ONE_ITEM_PER_RESPONSE, SourceSpider
 
 _NS = {
@@ -64,7 +64,7 @@ class SitemapSpider(SourceSpider):
                 return
             for node in root.iterfind("sm:sitemap", _NS):
                 loc = (node.findtext("sm:loc", namespaces=_NS) or "").strip()
-                modified = _date(node.findtext("sm:lastmod", namespaces=_NS))
+                modified = dates.from_iso(node.findtext("sm:lastmod", namespaces=_NS))
                 if loc and (modified is None or since is None or modified >= since):
                     yield scrapy.Request(
                         response.urljoin(loc),
@@ -74,21 +74,19 @@ class SitemapSpider(SourceSpider):
                     )
         elif name == "urlset":
             candidates = list(self._candidates(source, root, since))
-            yield from self.page_requests(
-                self.unsettled(source, candidates[: int_setting(source, "max_urls", 200)])
-            )
+            yield from self.page_requests(self.unsettled(source, candidates[: source.number("max_urls")]))
         else:
             self.fail(source.id, f"sitemap {response.url}: <{name}> is not a sitemap", source_level=True)
 
     def _candidates(self, source: SourceView, root: Any, since: dt.datetime | None) -> Iterator[Candidate]:
-        pattern = text_setting(source, "url_pattern")
+        pattern = source.text("url_pattern")
         matcher = re.compile(pattern) if pattern else None
         for node in root.iterfind("sm:url", _NS):
             loc = (node.findtext("sm:loc", namespaces=_NS) or "").strip()
             if not loc or (matcher is not None and not matcher.search(loc)):
                 continue
-            published = _date(node.findtext("news:news/news:publication_date", namespaces=_NS))
-            when = published or _date(node.findtext("sm:lastmod", namespaces=_NS))
+            published = dates.from_iso(node.findtext("news:news/news:publication_date", namespaces=_NS))
+            when = published or dates.from_iso(node.findtext("sm:lastmod", namespaces=_NS))
             if since is not None and when is not None and when < since:
                 continue
             yield Candidate(
@@ -101,18 +99,8 @@ class SitemapSpider(SourceSpider):
 
 
 def _since(source: SourceView) -> dt.datetime | None:
-    given = date_setting(source, "since")
+    given = source.day("since")
     if given is not None:
         return given
-    days = int_setting(source, "since_days", 30, lowest=0, highest=36_500)
+    days = source.number("since_days")
     return dt.datetime.now(dt.UTC) - dt.timedelta(days=days) if days else None
-
-
-def _date(value: str | None) -> dt.datetime | None:
-    if not value or not value.strip():
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(dt.UTC) if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)

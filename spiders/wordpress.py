@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from html import unescape
@@ -13,9 +12,9 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from aggregator import dates
 from aggregator.crawl.candidate import Candidate
-from aggregator.crawl.source_settings import int_setting, list_setting
-from aggregator.services.sources import SourceView
+from aggregator.services.views import SourceView
 from aggregator.text import html_to_text
 from spiders.feed import FeedSpider
 
@@ -36,12 +35,12 @@ class WordPressSpider(FeedSpider):
 
     def _api_request(self, source: SourceView, page: int) -> scrapy.Request:
         params: list[tuple[str, str]] = [
-            ("per_page", str(int_setting(source, "per_page", 20, highest=100))),
+            ("per_page", str(source.number("per_page"))),
             ("page", str(page)),
             ("_embed", "author"),
         ]
         for name in ("categories", "tags"):
-            ids = list_setting(source, name)
+            ids = source.values(name)
             if ids:
                 params.append((name, ",".join(ids)))
         url = f"{urljoin(_site_root(source.url), _API_PATH)}?{urlencode(params)}"
@@ -72,7 +71,7 @@ class WordPressSpider(FeedSpider):
         fresh = self.unsettled(source, [post_candidate(source, post) for post in posts if post.get("link")])
         yield from fresh
         total = _int_header(response, b"X-WP-TotalPages") or page
-        if fresh and page < min(total, int_setting(source, "max_pages", 5, highest=100)):
+        if fresh and page < min(total, source.number("max_pages")):
             yield self._api_request(source, page + 1)
 
     def _api_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
@@ -101,7 +100,7 @@ def post_candidate(source: SourceView, post: dict[str, Any]) -> Candidate:
         guid=unescape(guid) if guid else None,
         source_title=html_to_text(_rendered(post.get("title"))),
         source_author=str(author) if author else None,
-        source_published=_gmt(post.get("date_gmt")),
+        source_published=dates.from_iso(post.get("date_gmt")),
         source_summary_html=_rendered(post.get("excerpt")),
         source_content_html=content,
         body_text=html_to_text(content) or None,
@@ -125,15 +124,6 @@ def _rendered(field: Any) -> str:
     if isinstance(field, dict):
         return str(field.get("rendered") or "")
     return str(field or "")
-
-
-def _gmt(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
-    except ValueError:
-        return None
 
 
 def _int_header(response: Response, name: bytes) -> int | None:

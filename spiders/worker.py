@@ -18,6 +18,7 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.misc import load_object
 from scrapy_redis.spiders import RedisMixin
 from twisted.python.failure import Failure
 
@@ -26,25 +27,12 @@ from aggregator.crawl.distributed.harvest import DistributedHarvest
 from aggregator.crawl.distributed.rounds import JOB_MARKER, Job
 from aggregator.crawl.distributed.shared_queue import CALLBACK, ERRBACK, KIND, MARKER, ROUND
 from aggregator.errors import AggregatorError, NotFound
-from aggregator.services.sources import SourceView
+from aggregator.services.kinds import KINDS
+from aggregator.services.views import SourceView
 from spiders.base import SourceSpider
-from spiders.feed import FeedSpider
-from spiders.guardian import GuardianSpider
-from spiders.listing import ListingSpider
-from spiders.newsletter import NewsletterSpider
-from spiders.sitemap import SitemapSpider
-from spiders.wordpress import WordPressSpider
 
 log = logging.getLogger(__name__)
 
-KIND_SPIDERS: tuple[type[SourceSpider], ...] = (
-    FeedSpider,
-    GuardianSpider,
-    WordPressSpider,
-    ListingSpider,
-    SitemapSpider,
-    NewsletterSpider,
-)
 # How often an idle worker looks at the shared queue; Scrapy's default heartbeat is 5 s, which would
 # leave a worker idle that long after another one filled the queue.
 IDLE_POLL_SECONDS = 0.5
@@ -69,8 +57,9 @@ class WorkerSpider(RedisMixin, SourceSpider):  # type: ignore[misc]
         spider = super().from_crawler(crawler, *args, **kwargs)
         if not isinstance(spider._given_harvest, DistributedHarvest):
             raise TypeError("the worker spider runs under `aggregator worker`, which gives it its harvest")
-        for kind_spider in KIND_SPIDERS:
-            spider.delegates[kind_spider.kind] = kind_spider.from_crawler(crawler, harvest=spider.harvest)
+        for kind in KINDS.values():
+            kind_spider: type[SourceSpider] = load_object(kind.spider)
+            spider.delegates[kind.name] = kind_spider.from_crawler(crawler, harvest=spider.harvest)
         spider.setup_redis(crawler)
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._item_done, signal=signals.item_scraped)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Iterator
 
@@ -223,8 +222,6 @@ def test_harvested_markup_reaches_the_page_as_text(client: TestClient, seeded: S
 
 
 def test_the_published_feeds_are_public(client: TestClient) -> None:
-    if importlib.util.find_spec("aggregator.web.published") is None:
-        pytest.skip("the published feeds are not part of this build")
     answer = client.get("/feeds/atom.xml", follow_redirects=False)
     assert answer.status_code == 200
     assert "atom" in answer.headers["content-type"]

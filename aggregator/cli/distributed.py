@@ -9,6 +9,7 @@ import time
 import click
 
 from aggregator.cli.app import _exit_on_source_errors, _print_run, _run_dict, _State, main, pass_state
+from aggregator.enums import RunStatus
 
 WAIT_POLL_SECONDS = 0.5
 
@@ -64,6 +65,6 @@ def seed(
     else:
         _print_run(run)
     _exit_on_source_errors(run)
-    if run.status != "finished":
+    if run.status != RunStatus.FINISHED:
         click.echo(f"error: round {run.id} did not complete before its lease ran out", err=True)
         sys.exit(1)

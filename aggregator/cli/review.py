@@ -20,6 +20,7 @@ from aggregator.cli.app import (
 from aggregator.models import ITEM_STATUSES
 from aggregator.publish.formats import FORMATS
 from aggregator.services.items import ItemView
+from aggregator.services.queue import SORTS
 
 # --- items -------------------------------------------------------------------------------------
 
@@ -33,7 +34,7 @@ def items() -> None:
 @click.option("--status", type=click.Choice(ITEM_STATUSES), help="Only items with this status.")
 @click.option("--source", help="Only items from this source.")
 @click.option("--topic", help="Only items relevant to (or assigned to) this topic.")
-@click.option("--sort", type=click.Choice(["newest", "relevance"]), default="newest", show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default="newest", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--offset", type=click.IntRange(min=0), default=0)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with the extracted text).")
@@ -154,7 +155,7 @@ def topics_add(
     """Create a topic."""
     core = state.core()
     topic = core.topics.add(slug, name=name, intro=intro, include=include, exclude=exclude)
-    matched = core.topics.rescore(topic.slug)
+    matched = core.topics.matching(topic.slug)
     click.echo(f"added topic {topic.slug!r}: {topic.name}; {matched} unreviewed items match it")
 
 
@@ -175,7 +176,7 @@ def topics_list(state: _State, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="atom", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="atom", show_default=True)
 @click.option("--topic", help="Only entries of this topic (required for wxr).")
 @click.option("--status", type=click.Choice(ITEM_STATUSES), help="csv / jsonl: only items with this status.")
 @click.option(

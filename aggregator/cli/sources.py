@@ -17,7 +17,9 @@ from aggregator.cli.app import (
     main,
     pass_state,
 )
-from aggregator.services.sources import SOURCE_KINDS, SourceView
+from aggregator.services.kinds import COMMON_SETTINGS, DEFAULT_KIND, KINDS
+from aggregator.services.sources import AUTO_KIND
+from aggregator.services.views import SourceView
 
 
 @main.command()
@@ -54,6 +56,15 @@ def init(state: _State, defaults: bool | None) -> None:
 # --- sources -----------------------------------------------------------------------------------
 
 
+_SET = click.option(
+    "--set",
+    "pairs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A setting of the source (repeatable), e.g. --set links='h3 a' --set max_pages=2.",
+)
+
+
 @main.group()
 def sources() -> None:
     """Add, list, remove, import and export sources."""
@@ -64,23 +75,48 @@ def sources() -> None:
 @click.option("--name", help="A short name (default: the site's host).")
 @click.option(
     "--kind",
-    type=click.Choice(SOURCE_KINDS),
-    default="feed",
+    type=click.Choice([*KINDS, AUTO_KIND]),
+    default=DEFAULT_KIND,
     show_default=True,
-    help="feed (RSS/Atom/JSON Feed), guardian (Content API), wordpress, listing, sitemap, newsletter.",
+    help="What the URL is (`aggregator sources kinds` lists them); auto: fetch it and use the feed "
+    "a page announces.",
 )
-@click.option(
-    "--set",
-    "pairs",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="A setting of the source (repeatable), e.g. --set links='h3 a' --set max_pages=2.",
-)
+@_SET
 @pass_state
 def sources_add(state: _State, url: str, name: str | None, kind: str, pairs: tuple[str, ...]) -> None:
     """Add a source by URL."""
     source = state.core().sources.add(url, name=name, kind=kind, settings=_settings(pairs))
     click.echo(f"added source {source.name!r} ({source.kind}) {source.url}")
+
+
+@sources.command("configure")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(list(KINDS)), help="A new kind (its settings are checked anew).")
+@_SET
+@click.option("--unset", "unset", multiple=True, metavar="KEY", help="Remove a setting (repeatable).")
+@pass_state
+def sources_configure(
+    state: _State, name: str, kind: str | None, pairs: tuple[str, ...], unset: tuple[str, ...]
+) -> None:
+    """Change a source's kind or settings; it is crawled again at the next round."""
+    sources = state.core().sources
+    settings = {**sources.get(name).settings, **_settings(pairs)}
+    for key in unset:
+        settings.pop(key, None)
+    source = sources.save(name, kind=kind, settings=settings)
+    shown = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in source.settings.items())
+    click.echo(f"source {source.name!r} ({source.kind}): {shown or 'no settings'}")
+
+
+@sources.command("kinds")
+def sources_kinds() -> None:
+    """List the kinds of source and the settings of each."""
+    for kind in KINDS.values():
+        click.echo(f"{kind.name}: {kind.description}")
+        for setting in kind.settings:
+            default = f" (default {setting.default})" if setting.default is not None else ""
+            click.echo(f"    {setting.name} ({setting.type.value}): {setting.help}{default}")
+    click.echo("every kind: " + ", ".join(f"{s.name} ({s.help})" for s in COMMON_SETTINGS))
 
 
 @sources.command("list")

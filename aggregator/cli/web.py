@@ -29,20 +29,10 @@ def ensure_free(host: str, port: int) -> None:
 
 
 def run_app(core: Aggregator, host: str, port: int) -> None:
-    """Serve the curator app over ``core`` until interrupted."""
-    import socket
-
+    """Serve the curator app over ``core`` until interrupted (callers check the port first)."""
     import uvicorn
 
     from aggregator.web import create_app
-
-    with socket.socket() as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            raise AggregatorError(
-                f"cannot listen on {host}:{port}: {exc.strerror} (choose another port)"
-            ) from None
 
     # proxy_headers stays off: behind a TLS proxy, run uvicorn yourself with --proxy-headers so the
     # cookie gets its Secure flag from the forwarded scheme.

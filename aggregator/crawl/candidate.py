@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
-from aggregator.services.recording import TopicMatch
+from aggregator.enums import ContentOrigin, ItemKind
+from aggregator.services.recording import Harvested, TopicMatch
 
 
 @dataclass(slots=True)
@@ -19,7 +20,7 @@ class Candidate:
     source_id: int
     link: str
     guid: str | None = None
-    kind: str = "article"
+    kind: str = ItemKind.ARTICLE
     source_title: str = ""
     source_author: str | None = None
     source_published: dt.datetime | None = None
@@ -43,7 +44,18 @@ class Candidate:
     language: str | None = None
     text: str = ""
     summary: str = ""
-    content_origin: str = "feed"
+    content_origin: str = ContentOrigin.FEED
     sketch: tuple[int, ...] | None = None
     excerpt_candidates: list[str] = field(default_factory=list)
     topic_matches: list[TopicMatch] = field(default_factory=list)
+
+    def harvested(self) -> Harvested:
+        """Return what storage records of this candidate: every field the two share, its link as the URL."""
+        values = {name: getattr(self, name) for name in _SHARED}
+        values["excerpt_candidates"] = tuple(self.excerpt_candidates)
+        values["topic_matches"] = tuple(self.topic_matches)
+        return Harvested(url=self.link, **values)
+
+
+# A field added to both shapes travels from the crawl to storage with no more code.
+_SHARED = tuple(f.name for f in fields(Harvested) if f.name != "url")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aggregator.core import Aggregator
+from aggregator.enums import RunStatus
 from aggregator.extract.pool import ExtractorPool
 from aggregator.services.runs import RunView, SourceTally
 from aggregator.services.topics import TopicView
@@ -129,9 +130,9 @@ class Harvest:
         elif tally.not_modified:
             self.core.sources.record_not_modified(source_id, fresh_for=tally.fresh_for)
 
-    def finish(self, *, status: str = "finished") -> RunView:
+    def finish(self, *, status: str = RunStatus.FINISHED) -> RunView:
         """Store every source's counts and close the run ("failed" if a spider was interrupted)."""
-        final = "failed" if self.interrupted else status
+        final = RunStatus.FAILED if self.interrupted else status
         if self._extractor is not None:
             self._extractor.close()
             self._extractor = None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from email.utils import parsedate_to_datetime
 from typing import Any, Self
 
 from scrapy import Request
@@ -15,6 +14,7 @@ from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
 from twisted.internet.defer import Deferred
 
+from aggregator import dates
 from aggregator.errors import FetchError
 from aggregator.netguard import Network, check_url, parse_networks
 
@@ -128,10 +128,8 @@ def retry_after_seconds(value: bytes | None, now: dt.datetime | None = None) -> 
     text = value.decode("latin-1").strip()
     if text.isdigit():
         return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+    # An HTTP date: in the future is what it is meant to be.
+    when = dates.from_rfc822(text, future_ok=True)
+    if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())

@@ -16,6 +16,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
+from aggregator import dates
 from aggregator.extract.titles import clean_title
 
 _ARTICLE_TYPES = frozenset(
@@ -196,16 +197,7 @@ def _canonical_link(root: Any) -> str | None:
 
 
 def _datetime(value: Any) -> dt.datetime | None:
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    # The declared offset is kept: storage converts to UTC, and the page's own calendar date is the
-    # one readers see ("published 6 July" stays 6 July when written at 00:30 in Berlin).
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    return dates.from_iso(_text(value))
 
 
 def _language(value: str | None) -> str | None:

@@ -18,6 +18,7 @@ from htmldate import find_date
 from lxml import etree
 from trafilatura.settings import Document
 
+from aggregator import dates
 from aggregator.config import Config
 from aggregator.curate.fingerprint import sketch
 from aggregator.errors import ExtractionError
@@ -187,7 +188,7 @@ def _page_date(tree: Any, url: str | None, meta: PageMetadata) -> dt.datetime | 
         extensive_search=False,
         max_date=dt.date.today().isoformat(),
     )
-    return _date(found)
+    return dates.from_iso(found)
 
 
 def visible_text(tree: Any) -> str:
@@ -234,13 +235,3 @@ def decode_html(html: bytes, encoding: str | None = None) -> str:
         return html.decode("utf-8")
     except UnicodeDecodeError:
         return html.decode("cp1252", errors="replace")
-
-
-def _date(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)

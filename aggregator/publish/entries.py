@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from aggregator.enums import ItemKind
 from aggregator.publish.sanitize import clean_html, one_line, plain_text, safe_url, text_to_html
 from aggregator.services.views import ItemView
 
@@ -88,7 +89,7 @@ class Entry:
         """Return the curator's excerpt, or the summary (a newsletter's summary is left out)."""
         if self.item.excerpt:
             return plain_text(self.item.excerpt).strip()
-        if self.item.kind == "newsletter":
+        if self.item.kind == ItemKind.NEWSLETTER:
             return ""
         return plain_text(self.item.summary).strip()
 
@@ -115,11 +116,11 @@ class Entry:
         month_year = f"{MONTHS[when.month - 1]} {when.year}" if when else ""
         label = self.source.label
         suffix = f" {self.source.suffix}" if self.source.suffix else ""
-        if self.item.kind == "newsletter":
+        if self.item.kind == ItemKind.NEWSLETTER:
             # "Involve newsletter" or "Involve newsletter (demo)" already say it.
             name = label if "newsletter" in label.lower() else f"{label} newsletter"
             return f"From the {name}{suffix} in {month_year}:" if when else f"From the {name}{suffix}:"
-        word = "story" if self.item.kind == "story" else self.source.article_word
+        word = "story" if self.item.kind == ItemKind.STORY else self.source.article_word
         return " ".join(part for part in (month_year, label, f"{word}{suffix}:") if part)
 
     @property

@@ -16,15 +16,15 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from aggregator.core import Aggregator
+from aggregator.enums import ItemKind, ItemStatus
 from aggregator.errors import InvalidInput
 from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Source, Topic, utcnow
 from aggregator.publish.entries import Entry, SourceLabel, story_of
-from aggregator.publish.formats import DATA_FORMATS, FEED_PATHS, FeedInfo, writer_for
-from aggregator.publish.formats import opml as opml_export
+from aggregator.publish.formats import Covers, FeedInfo, Format, format_of
 from aggregator.publish.formats.site import SiteRenderer, TopicPage, write_site
 from aggregator.publish.sanitize import one_line, plain_text
 from aggregator.services.topics import TopicView
-from aggregator.services.views import ItemView, TopicScoreView
+from aggregator.services.views import ItemView, TopicScoreView, item_view
 
 _BATCH = 500
 _VIEW_COLUMNS = (
@@ -77,24 +77,27 @@ def export(
     Return how many entries (or, for OPML, sources) were written.
     """
     now = now or utcnow()
-    if fmt == "opml":
+    form = format_of(fmt)
+    if form.covers is Covers.SITE:
+        raise InvalidInput("the site is a folder of pages: export it with --output DIR")
+    if form.covers is Covers.SOURCES:
         if topic or status or since:
-            raise InvalidInput("the OPML export lists sources: --topic, --status and --since do not apply")
-        title = f"{core.config.site_title}: sources"
-        return opml_export.write(core.sources.all(), title, now, out)
-    writer = writer_for(fmt)
-    if fmt == "wxr" and topic is None:
-        raise InvalidInput("a WordPress export is one topic's posts: give --topic SLUG")
+            raise InvalidInput(f"the {fmt} export lists sources: --topic, --status and --since do not apply")
+        assert form.source_writer is not None
+        return form.source_writer(core.sources.all(), f"{core.config.site_title}: sources", now, out)
+    assert form.writer is not None
+    if form.needs_topic and topic is None:
+        raise InvalidInput(f"a {fmt} export is one topic's entries: give --topic SLUG")
     topic_view = core.topics.get(topic) if topic is not None else None
-    if fmt in DATA_FORMATS:
+    if form.covers is Covers.ITEMS:
         entries = data_entries(core, status=status, topic=topic, since=since, limit=limit)
-        info = feed_info(core, fmt, topic_view, now)
+        info = feed_info(core, form, topic_view, now)
     else:
-        if status not in (None, "approved"):
+        if status not in (None, ItemStatus.APPROVED):
             raise InvalidInput(f"{fmt} publishes approved entries only; --status applies to csv and jsonl")
-        info = feed_info(core, fmt, topic_view, latest_update(core, topic=topic, since=since) or now)
+        info = feed_info(core, form, topic_view, latest_update(core, topic=topic, since=since) or now)
         entries = published_entries(core, topic=topic, since=since, limit=limit)
-    return writer(entries, info, out)
+    return form.writer(entries, info, out)
 
 
 def export_site(core: Aggregator, folder: Path, *, templates: Path | None = None) -> list[Path]:
@@ -108,10 +111,10 @@ def renderer(core: Aggregator, templates: Path | None = None) -> SiteRenderer:
     return SiteRenderer(site_title=core.config.site_title, site_url=core.config.site_url, templates=folder)
 
 
-def feed_info(core: Aggregator, fmt: str, topic: TopicView | None, updated: dt.datetime) -> FeedInfo:
-    """Return what the ``fmt`` document (of ``topic``) says about itself, at its stable URL."""
+def feed_info(core: Aggregator, form: Format, topic: TopicView | None, updated: dt.datetime) -> FeedInfo:
+    """Return what the ``form`` document (of ``topic``) says about itself, at its stable URL."""
     config = core.config
-    name = FEED_PATHS.get(fmt, f"entries.{fmt}")
+    name = form.file_name or f"entries.{form.name}"
     if topic is None:
         title, path, page = one_line(config.site_title), f"feeds/{name}", "topics/"
     else:
@@ -195,7 +198,7 @@ def topic_index(core: Aggregator) -> list[TopicPage]:
         select(Topic.slug, func.count(Item.id))
         .join(ItemTopic, ItemTopic.topic_id == Topic.id)
         .join(Item, Item.id == ItemTopic.item_id)
-        .where(ItemTopic.assigned.is_(True), Item.status == "approved")
+        .where(ItemTopic.assigned.is_(True), Item.status == ItemStatus.APPROVED)
         .group_by(Topic.slug)
     )
     with core.db.read() as session:
@@ -211,7 +214,7 @@ def topic_pages(core: Aggregator) -> list[TopicPage]:
 
 
 def _approved(topic: str | None, since: dt.datetime | None) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = [Item.status == "approved"]
+    clauses: list[ColumnElement[bool]] = [Item.status == ItemStatus.APPROVED]
     if topic is not None:
         assigned = (
             select(ItemTopic.item_id)
@@ -246,47 +249,15 @@ def _stream(core: Aggregator, query: Select[Any], *, full: bool) -> Iterator[Ent
         keys = tuple(result.keys())
         for batch in result.partitions():
             scores = _scores(session, [row.id for row in batch], slugs, assigned_only=not full)
-            issues = [row.id for row in batch if row.kind == "newsletter"] if not full else []
+            issues = [row.id for row in batch if row.kind == ItemKind.NEWSLETTER] if not full else []
             stories = _stories(session, issues)
             for row in batch:
                 yield Entry(
-                    item=_view(dict(zip(keys, row, strict=True)), scores.get(row.id, ())),
+                    item=item_view(dict(zip(keys, row, strict=True)), scores.get(row.id, ())),
                     source=labels.get(row.source_id) or SourceLabel(label=row.source_name),
                     updated=row.updated_at,
                     stories=tuple(story_of(s) for s in stories.get(row.id, ())),
                 )
-
-
-def _view(values: dict[str, Any], scores: tuple[TopicScoreView, ...]) -> ItemView:
-    first_seen = values.get("first_seen_at") or values["updated_at"]
-    return ItemView(
-        id=values["id"],
-        source_id=values["source_id"],
-        source_name=values["source_name"],
-        url=values["url"],
-        canonical_url=values["canonical_url"],
-        guid=values["guid"],
-        kind=values["kind"],
-        title=values["title"],
-        author=values["author"],
-        published_at=values["published_at"],
-        first_seen_at=first_seen,
-        fetched_at=values.get("fetched_at"),
-        language=values["language"],
-        text=values.get("text") or "",
-        summary=values["summary"],
-        content_origin=values.get("content_origin") or "article",
-        status=values["status"],
-        excerpt=values["excerpt"],
-        excerpt_candidates=tuple(values.get("excerpt_candidates") or ()),
-        curator_note=values["curator_note"],
-        reviewed_by=values["reviewed_by"],
-        reviewed_at=values["reviewed_at"],
-        parent_id=values["parent_id"],
-        duplicate_of_id=values.get("duplicate_of_id"),
-        position=values["position"],
-        scores=scores,
-    )
 
 
 def _scores(
@@ -330,12 +301,12 @@ def _stories(session: Session, issue_ids: Sequence[int]) -> dict[int, list[ItemV
     query = (
         _select(full=False)
         # A story a curator rejected is off the page; the rest of its issue stands.
-        .where(Item.parent_id.in_(issue_ids), Item.status != "rejected")
+        .where(Item.parent_id.in_(issue_ids), Item.status != ItemStatus.REJECTED)
         .order_by(Item.parent_id, Item.position.nulls_last(), Item.id)
     )
     found: dict[int, list[ItemView]] = {}
     result = session.execute(query)
     keys = tuple(result.keys())
     for row in result:
-        found.setdefault(row.parent_id, []).append(_view(dict(zip(keys, row, strict=True)), ()))
+        found.setdefault(row.parent_id, []).append(item_view(dict(zip(keys, row, strict=True))))
     return found

@@ -18,8 +18,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from feedparser.datetimes import _parse_date
 from lxml import etree
+
+from aggregator import dates
 
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _DC = "{http://purl.org/dc/elements/1.1/}"
@@ -136,7 +137,10 @@ def _item(item: Any) -> dict[str, Any] | None:
         elif tag in _DATES:
             if _DATES[tag] in entry:
                 return None
-            entry[_DATES[tag]] = _parse_date(text)
+            when = dates.parse(text, future_ok=True)
+            if when is None and text.strip():
+                return None  # a date only feedparser's own parsers read: let it read the feed
+            entry[_DATES[tag]] = when.utctimetuple() if when else None
         elif tag in _TAGS:
             entry["tags"].append({"term": text, "scheme": child.get("domain"), "label": None})
         elif tag == _CONTENT:

@@ -5,7 +5,6 @@ feedparser 6 does not read JSON Feed, so that format is mapped by hand from its 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import io
 import json
@@ -19,6 +18,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from aggregator import dates
 from aggregator.errors import FeedError
 from aggregator.reader.fast_rss import read_rss
 from aggregator.text import repair_mojibake
@@ -27,8 +27,6 @@ from aggregator.urls import is_http_url
 _JSON_FEED_PREFIX = "https://jsonfeed.org/version/"
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _PROLOG_BYTES = 65536
-# A date further ahead than this is a publisher's mistake, not a publication date.
-_FUTURE_SLACK = dt.timedelta(days=1)
 # Longer links are junk or attacks, and do not fit the items table's URL columns.
 MAX_URL_CHARS = 2000
 
@@ -141,7 +139,7 @@ def _entry_from_feedparser(raw: Mapping[str, Any], feed_url: str) -> FeedEntry |
         guid=str(raw.get("id") or "").strip() or None,
         title=repair_mojibake(str(raw.get("title", "")).strip()),
         author=(repair_mojibake(str(raw.get("author", "")).strip()) or None),
-        published=_struct_to_datetime(raw.get("published_parsed") or raw.get("updated_parsed")),
+        published=dates.from_struct(raw.get("published_parsed") or raw.get("updated_parsed")),
         summary_html=str(raw.get("summary", "")),
         content_html=content_html,
         categories=tuple(str(t.get("term", "")).strip() for t in tags if t.get("term")),
@@ -167,19 +165,6 @@ def _absolute_http(candidates: Iterable[str], base: str) -> str | None:
         if is_http_url(absolute) and len(absolute) <= MAX_URL_CHARS:
             return absolute
     return None
-
-
-def _struct_to_datetime(value: Any) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        return _plausible(dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC))
-    except (OverflowError, ValueError, TypeError):
-        return None
-
-
-def _plausible(value: dt.datetime) -> dt.datetime | None:
-    return None if value > dt.datetime.now(dt.UTC) + _FUTURE_SLACK else value
 
 
 def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
@@ -229,7 +214,7 @@ def _entry_from_json(item: Mapping[str, Any], feed_url: str, feed_authors: str |
         guid=str(guid) if guid not in (None, "") else None,
         title=repair_mojibake(str(item.get("title", "")).strip()),
         author=_json_authors(item) or feed_authors,
-        published=_iso_datetime(item.get("date_published") or item.get("date_modified")),
+        published=dates.from_iso(item.get("date_published") or item.get("date_modified")),
         summary_html=str(item.get("summary", "") or ""),
         content_html=str(content_html or ""),
         categories=tuple(str(t) for t in tags) if isinstance(tags, list) else (),
@@ -243,16 +228,6 @@ def _json_authors(obj: Mapping[str, Any]) -> str | None:
         authors = [single] if isinstance(single, dict) else []
     names = [str(a["name"]).strip() for a in authors if isinstance(a, dict) and a.get("name")]
     return ", ".join(names) or None
-
-
-def _iso_datetime(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return _plausible(parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC))
 
 
 def _text_as_html(text: str) -> str:

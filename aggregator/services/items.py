@@ -8,21 +8,21 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, text
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from aggregator.db import Database
+from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemStatus
 from aggregator.errors import InvalidInput, NotFound
-from aggregator.models import ITEM_STATUSES, Item, ItemEvent, ItemTopic, Source, Topic, utcnow
+from aggregator.models import Item, ItemEvent, ItemTopic, Topic, utcnow
+from aggregator.services.queue import ItemFilter, ItemPage, fetch, fetch_page
 from aggregator.services.recording import (
-    UPGRADABLE_ORIGINS,
     Harvested,
     Outcome,
     TopicMatch,
     record,
     record_batch,
 )
-from aggregator.services.search import search_match
 from aggregator.services.views import EventView, ItemView, to_view, with_relations
 
 __all__ = ["Harvested", "ItemService", "ItemView", "Outcome", "RetryCandidate", "TopicMatch"]
@@ -30,7 +30,6 @@ __all__ = ["Harvested", "ItemService", "ItemView", "Outcome", "RetryCandidate", 
 _IN_CHUNK = 500
 # A page that failed this many times is left as the feed gave it; a curator can still open the link.
 MAX_FETCH_ATTEMPTS = 5
-SORTS = ("newest", "relevance")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +61,7 @@ class ItemService:
         guids = [g for _, g in links if g]
         settled_urls: set[str] = set()
         settled_guids: set[str] = set()
-        is_settled = or_(Item.content_origin.not_in(UPGRADABLE_ORIGINS), Item.status != "new")
+        is_settled = or_(Item.content_origin.not_in(UPGRADABLE_ORIGINS), Item.status != ItemStatus.NEW)
         with self._db.read() as session:
             for chunk in _chunks(canon):
                 by_url = select(Item.canonical_url).where(Item.canonical_url.in_(chunk), is_settled)
@@ -79,8 +78,8 @@ class ItemService:
             select(Item)
             .where(
                 Item.source_id == source_id,
-                Item.status == "new",
-                Item.content_origin == "feed",
+                Item.status == ItemStatus.NEW,
+                Item.content_origin == ContentOrigin.FEED,
                 Item.fetch_attempts < MAX_FETCH_ATTEMPTS,
             )
             .order_by(Item.id)
@@ -128,73 +127,17 @@ class ItemService:
     def query(
         self,
         *,
-        status: str | None = None,
-        source: str | None = None,
-        topic: str | None = None,
-        sort: str = "newest",
-        include_duplicates: bool = False,
         limit: int | None = 100,
         offset: int = 0,
-        language: str | None = None,
-        since: dt.datetime | None = None,
-        until: dt.datetime | None = None,
-        search: str | None = None,
         after: tuple[dt.datetime | None, int] | None = None,
+        **filters: Any,
     ) -> list[ItemView]:
-        """Return items, newest (or most relevant) first; syndicated copies are left out.
+        """Return the items ``filters`` hold (see ``ItemFilter``), in its order; copies left out."""
+        return fetch(self._db, ItemFilter(**filters), limit=limit, offset=offset, after=after)
 
-        Relevance is the score for ``topic`` or, without a topic, how well an item matches ``search``
-        (full text: title, summary, text and author). ``since`` / ``until`` bound the publication date.
-        ``after`` (the publication date and id of the last item of a page) gives the next page of the
-        newest-first order from the index, however deep, instead of counting past an offset.
-        """
-        query = with_relations(select(Item))
-        if language:
-            query = query.where(Item.language == language)
-        if since is not None:
-            query = query.where(Item.published_at >= since)
-        if until is not None:
-            query = query.where(Item.published_at < until)
-        match = search_match(self._db.dialect, search) if search else None
-        if status is not None:
-            if status not in ITEM_STATUSES:
-                raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(ITEM_STATUSES)}")
-            query = query.where(Item.status == status)
-        if source is not None:
-            # Resolved once, not joined per row: the planner keeps walking the newest-first index.
-            source_ids = select(Source.id).where(or_(Source.name == source, Source.url == source))
-            query = query.where(Item.source_id.in_(source_ids.scalar_subquery()))
-        if not include_duplicates:
-            query = query.where(Item.duplicate_of_id.is_(None))
-        newest = (Item.published_at.desc().nulls_last(), Item.id.desc())
-        if topic is not None:
-            query = query.join(ItemTopic, ItemTopic.item_id == Item.id).join(Topic).where(Topic.slug == topic)
-            query = query.where(or_(ItemTopic.score > 0, ItemTopic.assigned.is_(True)))
-        if sort not in SORTS:
-            raise InvalidInput(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
-        if sort == "relevance" and topic is None and match is None:
-            raise InvalidInput("sorting by relevance needs a topic or a search")
-        by_rank = sort == "relevance" and topic is None and match is not None
-        if after is not None:
-            if sort != "newest":
-                raise InvalidInput("paging after an item works in the newest-first order only")
-            query = query.where(_older_than(*after))
-        if sort == "relevance" and topic is not None:
-            query = query.order_by(ItemTopic.score.desc())
-        wanted = None if limit is None else offset + limit
-        # Ranking every match of a common word is the slow part of a search; the best few hundred
-        # matches usually fill the page. When the filters leave too few of them, rank them all.
-        cap = 10 * wanted if by_rank and wanted is not None else None
-        while True:
-            page = match.apply(query, by_rank=by_rank, cap=cap) if match is not None else query
-            page = page.order_by(*newest).offset(offset)
-            if limit is not None:
-                page = page.limit(limit)
-            with self._db.read() as session:
-                found = [to_view(i) for i in session.scalars(page)]
-            if cap is None or limit is None or len(found) == limit:
-                return found
-            cap = None
+    def page(self, filters: ItemFilter, *, size: int, offset: int = 0, after: str = "") -> ItemPage:
+        """Return one page of the queue, from ``offset`` or after the cursor ``after`` (newest first)."""
+        return fetch_page(self._db, filters, size=size, offset=offset, after=after)
 
     def count(self, *, status: str | None = None) -> int:
         """Return how many items are stored, optionally of one status."""
@@ -245,7 +188,7 @@ class ItemService:
             self._assign(session, item, slugs, actor)
             if slugs:
                 detail["topics"] = slugs
-            self._review(session, item, "approved", actor, detail)
+            self._review(session, item, ItemStatus.APPROVED, actor, detail)
         return self.get(item_id)
 
     def reject(self, item_id: int, *, actor: str, reason: str | None = None) -> ItemView:
@@ -255,7 +198,7 @@ class ItemService:
             detail: dict[str, Any] = {"from": item.status}
             if reason:
                 detail["reason"] = reason
-            self._review(session, item, "rejected", actor, detail)
+            self._review(session, item, ItemStatus.REJECTED, actor, detail)
         return self.get(item_id)
 
     def review_many(
@@ -268,7 +211,7 @@ class ItemService:
         if action not in ("approve", "reject"):
             raise InvalidInput(f"unknown review action {action!r}; use approve or reject")
         ids = sorted(set(item_ids))
-        status = "approved" if action == "approve" else "rejected"
+        status = ItemStatus.APPROVED if action == "approve" else ItemStatus.REJECTED
         changed = 0
         with self._db.write() as session:
             for item_id in ids:
@@ -337,9 +280,20 @@ class ItemService:
                 session.add(ItemEvent(item_id=item.id, actor=actor, action="edit", detail=changes))
         return self.get(item_id)
 
+    def choose_excerpt(
+        self, item_id: int, *, actor: str, proposal: int | None = None, text: str | None = None
+    ) -> ItemView:
+        """Keep one of the proposed excerpts (by its place) or the curator's own; never an empty one."""
+        if text is None:
+            candidates = self.get(item_id).excerpt_candidates
+            if proposal is None or not 0 <= proposal < len(candidates):
+                raise InvalidInput("pick a proposed excerpt or write one")
+            text = candidates[proposal]
+        return self.edit(item_id, actor=actor, excerpt=_required(text, "excerpt"))
+
     def curated(self, *, topic: str | None = None) -> Iterator[ItemView]:
         """Yield the approved entries, newest first, optionally of one topic."""
-        query = with_relations(select(Item)).where(Item.status == "approved")
+        query = with_relations(select(Item)).where(Item.status == ItemStatus.APPROVED)
         if topic is not None:
             query = (
                 query.join(ItemTopic, ItemTopic.item_id == Item.id)
@@ -378,19 +332,8 @@ class ItemService:
         item.status = status
         item.reviewed_by = actor
         item.reviewed_at = utcnow()
-        action = "approve" if status == "approved" else "reject"
+        action = "approve" if status == ItemStatus.APPROVED else "reject"
         session.add(ItemEvent(item_id=item.id, actor=actor, action=action, detail=detail))
-
-
-def _older_than(published: dt.datetime | None, item_id: int) -> ColumnElement[bool]:
-    """Return the condition for items after (published, id) in the newest-first order (nulls last)."""
-    if published is None:
-        return and_(Item.published_at.is_(None), Item.id < item_id)
-    return or_(
-        Item.published_at < published,
-        and_(Item.published_at == published, Item.id < item_id),
-        Item.published_at.is_(None),
-    )
 
 
 def _required(value: str, name: str) -> str:

@@ -17,12 +17,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from aggregator.curate.fingerprint import MATCH_THRESHOLD
+from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemKind, ItemStatus
 from aggregator.models import Item, ItemSketch, ItemTopic, utcnow
 from aggregator.urls import canonical_url
 
 ERROR_TEXT_LIMIT = 2000
 # Stand-in texts that the article page, once fetched, replaces.
-UPGRADABLE_ORIGINS = ("feed", "bullet")
 
 
 class Outcome(enum.Enum):
@@ -56,20 +56,27 @@ class Harvested:
     language: str | None
     text: str
     summary: str
-    content_origin: str = "article"
+    content_origin: str = ContentOrigin.ARTICLE
     fetch_error: str | None = None
-    kind: str = "article"
+    kind: str = ItemKind.ARTICLE
     parent_url: str | None = None
     position: int | None = None
     excerpt: str | None = None
     excerpt_candidates: tuple[str, ...] = ()
     topic_matches: tuple[TopicMatch, ...] = ()
     sketch: tuple[int, ...] | None = None
+    # Computed once, where the crawl first met the link; empty: storage computes it.
+    canonical_url: str = ""
+
+    @property
+    def canon(self) -> str:
+        """Return the item's identity: its canonical URL."""
+        return self.canonical_url or canonical_url(self.url)
 
 
 def record(session: Session, harvested: Harvested) -> Outcome:
     """Store ``harvested`` unless it is known; return what happened. The caller owns the transaction."""
-    canon = canonical_url(harvested.url)
+    canon = harvested.canon
     existing = _existing(session, harvested, canon)
     if existing is not None:
         outcome = _merge(session, existing, harvested)
@@ -92,7 +99,7 @@ def record_batch(session: Session, batch: Sequence[Harvested]) -> list[Outcome]:
     What each item adds is noted before the next is judged, so two copies within one batch are
     caught as they would be one batch apart.
     """
-    canons = [canonical_url(h.url) for h in batch]
+    canons = [h.canon for h in batch]
     known = _Known.of(session, batch, canons)
     outcomes: list[Outcome] = []
     for position, (harvested, canon) in enumerate(zip(batch, canons, strict=True)):
@@ -138,7 +145,7 @@ class _Known:
         )
 
     def is_plain_new(self, harvested: Harvested, canon: str) -> bool:
-        if harvested.kind != "article" or harvested.parent_url:
+        if harvested.kind != ItemKind.ARTICLE or harvested.parent_url:
             return False
         if canon in self.urls or canon in self.parents:
             return False
@@ -232,14 +239,18 @@ def _existing(session: Session, harvested: Harvested, canon: str) -> Item | None
 
 
 def _merge(session: Session, item: Item, harvested: Harvested) -> Outcome:
-    if harvested.parent_url and item.parent_id is None and item.kind != "newsletter":
+    if harvested.parent_url and item.parent_id is None and item.kind != ItemKind.NEWSLETTER:
         # A story already known on its own (from its site's feed) still belongs to this issue.
         item.parent_url = canonical_url(harvested.parent_url)
         item.parent_id = _id_of(session, harvested.parent_url)
         item.position = item.position or harvested.position
-    if harvested.kind == "newsletter" and item.kind == "article" and item.status == "new":
-        item.kind = "newsletter"
-    if item.content_origin not in UPGRADABLE_ORIGINS or item.status == "rejected":
+    if (
+        harvested.kind == ItemKind.NEWSLETTER
+        and item.kind == ItemKind.ARTICLE
+        and item.status == ItemStatus.NEW
+    ):
+        item.kind = ItemKind.NEWSLETTER
+    if item.content_origin not in UPGRADABLE_ORIGINS or item.status == ItemStatus.REJECTED:
         return Outcome.DUPLICATE
     if harvested.content_origin in UPGRADABLE_ORIGINS:
         item.fetch_attempts += 1
@@ -248,8 +259,8 @@ def _merge(session: Session, item: Item, harvested: Harvested) -> Outcome:
     # The page answered at last: its extracted text replaces the feed's stand-in, but what a
     # curator already wrote (title edits, excerpt) is theirs and stays. An item with its own text is
     # an article, whichever source met it first; its issue link (parent) stays.
-    if item.kind == "story" and harvested.kind == "article":
-        item.kind = "article"
+    if item.kind == ItemKind.STORY and harvested.kind == ItemKind.ARTICLE:
+        item.kind = ItemKind.ARTICLE
     item.content_origin = harvested.content_origin
     item.text = harvested.text
     item.summary = harvested.summary or item.summary
@@ -257,7 +268,7 @@ def _merge(session: Session, item: Item, harvested: Harvested) -> Outcome:
     item.language = harvested.language or item.language
     item.published_at = item.published_at or harvested.published
     item.excerpt_candidates = list(harvested.excerpt_candidates) or item.excerpt_candidates
-    if item.status == "new" and harvested.title:
+    if item.status == ItemStatus.NEW and harvested.title:
         item.title = harvested.title
     item.fetched_at = utcnow()
     item.fetch_attempts += 1
@@ -272,7 +283,7 @@ def _insert_values(
     session: Session, harvested: Harvested, canon: str, duplicate_of_id: int | None
 ) -> dict[str, Any]:
     now = utcnow()
-    fetched = harvested.content_origin in ("article", "api")
+    fetched = harvested.content_origin in (ContentOrigin.ARTICLE, ContentOrigin.API)
     return {
         "source_id": harvested.source_id,
         "url": harvested.url,
@@ -290,7 +301,7 @@ def _insert_values(
         "content_origin": harvested.content_origin,
         "fetch_attempts": 1,
         "last_fetch_error": None if fetched else (harvested.fetch_error or "")[:ERROR_TEXT_LIMIT] or None,
-        "status": "new",
+        "status": ItemStatus.NEW,
         "excerpt": harvested.excerpt,
         "excerpt_candidates": list(harvested.excerpt_candidates),
         "parent_id": _id_of(session, harvested.parent_url) if harvested.parent_url else None,
@@ -335,7 +346,7 @@ def _adopt_stories(session: Session, item_id: int, canon: str) -> None:
     issue_date = select(Item.published_at).where(Item.id == item_id).scalar_subquery()
     session.execute(
         update(Item)
-        .where(orphans, Item.published_at.is_(None), Item.content_origin == "bullet")
+        .where(orphans, Item.published_at.is_(None), Item.content_origin == ContentOrigin.BULLET)
         .values(published_at=issue_date)
     )
 

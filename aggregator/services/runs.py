@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from aggregator.db import Database
+from aggregator.enums import RunStatus
 from aggregator.errors import NotFound
 from aggregator.models import CrawlRun, CrawlRunSource, Source, utcnow
 
@@ -113,7 +114,9 @@ class RunService:
             session.flush()
             return run.id
 
-    def finish(self, run_id: int, tallies: Mapping[int, SourceTally], *, status: str = "finished") -> RunView:
+    def finish(
+        self, run_id: int, tallies: Mapping[int, SourceTally], *, status: str = RunStatus.FINISHED
+    ) -> RunView:
         """Store the per-source counts of a crawl and mark it over."""
         with self._db.write() as session:
             run = session.get(CrawlRun, run_id)

@@ -12,14 +12,8 @@ import random
 import re
 from dataclasses import dataclass
 
-DEFAULT_INTERVALS = {
-    "feed": 3600,
-    "guardian": 3600,
-    "wordpress": 3600,
-    "newsletter": 6 * 3600,
-    "sitemap": 86400,
-    "listing": 86400,
-}
+from aggregator.services.kinds import KINDS
+
 _MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*(\d+)", re.IGNORECASE)
 
 
@@ -36,7 +30,8 @@ class SchedulePolicy:
 
     def interval(self, kind: str, interval_seconds: int | None) -> int:
         """Return how often a source of ``kind`` is crawled when all is well."""
-        return interval_seconds or DEFAULT_INTERVALS.get(kind, 3600)
+        known = KINDS.get(kind)
+        return interval_seconds or (known.interval if known else 3600)
 
     def after_success(
         self, now: dt.datetime, interval: int, fresh_for: float | None, rng: random.Random | None = None

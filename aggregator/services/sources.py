@@ -5,74 +5,35 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from aggregator.db import Database
+from aggregator.enums import ItemStatus
 from aggregator.errors import Conflict, InvalidInput, NotFound
 from aggregator.models import Item, Source, utcnow
 from aggregator.reader.opml import Outline, read_opml, write_opml
+from aggregator.services.kinds import DEFAULT_KIND, kind_of
 from aggregator.services.scheduling import SchedulePolicy
+from aggregator.services.views import SourceView, source_view
 from aggregator.urls import is_http_url
 
-SOURCE_KINDS = ("feed", "guardian", "wordpress", "listing", "sitemap", "newsletter")
+if TYPE_CHECKING:
+    from aggregator.reader.discovery import Discovered
+
 ERROR_TEXT_LIMIT = 2000
+MIN_INTERVAL = 60
+AUTO_KIND = "auto"
 
 
-@dataclass(frozen=True, slots=True)
-class SourceView:
-    """A source as callers see it, health included."""
+class Unchanged:
+    """The value of an argument left as it is (where None has a meaning of its own)."""
 
-    id: int
-    name: str
-    kind: str
-    url: str
-    enabled: bool
-    settings: dict[str, Any]
-    etag: str | None
-    last_modified: str | None
-    last_attempt_at: dt.datetime | None
-    last_success_at: dt.datetime | None
-    error_count: int
-    last_error: str | None
-    item_count: int = 0
-    next_check_at: dt.datetime | None = None
-    parked_at: dt.datetime | None = None
-    interval_seconds: int | None = None
 
-    @property
-    def health(self) -> str:
-        """Return ``ok``, ``failing``, ``parked``, ``never crawled`` or ``disabled``."""
-        if not self.enabled:
-            return "disabled"
-        if self.parked_at is not None:
-            return "parked"
-        if self.error_count:
-            return "failing"
-        return "ok" if self.last_success_at else "never crawled"
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "kind": self.kind,
-            "url": self.url,
-            "enabled": self.enabled,
-            "settings": self.settings,
-            "health": self.health,
-            "last_attempt_at": _iso(self.last_attempt_at),
-            "last_success_at": _iso(self.last_success_at),
-            "error_count": self.error_count,
-            "last_error": self.last_error,
-            "items": self.item_count,
-            "next_check_at": _iso(self.next_check_at),
-            "parked_at": _iso(self.parked_at),
-            "interval_seconds": self.interval_seconds,
-        }
+UNCHANGED = Unchanged()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,24 +47,40 @@ class ImportReport:
 class SourceService:
     """Every rule about sources lives here; the CLI, the app and the spiders call it."""
 
-    def __init__(self, db: Database, policy: SchedulePolicy | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        policy: SchedulePolicy | None = None,
+        discover: Callable[[str], Discovered] | None = None,
+    ) -> None:
         self._db = db
         self.policy = policy or SchedulePolicy()
+        # Fetching a page to find its feed goes through the network guard the core was configured with.
+        self._discover = discover
 
     def add(
         self,
         url: str,
         *,
         name: str | None = None,
-        kind: str = "feed",
+        kind: str = DEFAULT_KIND,
         settings: dict[str, Any] | None = None,
     ) -> SourceView:
-        """Store a new source and return it; a retired source with this URL comes back instead."""
+        """Store a new source and return it; a retired source with this URL comes back instead.
+
+        With kind ``auto`` the URL is fetched: a feed is added as one, and a page as the feed it
+        announces (named after the feed's title when no name is given).
+        """
         url = url.strip()
         if not is_http_url(url):
             raise InvalidInput(f"a source needs an http(s) URL, not {url!r}")
-        if kind not in SOURCE_KINDS:
-            raise InvalidInput(f"unknown source kind {kind!r}; known kinds: {', '.join(SOURCE_KINDS)}")
+        if kind == AUTO_KIND:
+            if self._discover is None:
+                raise InvalidInput("finding a page's feed is not available here; give the kind")
+            found = self._discover(url)
+            url, kind = found.feed_url, "feed"
+            name = name or found.title.strip() or None
+        checked = kind_of(kind).check(settings or {})
         with self._db.write() as session:
             existing = session.scalar(select(Source).where(Source.url == url))
             if existing is not None and existing.retired_at is None:
@@ -117,7 +94,7 @@ class SourceService:
                 existing.retired_at = None
                 existing.enabled = True
                 existing.kind = kind
-                existing.settings = settings or existing.settings
+                existing.settings = checked or existing.settings
                 existing.name = wanted or existing.name
                 source = existing
             else:
@@ -125,11 +102,11 @@ class SourceService:
                     url=url,
                     name=wanted or self._free_name(session, _default_name(url)),
                     kind=kind,
-                    settings=settings or {},
+                    settings=checked,
                 )
                 session.add(source)
             session.flush()
-            return _view(source)
+            return source_view(source)
 
     def all(self, *, include_disabled: bool = True) -> list[SourceView]:
         """Return every source that is not retired, by name, with its item count."""
@@ -139,7 +116,7 @@ class SourceService:
             query = select(Source).where(Source.retired_at.is_(None)).order_by(Source.name)
             if not include_disabled:
                 query = query.where(Source.enabled.is_(True))
-            return [_view(s, counts.get(s.id, 0)) for s in session.scalars(query)]
+            return [source_view(s, counts.get(s.id, 0)) for s in session.scalars(query)]
 
     def names(self) -> list[str]:
         """Return the names of the sources that are not retired, in order (cheaper than ``all``)."""
@@ -150,7 +127,7 @@ class SourceService:
     def get(self, name: str) -> SourceView:
         """Return the source called ``name`` (or with that id or URL); raise NotFound otherwise."""
         with self._db.read() as session:
-            return _view(self._find(session, name))
+            return source_view(self._find(session, name))
 
     def to_crawl(self, *, kind: str | None = None, names: Iterable[str] = ()) -> list[SourceView]:
         """Return the enabled sources to crawl: those named, or all of ``kind``; unknown names raise."""
@@ -164,19 +141,21 @@ class SourceService:
                 if kind is not None:
                     query = query.where(Source.kind == kind)
                 chosen = list(session.scalars(query.order_by(Source.id)))
-            return [_view(s) for s in chosen]
+            return [source_view(s) for s in chosen]
 
     def remove(self, name: str) -> str:
         """Remove a source; one with reviewed items is retired so they survive. Return what was done."""
         with self._db.write() as session:
             source = self._find(session, name)
             reviewed = session.scalar(
-                select(func.count()).where(Item.source_id == source.id, Item.status != "new")
+                select(func.count()).where(Item.source_id == source.id, Item.status != ItemStatus.NEW)
             )
             if reviewed:
                 # Approved entries stay published and rejected ones stay tombstoned, so the
                 # source row stays behind them; only its unreviewed candidates go.
-                session.execute(delete(Item).where(Item.source_id == source.id, Item.status == "new"))
+                session.execute(
+                    delete(Item).where(Item.source_id == source.id, Item.status == ItemStatus.NEW)
+                )
                 source.retired_at = utcnow()
                 source.enabled = False
                 return "retired"
@@ -184,16 +163,8 @@ class SourceService:
             return "removed"
 
     def set_enabled(self, name: str, enabled: bool) -> SourceView:
-        """Enable or disable a source and return it."""
-        with self._db.write() as session:
-            source = self._find(session, name)
-            source.enabled = enabled
-            if enabled:
-                # Re-enabling is a curator saying "try again now", parked or not.
-                source.error_count = 0
-                source.parked_at = None
-                source.next_check_at = None
-            return _view(source)
+        """Enable or disable a source and return it (enabling makes even a parked one due now)."""
+        return self.save(name, enabled=enabled)
 
     def record_success(
         self,
@@ -276,7 +247,7 @@ class SourceService:
                     continue
                 source.lease_owner = owner
                 source.lease_until = now + dt.timedelta(seconds=lease_seconds)
-                leased.append(_view(source))
+                leased.append(source_view(source))
             return leased, held
 
     def release(self, owner: str) -> None:
@@ -288,26 +259,46 @@ class SourceService:
 
     def set_interval(self, name: str, seconds: int | None) -> SourceView:
         """Set how often a source is crawled (None: its kind's default) and make it due now."""
-        if seconds is not None and seconds < 60:
-            raise InvalidInput("a source's interval is at least 60 seconds")
-        with self._db.write() as session:
-            source = self._find(session, name)
-            source.interval_seconds = seconds
-            source.next_check_at = None
-            return _view(source)
+        return self.save(name, interval_seconds=seconds)
 
     def configure(self, name: str, *, kind: str, settings: dict[str, Any]) -> SourceView:
         """Change a source's kind and settings and make it due now; return it."""
-        if kind not in SOURCE_KINDS:
-            raise InvalidInput(f"unknown source kind {kind!r}; known kinds: {', '.join(SOURCE_KINDS)}")
-        if not isinstance(settings, dict):
-            raise InvalidInput("a source's settings are a JSON object")
+        return self.save(name, kind=kind, settings=settings)
+
+    def save(
+        self,
+        name: str,
+        *,
+        kind: str | None = None,
+        settings: dict[str, Any] | None = None,
+        interval_seconds: int | Unchanged | None = UNCHANGED,
+        enabled: bool | None = None,
+    ) -> SourceView:
+        """Change what a curator may change of a source, in one transaction; return it.
+
+        Only what is given changes. A new kind, settings or interval makes the source due now;
+        enabling also clears its failures and parking (a curator saying "try again now").
+        """
         with self._db.write() as session:
             source = self._find(session, name)
-            source.kind = kind
-            source.settings = dict(settings)
-            source.next_check_at = None
-            return _view(source)
+            new_kind = kind if kind is not None else source.kind
+            if kind is not None or settings is not None:
+                given = settings if settings is not None else dict(source.settings or {})
+                source.settings = kind_of(new_kind).check(given)
+                source.kind = new_kind
+                source.next_check_at = None
+            if not isinstance(interval_seconds, Unchanged):
+                if interval_seconds is not None and interval_seconds < MIN_INTERVAL:
+                    raise InvalidInput(f"a source's interval is at least {MIN_INTERVAL} seconds")
+                source.interval_seconds = interval_seconds
+                source.next_check_at = None
+            if enabled is not None:
+                source.enabled = enabled
+                if enabled:
+                    source.error_count = 0
+                    source.parked_at = None
+                    source.next_check_at = None
+            return source_view(source)
 
     def items_per_month(self, *, days: int = 30) -> dict[int, int]:
         """Return, per source id, how many items it gave over the last ``days`` days."""
@@ -373,28 +364,3 @@ class SourceService:
 def _default_name(url: str) -> str:
     host = (urlsplit(url).hostname or url).removeprefix("www.")
     return host
-
-
-def _view(source: Source, item_count: int = 0) -> SourceView:
-    return SourceView(
-        id=source.id,
-        name=source.name,
-        kind=source.kind,
-        url=source.url,
-        enabled=source.enabled,
-        settings=dict(source.settings or {}),
-        etag=source.etag,
-        last_modified=source.last_modified,
-        last_attempt_at=source.last_attempt_at,
-        last_success_at=source.last_success_at,
-        error_count=source.error_count,
-        last_error=source.last_error,
-        item_count=item_count,
-        next_check_at=source.next_check_at,
-        parked_at=source.parked_at,
-        interval_seconds=source.interval_seconds,
-    )
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from aggregator.curate.relevance import score_topic
 from aggregator.db import Database
+from aggregator.enums import ItemStatus
 from aggregator.errors import Conflict, InvalidInput, NotFound
 from aggregator.models import Item, ItemTopic, Topic
 
@@ -56,27 +57,26 @@ class TopicService:
         include: Iterable[str] = (),
         exclude: Iterable[str] = (),
     ) -> TopicView:
-        """Create a topic and return it."""
+        """Create a topic, score every unreviewed item against it, and return it."""
         slug = slug.strip()
         if not _SLUG.match(slug):
             raise InvalidInput(f"a topic slug is lower-case words joined by hyphens, not {slug!r}")
-        if not name.strip():
-            raise InvalidInput("a topic needs a name")
         with self._db.write() as session:
             if session.scalar(select(Topic).where(Topic.slug == slug)) is not None:
                 raise Conflict(f"a topic {slug!r} exists already")
             position = (session.scalar(select(func.max(Topic.position))) or 0) + 1
             topic = Topic(
                 slug=slug,
-                name=name.strip(),
+                name=_name(name),
                 intro=intro.strip(),
                 include_terms=_terms(include),
                 exclude_terms=_terms(exclude),
                 position=position,
             )
             session.add(topic)
-            session.flush()
-            return _view(topic)
+        # What was harvested before the topic existed is scored now, as a crawl scores what is new.
+        self.rescore(slug)
+        return self.get(slug)
 
     def rescore(self, slug: str, *, batch: int = 500) -> int:
         """Score every unreviewed item against topic ``slug``; return how many it matches.
@@ -91,7 +91,7 @@ class TopicService:
             with self._db.write() as session:
                 rows = session.execute(
                     select(Item.id, Item.title, Item.summary, Item.text)
-                    .where(Item.status == "new", Item.id > last_id)
+                    .where(Item.status == ItemStatus.NEW, Item.id > last_id)
                     .order_by(Item.id)
                     .limit(batch)
                 ).all()
@@ -115,26 +115,41 @@ class TopicService:
         self,
         slug: str,
         *,
-        name: str,
-        intro: str = "",
-        include: Iterable[str] = (),
-        exclude: Iterable[str] = (),
+        name: str | None = None,
+        intro: str | None = None,
+        include: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
     ) -> TopicView:
-        """Change a topic's name, intro and terms; rescore unreviewed items when the terms changed."""
-        if not name.strip():
-            raise InvalidInput("a topic needs a name")
+        """Change what is given of a topic; rescore the unreviewed items when its terms changed."""
         with self._db.write() as session:
             topic = session.scalar(select(Topic).where(Topic.slug == slug))
             if topic is None:
                 raise NotFound(f"no topic {slug!r}")
-            terms = (_terms(include), _terms(exclude))
-            changed_terms = terms != (list(topic.include_terms or ()), list(topic.exclude_terms or ()))
-            topic.name = name.strip()
-            topic.intro = intro.strip()
-            topic.include_terms, topic.exclude_terms = terms
+            before = (list(topic.include_terms or ()), list(topic.exclude_terms or ()))
+            if name is not None:
+                topic.name = _name(name)
+            if intro is not None:
+                topic.intro = intro.strip()
+            if include is not None:
+                topic.include_terms = _terms(include)
+            if exclude is not None:
+                topic.exclude_terms = _terms(exclude)
+            changed_terms = before != (list(topic.include_terms), list(topic.exclude_terms))
         if changed_terms:
             self.rescore(slug)
         return self.get(slug)
+
+    def matching(self, slug: str) -> int:
+        """Return how many unreviewed items topic ``slug`` matches."""
+        query = (
+            select(func.count())
+            .select_from(ItemTopic)
+            .join(Topic, Topic.id == ItemTopic.topic_id)
+            .join(Item, Item.id == ItemTopic.item_id)
+            .where(Topic.slug == slug, Item.status == ItemStatus.NEW, ItemTopic.score > 0)
+        )
+        with self._db.read() as session:
+            return int(session.scalar(query) or 0)
 
     def move(self, slug: str, offset: int) -> list[TopicView]:
         """Move a topic ``offset`` places in page order (negative: earlier); return the new order."""
@@ -161,6 +176,12 @@ class TopicService:
             if topic is None:
                 raise NotFound(f"no topic {slug!r}")
             return _view(topic)
+
+
+def _name(name: str) -> str:
+    if not name.strip():
+        raise InvalidInput("a topic needs a name")
+    return name.strip()
 
 
 def _terms(values: Iterable[str]) -> list[str]:

@@ -1,15 +1,18 @@
-"""How items look to callers: frozen views built from the models inside a session."""
+"""How items and sources look to callers: frozen views built from the models inside a session."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
-from aggregator.models import Item, ItemTopic
+from aggregator.enums import ContentOrigin
+from aggregator.models import Item, ItemTopic, Source
+from aggregator.services.kinds import setting_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,42 +111,143 @@ def with_relations(query: Select[Item]) -> Select[Item]:
     return query.options(selectinload(Item.source), selectinload(Item.topics).selectinload(ItemTopic.topic))
 
 
+def item_view(
+    values: Mapping[str, Any], scores: tuple[TopicScoreView, ...] = (), events: tuple[EventView, ...] = ()
+) -> ItemView:
+    """Return the view of an item given its columns by name (a row, or a loaded item's attributes).
+
+    The one way an ItemView is built: what a listing left out (the text, a feed's dates) gets the
+    value an item without it would have.
+    """
+    given = {name: values[name] for name in _COLUMNS if name in values}
+    given.setdefault("first_seen_at", values.get("updated_at"))
+    given["excerpt_candidates"] = tuple(given.get("excerpt_candidates") or ())
+    given["text"] = given.get("text") or ""
+    given["content_origin"] = given.get("content_origin") or ContentOrigin.ARTICLE
+    for optional in ("fetched_at", "duplicate_of_id"):
+        given.setdefault(optional, None)
+    return ItemView(**given, scores=scores, events=events)
+
+
 def to_view(item: Item, events: tuple[EventView, ...] = ()) -> ItemView:
-    """Return the view of an item loaded with its source and topics."""
-    scores = sorted(item.topics, key=lambda link: (-link.score, link.topic.slug))
-    return ItemView(
-        id=item.id,
-        source_id=item.source_id,
-        source_name=item.source.name,
-        url=item.url,
-        canonical_url=item.canonical_url,
-        guid=item.guid,
-        kind=item.kind,
-        title=item.title,
-        author=item.author,
-        published_at=item.published_at,
-        first_seen_at=item.first_seen_at,
-        fetched_at=item.fetched_at,
-        language=item.language,
-        text=item.text,
-        summary=item.summary,
-        content_origin=item.content_origin,
-        status=item.status,
-        excerpt=item.excerpt,
-        excerpt_candidates=tuple(item.excerpt_candidates or ()),
-        curator_note=item.curator_note,
-        reviewed_by=item.reviewed_by,
-        reviewed_at=item.reviewed_at,
-        parent_id=item.parent_id,
-        duplicate_of_id=item.duplicate_of_id,
-        position=item.position,
-        scores=tuple(
-            TopicScoreView(link.topic.slug, link.score, tuple(link.matched_terms or ()), link.assigned)
-            for link in scores
-        ),
-        events=events,
+    """Return the view of an item loaded with its source and topics (``with_relations``)."""
+    links = sorted(item.topics, key=lambda link: (-link.score, link.topic.slug))
+    scores = tuple(
+        TopicScoreView(link.topic.slug, link.score, tuple(link.matched_terms or ()), link.assigned)
+        for link in links
     )
+    values = {name: getattr(item, name) for name in _COLUMNS if name != "source_name"}
+    return item_view({**values, "source_name": item.source.name}, scores, events)
 
 
 def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """A source as callers see it, health included."""
+
+    id: int
+    name: str
+    kind: str
+    url: str
+    enabled: bool
+    settings: dict[str, Any]
+    etag: str | None
+    last_modified: str | None
+    last_attempt_at: dt.datetime | None
+    last_success_at: dt.datetime | None
+    error_count: int
+    last_error: str | None
+    item_count: int = 0
+    next_check_at: dt.datetime | None = None
+    parked_at: dt.datetime | None = None
+    interval_seconds: int | None = None
+
+    def setting(self, name: str) -> Any:
+        """Return setting ``name`` read as its kind's table says (typed, or its default)."""
+        return setting_of(self.kind, self.settings, name)
+
+    def text(self, name: str) -> str | None:
+        """Return a text, URL or pattern setting, or None."""
+        value = self.setting(name)
+        return value if isinstance(value, str) and value else None
+
+    def number(self, name: str) -> int:
+        """Return a whole-number setting (its default when unset)."""
+        value = self.setting(name)
+        if not isinstance(value, int):
+            raise TypeError(f"setting {name!r} of a {self.kind} source is not a number")
+        return value
+
+    def flag(self, name: str) -> bool:
+        """Return a yes / no setting."""
+        return bool(self.setting(name))
+
+    def day(self, name: str) -> dt.datetime | None:
+        """Return a date setting, or None."""
+        value = self.setting(name)
+        return value if isinstance(value, dt.datetime) else None
+
+    def values(self, name: str) -> list[str]:
+        """Return a list setting (empty when unset)."""
+        value = self.setting(name)
+        return list(value) if isinstance(value, list) else []
+
+    @property
+    def health(self) -> str:
+        """Return ``ok``, ``failing``, ``parked``, ``never crawled`` or ``disabled``."""
+        if not self.enabled:
+            return "disabled"
+        if self.parked_at is not None:
+            return "parked"
+        if self.error_count:
+            return "failing"
+        return "ok" if self.last_success_at else "never crawled"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "url": self.url,
+            "enabled": self.enabled,
+            "settings": self.settings,
+            "health": self.health,
+            "last_attempt_at": _iso(self.last_attempt_at),
+            "last_success_at": _iso(self.last_success_at),
+            "error_count": self.error_count,
+            "last_error": self.last_error,
+            "items": self.item_count,
+            "next_check_at": _iso(self.next_check_at),
+            "parked_at": _iso(self.parked_at),
+            "interval_seconds": self.interval_seconds,
+        }
+
+
+def source_view(source: Source, item_count: int = 0) -> SourceView:
+    """Return the view of a stored source."""
+    return SourceView(
+        id=source.id,
+        name=source.name,
+        kind=source.kind,
+        url=source.url,
+        enabled=source.enabled,
+        settings=dict(source.settings or {}),
+        etag=source.etag,
+        last_modified=source.last_modified,
+        last_attempt_at=source.last_attempt_at,
+        last_success_at=source.last_success_at,
+        error_count=source.error_count,
+        last_error=source.last_error,
+        item_count=item_count,
+        next_check_at=source.next_check_at,
+        parked_at=source.parked_at,
+        interval_seconds=source.interval_seconds,
+    )
+
+
+# The ItemView fields read from an item's columns (source_name from its source).
+_COLUMNS = tuple(f.name for f in fields(ItemView) if f.name not in ("scores", "events"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -13,12 +11,12 @@ from fastapi.staticfiles import StaticFiles
 from aggregator.core import Aggregator
 from aggregator.web.errors import install_error_handlers
 from aggregator.web.headers import add_security_headers
+from aggregator.web.published import published_routes
 from aggregator.web.routes import api, auth, items, queue, sources, topics
 from aggregator.web.secret import session_secret
 from aggregator.web.sessions import SessionCodec
 
 _STATIC = Path(__file__).resolve().parent / "static"
-_PUBLISHED = "aggregator.web.published"
 
 
 def create_app(core: Aggregator) -> FastAPI:
@@ -35,7 +33,8 @@ def create_app(core: Aggregator) -> FastAPI:
     )
     app.state.core = core
     codec = SessionCodec(session_secret(core))
-    _mount_published(app, core)
+    # The public feeds and topic pages: no session, feed readers fetch them.
+    app.include_router(published_routes(core))
 
     @app.middleware("http")
     async def _session_and_headers(
@@ -57,11 +56,3 @@ def create_app(core: Aggregator) -> FastAPI:
     for module in (auth, queue, items, topics, sources, api):
         app.include_router(module.router)
     return app
-
-
-def _mount_published(app: FastAPI, core: Aggregator) -> None:
-    """Include the public feeds (no session: feed readers fetch them) when that module exists."""
-    if importlib.util.find_spec(_PUBLISHED) is None:
-        return
-    module = importlib.import_module(_PUBLISHED)
-    app.include_router(module.published_routes(core))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import Any
 
+from aggregator.enums import ItemStatus
 from aggregator.errors import InvalidInput
 from aggregator.models import ITEM_STATUSES
+from aggregator.services.queue import ItemFilter
 
 PAGE_SIZE = 50
 
@@ -16,7 +17,7 @@ PAGE_SIZE = 50
 class QueueFilters:
     """What the curator asked to see; empty strings mean "any"."""
 
-    status: str = "new"
+    status: str = ItemStatus.NEW
     source: str = ""
     topic: str = ""
     language: str = ""
@@ -25,8 +26,8 @@ class QueueFilters:
     q: str = ""
     sort: str = "newest"
 
-    def query_args(self) -> dict[str, Any]:
-        """Return the keyword arguments of ItemService.query for these filters."""
+    def item_filter(self) -> ItemFilter:
+        """Return these filters as the queue service reads them."""
         if self.status not in (*ITEM_STATUSES, "all"):
             raise InvalidInput(f"unknown status {self.status!r}")
         until = parse_day(self.until, "until")
@@ -34,16 +35,16 @@ class QueueFilters:
         if sort == "relevance" and not (self.topic or self.q.strip()):
             # Relevance needs something to be relevant to; without it the newest come first.
             sort = "newest"
-        return {
-            "status": None if self.status == "all" else self.status,
-            "source": self.source or None,
-            "topic": self.topic or None,
-            "language": self.language or None,
-            "since": parse_day(self.since, "since"),
-            "until": until + dt.timedelta(days=1) if until else None,
-            "search": self.q.strip() or None,
-            "sort": sort,
-        }
+        return ItemFilter(
+            status=None if self.status == "all" else self.status,
+            source=self.source or None,
+            topic=self.topic or None,
+            language=self.language or None,
+            since=parse_day(self.since, "since"),
+            until=until + dt.timedelta(days=1) if until else None,
+            search=self.q.strip() or None,
+            sort=sort,
+        )
 
     def as_params(self) -> dict[str, str]:
         """Return the non-empty filters, for links that keep them."""
@@ -59,22 +60,3 @@ def parse_day(value: str, name: str) -> dt.datetime | None:
         return dt.datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=dt.UTC)
     except ValueError:
         raise InvalidInput(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def encode_cursor(published: dt.datetime | None, item_id: int) -> str:
-    """Return the cursor for the page after an item: its publication date (or "none") and its id."""
-    return f"{published.isoformat() if published else 'none'}~{item_id}"
-
-
-def parse_cursor(value: str) -> tuple[dt.datetime | None, int] | None:
-    """Return the (publication date, id) of a cursor, None for an empty one; raise InvalidInput."""
-    if not value:
-        return None
-    when, _, item_id = value.rpartition("~")
-    try:
-        published = None if when == "none" else dt.datetime.fromisoformat(when)
-        if published is not None and published.tzinfo is None:
-            raise ValueError(when)
-        return published, int(item_id)
-    except ValueError:
-        raise InvalidInput(f"not a page cursor: {value!r}") from None

@@ -26,10 +26,9 @@ from aggregator.core import Aggregator
 from aggregator.errors import NotFound
 from aggregator.models import utcnow
 from aggregator.publish import service as publish
-from aggregator.publish.formats import FEED_PATHS, MEDIA_TYPES
+from aggregator.publish.formats import SERVED, Format
 from aggregator.publish.formats.site import CONTENT_SECURITY_POLICY, STYLESHEET, TopicPage
 
-FEEDS = {FEED_PATHS[fmt]: fmt for fmt in ("atom", "rss", "jsonfeed")}
 CACHE_CONTROL = "public, max-age=300"
 # Rendering an empty feed needs an "updated" time; a fixed one keeps its ETag stable between requests.
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -62,10 +61,10 @@ def published_routes(core: Aggregator, *, templates: Path | None = None) -> APIR
     renderer = publish.renderer(core, templates)
     stamps = _Stamps()
 
-    def feed(request: Request, fmt: str, topic: str | None) -> Response:
+    def feed(request: Request, form: Format, topic: str | None) -> Response:
         def render(now: dt.datetime) -> tuple[bytes, int]:
             out = io.BytesIO()
-            count = publish.export(core, fmt, out, topic=topic, limit=core.config.feed_limit, now=now)
+            count = publish.export(core, form.name, out, topic=topic, limit=core.config.feed_limit, now=now)
             return out.getvalue(), count
 
         body, count = render(_EPOCH)
@@ -73,7 +72,7 @@ def published_routes(core: Aggregator, *, templates: Path | None = None) -> APIR
         modified = stamps.last_modified(request.url.path, etag)
         if count == 0:
             body, _ = render(modified)
-        return _answer(request, body, MEDIA_TYPES[fmt], etag, modified)
+        return _answer(request, body, form.media_type or "application/octet-stream", etag, modified)
 
     def page(request: Request, html: str) -> Response:
         body = html.encode()
@@ -85,9 +84,9 @@ def published_routes(core: Aggregator, *, templates: Path | None = None) -> APIR
 
     @router.api_route("/feeds/{name}", methods=["GET", "HEAD"], include_in_schema=False)
     def all_entries(request: Request, name: str) -> Response:
-        if name not in FEEDS:
+        if name not in SERVED:
             raise HTTPException(status_code=404, detail=f"no feed {name!r}")
-        return feed(request, FEEDS[name], None)
+        return feed(request, SERVED[name], None)
 
     @router.api_route("/topics/", methods=["GET", "HEAD"], include_in_schema=False)
     @router.api_route("/topics/index.html", methods=["GET", "HEAD"], include_in_schema=False)
@@ -110,10 +109,10 @@ def published_routes(core: Aggregator, *, templates: Path | None = None) -> APIR
     def topic_file(request: Request, slug: str, name: str) -> Response:
         if name == "index.html":
             return page(request, renderer.topic(_topic(core, slug)))
-        if name not in FEEDS:
+        if name not in SERVED:
             raise HTTPException(status_code=404, detail=f"no feed {name!r}")
         _topic(core, slug)
-        return feed(request, FEEDS[name], slug)
+        return feed(request, SERVED[name], slug)
 
     return router
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from aggregator.core import Aggregator
 from aggregator.crawl.distributed.rounds import Rounds
 from aggregator.crawl.harvest import Harvest, Validators
+from aggregator.enums import RunStatus
 from aggregator.services.runs import RunView, SourceTally
 
 
@@ -64,7 +65,7 @@ class DistributedHarvest(Harvest):
         """Add what is left of the source's counts; its health is stored when its round completes."""
         self.flush(source_id)
 
-    def finish(self, *, status: str = "finished") -> RunView:
+    def finish(self, *, status: str = RunStatus.FINISHED) -> RunView:
         """Refuse: runs of distributed rounds are closed by the rounds, never by one worker."""
         raise RuntimeError("a worker does not finish runs; its rounds do")
 

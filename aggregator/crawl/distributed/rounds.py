@@ -26,6 +26,7 @@ from aggregator.core import Aggregator
 from aggregator.crawl.distributed.keys import Keys
 from aggregator.crawl.distributed.tallies import RoundTallies
 from aggregator.crawl.harvest import Validators
+from aggregator.enums import RunStatus
 from aggregator.errors import InvalidInput
 from aggregator.services.runs import SourceTally
 
@@ -130,7 +131,7 @@ class Rounds:
             deadline = self.redis.hget(self.keys.round(run_id), "deadline")
             if deadline is not None and float(cast(str, deadline)) > now:
                 continue
-            self.tallies.close(run_id, "failed")
+            self.tallies.close(run_id, RunStatus.FAILED)
             self._forget(run_id)
             lapsed.append(run_id)
         return lapsed
@@ -164,7 +165,7 @@ class Rounds:
         if outcome:
             self._complete(run_id, source_id)
         if outcome == 2:
-            self.tallies.close(run_id, "finished")
+            self.tallies.close(run_id, RunStatus.FINISHED)
             self._forget(run_id)
 
     def keep_validators(self, run_id: int, source_id: int, validators: Validators) -> None:

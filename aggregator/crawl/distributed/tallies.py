@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from sqlalchemy import case, func, insert, select, update
 
 from aggregator.db import Database
+from aggregator.enums import RunStatus
 from aggregator.models import CrawlRun, CrawlRunSource, Source, utcnow
 from aggregator.services.runs import ERROR_TEXT_LIMIT, SourceTally
 
@@ -57,14 +58,14 @@ class RoundTallies:
         with self._db.write() as session:
             session.execute(
                 update(CrawlRun)
-                .where(CrawlRun.id == run_id, CrawlRun.status == "running")
+                .where(CrawlRun.id == run_id, CrawlRun.status == RunStatus.RUNNING)
                 .values(status=status, finished_at=utcnow())
             )
 
     def is_running(self, run_id: int) -> bool:
         """Return True while the run is neither finished nor failed."""
         with self._db.read() as session:
-            return session.scalar(select(CrawlRun.status).where(CrawlRun.id == run_id)) == "running"
+            return session.scalar(select(CrawlRun.status).where(CrawlRun.id == run_id)) == RunStatus.RUNNING
 
     def release(self, source_id: int, owner: str) -> None:
         """Give back one source's lease if ``owner`` still holds it."""

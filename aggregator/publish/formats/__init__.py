@@ -1,57 +1,88 @@
-"""Export formats: one module per format, one registry of them."""
+"""Export formats: one module per format, and one record per format in ``FORMATS``.
+
+Adding a format is one module with a ``write`` and one ``Format`` below: the CLI's choices, the
+service's dispatch and the URLs the app serves all read this table (as Scrapy's
+``FEED_EXPORTERS_BASE`` is the one list of its exporters).
+"""
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
+
 from aggregator.errors import InvalidInput
-from aggregator.publish.formats import atom, csv, jsonfeed, jsonl, rss, wxr
-from aggregator.publish.formats.base import FeedInfo, Writer
+from aggregator.publish.formats import atom, csv, jsonfeed, jsonl, opml, rss, wxr
+from aggregator.publish.formats.base import FeedInfo, SourceWriter, Writer
 
-# Formats written from a stream of entries; OPML (sources) and site (a folder) are handled apart.
-WRITERS: dict[str, Writer] = {
-    "atom": atom.write,
-    "rss": rss.write,
-    "jsonfeed": jsonfeed.write,
-    "csv": csv.write,
-    "jsonl": jsonl.write,
-    "wxr": wxr.write,
+
+class Covers(enum.StrEnum):
+    """What a format's document lists."""
+
+    ENTRIES = "the approved entries"
+    ITEMS = "every item, with every field"
+    SOURCES = "the sources"
+    SITE = "every topic page, as a folder"
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One export format."""
+
+    name: str
+    covers: Covers
+    # The file's name at its stable URL (/feeds/<file>, /topics/<slug>/<file>) and when exported.
+    file_name: str | None
+    media_type: str | None
+    writer: Writer | None = None
+    source_writer: SourceWriter | None = None
+    # Served by the app to feed readers, with validators (the rest are exports only).
+    served: bool = False
+    # One topic's document only (WordPress files a topic's posts under its category).
+    needs_topic: bool = False
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format(
+            "atom", Covers.ENTRIES, "atom.xml", "application/atom+xml; charset=utf-8", atom.write, served=True
+        ),
+        Format(
+            "rss", Covers.ENTRIES, "rss.xml", "application/rss+xml; charset=utf-8", rss.write, served=True
+        ),
+        Format(
+            "jsonfeed",
+            Covers.ENTRIES,
+            "feed.json",
+            "application/feed+json; charset=utf-8",
+            jsonfeed.write,
+            served=True,
+        ),
+        Format("csv", Covers.ITEMS, "entries.csv", "text/csv; charset=utf-8", csv.write),
+        Format("jsonl", Covers.ITEMS, "entries.jsonl", "application/jsonl; charset=utf-8", jsonl.write),
+        Format(
+            "wxr",
+            Covers.ENTRIES,
+            "wordpress.xml",
+            "application/rss+xml; charset=utf-8",
+            wxr.write,
+            needs_topic=True,
+        ),
+        Format(
+            "opml", Covers.SOURCES, "sources.opml", "text/x-opml; charset=utf-8", source_writer=opml.write
+        ),
+        Format("site", Covers.SITE, None, None),
+    )
 }
-# Data formats list every item with every field, whatever its status; the others publish approved entries.
-DATA_FORMATS = frozenset({"csv", "jsonl"})
-FORMATS = (*WRITERS, "opml", "site")
-# The file name each format has at its stable URL (/feeds/<name>, /topics/<slug>/<name>).
-FEED_PATHS = {
-    "atom": "atom.xml",
-    "rss": "rss.xml",
-    "jsonfeed": "feed.json",
-    "csv": "entries.csv",
-    "jsonl": "entries.jsonl",
-    "wxr": "wordpress.xml",
-    "opml": "sources.opml",
-}
-MEDIA_TYPES = {
-    "atom": "application/atom+xml; charset=utf-8",
-    "rss": "application/rss+xml; charset=utf-8",
-    "jsonfeed": "application/feed+json; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "jsonl": "application/jsonl; charset=utf-8",
-    "wxr": "application/rss+xml; charset=utf-8",
-    "opml": "text/x-opml; charset=utf-8",
-}
+# The formats the app serves, by the file name they have at their URL.
+SERVED = {f.file_name: f for f in FORMATS.values() if f.served and f.file_name}
 
-__all__ = [
-    "DATA_FORMATS",
-    "FEED_PATHS",
-    "FORMATS",
-    "MEDIA_TYPES",
-    "WRITERS",
-    "FeedInfo",
-    "Writer",
-    "writer_for",
-]
+__all__ = ["FORMATS", "SERVED", "Covers", "FeedInfo", "Format", "SourceWriter", "Writer", "format_of"]
 
 
-def writer_for(name: str) -> Writer:
-    """Return the writer of format ``name``; raise InvalidInput for an unknown one."""
-    if name not in WRITERS:
+def format_of(name: str) -> Format:
+    """Return the format ``name``; raise InvalidInput naming the known formats otherwise."""
+    found = FORMATS.get(name)
+    if found is None:
         raise InvalidInput(f"unknown export format {name!r}; known formats: {', '.join(FORMATS)}")
-    return WRITERS[name]
+    return found

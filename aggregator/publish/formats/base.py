@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from aggregator.publish.entries import Entry
+from aggregator.services.views import SourceView
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,3 +30,6 @@ class FeedInfo:
 
 Writer = Callable[[Iterable[Entry], FeedInfo, BinaryIO], int]
 """Writes ``entries`` to the binary stream and returns how many it wrote."""
+
+SourceWriter = Callable[[list[SourceView], str, dt.datetime, BinaryIO], int]
+"""Writes the sources, under a title, as of a time, to the binary stream; returns how many it wrote."""

@@ -7,7 +7,7 @@ from typing import BinaryIO
 
 from aggregator.publish.sanitize import one_line, safe_url
 from aggregator.reader.opml import Outline, write_opml
-from aggregator.services.sources import SourceView
+from aggregator.services.views import SourceView
 
 
 def write(sources: list[SourceView], title: str, now: dt.datetime, out: BinaryIO) -> int:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from aggregator.services.users import UserView
 from aggregator.services.views import ItemView
 from aggregator.web.deps import check_csrf, current_user, get_core, require
-from aggregator.web.filters import PAGE_SIZE, QueueFilters, encode_cursor, parse_cursor
+from aggregator.web.filters import PAGE_SIZE, QueueFilters
 
 router = APIRouter(prefix="/api", dependencies=[Depends(current_user), Depends(check_csrf)], tags=["api"])
 Reviewer = Annotated[UserView, Depends(require("review"))]
@@ -69,16 +69,12 @@ def list_items(
 
     In the newest-first order, ``next`` is the cursor of the following page (pass it as ``after``).
     """
-    args = filters.query_args()
-    found = get_core(request).items.query(**args, limit=limit, offset=offset, after=parse_cursor(after))
-    following = None
-    if args["sort"] == "newest" and len(found) == limit:
-        following = encode_cursor(found[-1].published_at, found[-1].id)
+    found = get_core(request).items.page(filters.item_filter(), size=limit, offset=offset, after=after)
     return {
-        "items": [i.as_dict(with_text=False) for i in found],
+        "items": [i.as_dict(with_text=False) for i in found.items],
         "limit": limit,
         "offset": offset,
-        "next": following,
+        "next": found.next_after,
     }
 
 

@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from aggregator.errors import InvalidInput
 from aggregator.services.users import UserView
 from aggregator.web.deps import check_csrf, current_user, get_core, get_session, require
 from aggregator.web.filters import parse_day
@@ -85,16 +84,11 @@ def excerpt(
     custom: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
     """Keep one of the proposed excerpts, or the curator's own."""
-    items = get_core(request).items
-    if choice == "custom" or (not choice and custom.strip()):
-        text = custom
-    elif choice.isdigit() and int(choice) < len(candidates := items.get(item_id).excerpt_candidates):
-        text = candidates[int(choice)]
-    else:
-        raise InvalidInput("pick a proposed excerpt or write one")
-    if not text.strip():
-        raise InvalidInput("the excerpt cannot be empty")
-    items.edit(item_id, actor=user.name, excerpt=text)
+    own = choice == "custom" or (not choice and bool(custom.strip()))
+    proposal = None if own or not (choice.isascii() and choice.isdigit()) else int(choice[:6])
+    get_core(request).items.choose_excerpt(
+        item_id, actor=user.name, proposal=proposal, text=custom if own else None
+    )
     get_session(request).say("Excerpt saved.")
     return _back(item_id)
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from aggregator.services.users import UserView
 from aggregator.web.deps import check_csrf, current_user, get_core, get_session, require
 from aggregator.web.errors import back_to
-from aggregator.web.filters import PAGE_SIZE, QueueFilters, encode_cursor, parse_cursor
+from aggregator.web.filters import PAGE_SIZE, QueueFilters
 from aggregator.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(current_user), Depends(check_csrf)])
@@ -32,30 +32,27 @@ def queue_page(
 ) -> Response:
     """Return one page of the queue with its filters."""
     core = get_core(request)
-    args = filters.query_args()
-    cursor = parse_cursor(after)
-    # Newest first pages by cursor (fast at any depth); the relevance orders page by offset.
-    by_cursor = args["sort"] == "newest"
-    offset = 0 if by_cursor else (page - 1) * PAGE_SIZE
-    found = core.items.query(**args, limit=PAGE_SIZE + 1, offset=offset, after=cursor if by_cursor else None)
-    shown = found[:PAGE_SIZE]
+    wanted = filters.item_filter()
+    # Newest first pages by cursor (fast at any depth); the relevance orders page by number.
+    offset = 0 if wanted.by_cursor else (page - 1) * PAGE_SIZE
+    found = core.items.page(wanted, size=PAGE_SIZE, offset=offset, after=after if wanted.by_cursor else "")
     params = filters.as_params()
     older = None
-    if len(found) > PAGE_SIZE:
-        last = shown[-1]
-        more = {"after": encode_cursor(last.published_at, last.id)} if by_cursor else {"page": page + 1}
-        older = urlencode({**params, **more})
+    if found.next_after is not None:
+        older = urlencode({**params, "after": found.next_after})
+    elif found.next_offset is not None:
+        older = urlencode({**params, "page": page + 1})
     newer = None
-    if by_cursor and cursor is not None:
+    if wanted.by_cursor and after:
         newer = urlencode(params)
-    elif not by_cursor and page > 1:
+    elif not wanted.by_cursor and page > 1:
         newer = urlencode({**params, "page": page - 1})
     context = {
-        "items": shown,
+        "items": found.items,
         "filters": filters,
-        "page": page if not by_cursor else None,
+        "page": page if not wanted.by_cursor else None,
         "newer": newer,
-        "newer_label": "newest" if by_cursor else "more relevant",
+        "newer_label": "newest" if wanted.by_cursor else "more relevant",
         "older": older,
         "topics": core.topics.all(),
         "sources": core.sources.names(),

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from aggregator.errors import InvalidInput
-from aggregator.reader.discovery import discover_feed
-from aggregator.services.sources import SOURCE_KINDS
+from aggregator.services.kinds import KINDS
+from aggregator.services.sources import UNCHANGED
 from aggregator.web.deps import check_csrf, current_user, get_core, get_session, require
 from aggregator.web.templating import render
 
@@ -46,7 +46,7 @@ def sources_page(request: Request) -> Response:
     context = {
         "sources": core.sources.all(),
         "per_month": core.sources.items_per_month(),
-        "kinds": SOURCE_KINDS,
+        "kinds": list(KINDS),
     }
     return render(request, "sources.html", context)
 
@@ -60,17 +60,10 @@ async def add_source(
 ) -> Response:
     """Add a source; with kind "auto" the URL may be a page, whose announced feed is used."""
     core = get_core(request)
-    if kind == "auto":
-        # A blocking fetch: run it off the event loop so other curators' pages keep answering.
-        found = await run_in_threadpool(discover_feed, url, core.config)
-        source = await run_in_threadpool(
-            core.sources.add, found.feed_url, name=name.strip() or found.title.strip() or None, kind="feed"
-        )
-        via = f" (announced by {found.page_url})" if found.page_url else ""
-        get_session(request).say(f"Added {source.name!r}: feed {source.url}{via}.")
-    else:
-        source = await run_in_threadpool(core.sources.add, url, name=name.strip() or None, kind=kind)
-        get_session(request).say(f"Added {source.name!r}.")
+    # "auto" fetches the URL: run it off the event loop so other curators' pages keep answering.
+    source = await run_in_threadpool(core.sources.add, url, name=name.strip() or None, kind=kind)
+    via = f": feed {source.url}" if source.url != url.strip() else ""
+    get_session(request).say(f"Added {source.name!r}{via}.")
     return _back()
 
 
@@ -85,16 +78,17 @@ def update_source(
 ) -> Response:
     """Save a source's kind, settings, schedule and whether it is crawled."""
     sources = get_core(request).sources
-    key = str(source_id)
-    current = sources.get(key)
-    sources.configure(key, kind=kind, settings=_settings(settings))
     minutes = interval_minutes.strip()
-    if minutes and not minutes.isdigit():
+    if minutes and not (minutes.isascii() and minutes.isdigit() and len(minutes) <= 6):
         raise InvalidInput("the interval is a whole number of minutes")
+    current = sources.get(str(source_id))
     seconds = int(minutes) * 60 if minutes else None
-    if seconds != current.interval_seconds:
-        sources.set_interval(key, seconds)
-    if bool(enabled) != current.enabled:
-        sources.set_enabled(key, bool(enabled))
-    get_session(request).say(f"Source {current.name!r} saved.")
+    saved = sources.save(
+        str(source_id),
+        kind=kind,
+        settings=_settings(settings),
+        interval_seconds=seconds if seconds != current.interval_seconds else UNCHANGED,
+        enabled=bool(enabled) if bool(enabled) != current.enabled else None,
+    )
+    get_session(request).say(f"Source {saved.name!r} saved.")
     return _back()

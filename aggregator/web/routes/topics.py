@@ -45,7 +45,7 @@ def add_topic(
     """Create a topic and score the unreviewed items against it."""
     topics = get_core(request).topics
     topic = topics.add(slug, name=name, intro=intro, include=_lines(include), exclude=_lines(exclude))
-    matched = topics.rescore(topic.slug)
+    matched = topics.matching(topic.slug)
     get_session(request).say(f"Topic {topic.name!r} added; it matches {matched} unreviewed items.")
     return _back()
 

@@ -1,0 +1,163 @@
+"""The review queue: which items a filter holds, in which order, and how it is paged.
+
+The queue page, the JSON API and ``aggregator items list`` all ask here, so a filter, an order or a
+page boundary means the same everywhere. Newest first pages by cursor (the last item's date and
+id), which the index answers at any depth; the relevance order pages by number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, or_, select
+
+from aggregator.db import Database
+from aggregator.errors import InvalidInput
+from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Source, Topic
+from aggregator.services.search import search_match
+from aggregator.services.views import ItemView, to_view, with_relations
+
+SORTS = ("newest", "relevance")
+Cursor = tuple[dt.datetime | None, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFilter:
+    """What a curator asked to see; None means "any".
+
+    Relevance is the score for ``topic`` or, without a topic, how well an item matches ``search``
+    (full text: title, summary, text and author). ``since`` / ``until`` bound the publication date.
+    """
+
+    status: str | None = None
+    source: str | None = None
+    topic: str | None = None
+    sort: str = "newest"
+    include_duplicates: bool = False
+    language: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    search: str | None = None
+
+    @property
+    def by_cursor(self) -> bool:
+        """Return whether this order pages by cursor (newest first) rather than by number."""
+        return self.sort == "newest"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPage:
+    """One page of the queue, with where the next one starts."""
+
+    items: list[ItemView]
+    # Where the next page starts: a cursor in the newest-first order, an offset in the others;
+    # None when this page is the last.
+    next_after: str | None
+    next_offset: int | None
+
+
+def fetch(
+    db: Database, wanted: ItemFilter, *, limit: int | None, offset: int = 0, after: Cursor | None = None
+) -> list[ItemView]:
+    """Return the items ``wanted`` holds, newest (or most relevant) first; syndicated copies left out.
+
+    ``after`` (the date and id of the last item of a page) gives the next page of the newest-first
+    order from the index, however deep, instead of counting past an offset.
+    """
+    query = with_relations(select(Item))
+    if wanted.language:
+        query = query.where(Item.language == wanted.language)
+    if wanted.since is not None:
+        query = query.where(Item.published_at >= wanted.since)
+    if wanted.until is not None:
+        query = query.where(Item.published_at < wanted.until)
+    match = search_match(db.dialect, wanted.search) if wanted.search else None
+    if wanted.status is not None:
+        if wanted.status not in ITEM_STATUSES:
+            raise InvalidInput(f"unknown status {wanted.status!r}; use one of {', '.join(ITEM_STATUSES)}")
+        query = query.where(Item.status == wanted.status)
+    if wanted.source is not None:
+        # Resolved once, not joined per row: the planner keeps walking the newest-first index.
+        source_ids = select(Source.id).where(or_(Source.name == wanted.source, Source.url == wanted.source))
+        query = query.where(Item.source_id.in_(source_ids.scalar_subquery()))
+    if not wanted.include_duplicates:
+        query = query.where(Item.duplicate_of_id.is_(None))
+    newest = (Item.published_at.desc().nulls_last(), Item.id.desc())
+    topic = wanted.topic
+    if topic is not None:
+        query = query.join(ItemTopic, ItemTopic.item_id == Item.id).join(Topic).where(Topic.slug == topic)
+        query = query.where(or_(ItemTopic.score > 0, ItemTopic.assigned.is_(True)))
+    if wanted.sort not in SORTS:
+        raise InvalidInput(f"unknown sort {wanted.sort!r}; use one of {', '.join(SORTS)}")
+    relevance = wanted.sort == "relevance"
+    if relevance and topic is None and match is None:
+        raise InvalidInput("sorting by relevance needs a topic or a search")
+    by_rank = relevance and topic is None and match is not None
+    if after is not None:
+        if not wanted.by_cursor:
+            raise InvalidInput("paging after an item works in the newest-first order only")
+        query = query.where(_older_than(*after))
+    if relevance and topic is not None:
+        query = query.order_by(ItemTopic.score.desc())
+    most = None if limit is None else offset + limit
+    # Ranking every match of a common word is the slow part of a search; the best few hundred
+    # matches usually fill the page. When the filters leave too few of them, rank them all.
+    cap = 10 * most if by_rank and most is not None else None
+    while True:
+        page = match.apply(query, by_rank=by_rank, cap=cap) if match is not None else query
+        page = page.order_by(*newest).offset(offset)
+        if limit is not None:
+            page = page.limit(limit)
+        with db.read() as session:
+            found = [to_view(i) for i in session.scalars(page)]
+        if cap is None or limit is None or len(found) == limit:
+            return found
+        cap = None
+
+
+def fetch_page(db: Database, wanted: ItemFilter, *, size: int, offset: int = 0, after: str = "") -> ItemPage:
+    """Return ``size`` items from ``offset`` (or after cursor ``after``, newest first)."""
+    if size < 1 or offset < 0:
+        raise InvalidInput("a page holds at least one item and starts at offset 0 or later")
+    cursor = parse_cursor(after)
+    # One more than the page shows: whether it is there says whether a next page exists.
+    found = fetch(db, wanted, limit=size + 1, offset=offset, after=cursor)
+    shown, more = found[:size], len(found) > size
+    if not more:
+        return ItemPage(shown, None, None)
+    if wanted.by_cursor:
+        return ItemPage(shown, encode_cursor(shown[-1].published_at, shown[-1].id), None)
+    return ItemPage(shown, None, offset + size)
+
+
+def encode_cursor(published: dt.datetime | None, item_id: int) -> str:
+    """Return the cursor for the page after an item: its publication date (or "none") and its id."""
+    return f"{published.isoformat() if published else 'none'}~{item_id}"
+
+
+def parse_cursor(value: str) -> Cursor | None:
+    """Return the (publication date, id) of a cursor, None for an empty one; raise InvalidInput."""
+    if not value:
+        return None
+    when, _, item_id = value.rpartition("~")
+    try:
+        published = None if when == "none" else dt.datetime.fromisoformat(when)
+        if published is not None and published.tzinfo is None:
+            raise ValueError(when)
+        if not (item_id.isascii() and item_id.isdigit()) or len(item_id) > 18:
+            raise ValueError(item_id)
+        return published, int(item_id)
+    except ValueError:
+        raise InvalidInput(f"not a page cursor: {value!r}") from None
+
+
+def _older_than(published: dt.datetime | None, item_id: int) -> ColumnElement[bool]:
+    """Return the condition for items after (published, id) in the newest-first order (nulls last)."""
+    if published is None:
+        return and_(Item.published_at.is_(None), Item.id < item_id)
+    return or_(
+        Item.published_at < published,
+        and_(Item.published_at == published, Item.id < item_id),
+        Item.published_at.is_(None),
+    )
