@@ -5,7 +5,7 @@ from __future__ import annotations
 from scrapy.exceptions import DropItem
 
 from aggregator.crawl.candidate import Candidate
-from aggregator.curate.fingerprint import sketch
+from aggregator.curate.duplicates import sketch
 from aggregator.enums import ContentOrigin, ItemKind
 from aggregator.errors import ExtractionError
 from aggregator.extract.result import SUMMARY_CHARS, Extracted

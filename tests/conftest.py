@@ -1,4 +1,4 @@
-"""Fixtures shared by the suite: both database backends, a migrated core, a local HTTP server."""
+"""Fixtures shared by the suite: both database backends, a migrated core, the app's client, a local server."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from aggregator.config import Config
 from aggregator.core import Aggregator
+from aggregator.web import create_app
+from tests.support.curator import Seeded, add_users, seed
 from tests.support.databases import postgres_schema, require_postgres, sqlite_url
 from tests.support.server import LocalServer
 
@@ -38,6 +41,20 @@ def core(config: Config) -> Iterator[Aggregator]:
     agg.init_db()
     yield agg
     agg.close()
+
+
+@pytest.fixture
+def seeded(core: Aggregator) -> Seeded:
+    """Store the curator app's test data and one user of each role."""
+    add_users(core)
+    return seed(core)
+
+
+@pytest.fixture
+def client(core: Aggregator, seeded: Seeded) -> Iterator[TestClient]:
+    """Yield a client of the curator app over the seeded core, logged in as nobody."""
+    with TestClient(create_app(core)) as test_client:
+        yield test_client
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import random
 import pytest
 
 from aggregator.core import Aggregator
-from aggregator.curate.fingerprint import sketch
+from aggregator.curate.duplicates import sketch
 from aggregator.errors import InvalidInput, NotFound
 from aggregator.services.items import MAX_FETCH_ATTEMPTS, Outcome
 from aggregator.services.recording import Harvested

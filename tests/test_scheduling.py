@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -173,21 +174,30 @@ def test_the_scheduler_crawls_due_sources_and_stops_cleanly_on_sigterm(
         [sys.executable, "-m", "aggregator", "schedule", "--tick", "0.5"],
         env=env,
         cwd=ROOT,
-        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
     )
     core = Aggregator(Config(database_url=db_url))
+    watchdog = threading.Timer(120, scheduler.kill)  # a scheduler that never logs its round fails, not hangs
+    watchdog.start()
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and core.sources.get("site").last_success_at is None:
-            time.sleep(0.3)
+        assert scheduler.stdout is not None
+        lines: list[str] = []
+        # The tick that sees the round end asks at once what is due: a second round would start
+        # in that same tick. So once "round ended" is logged, nothing more was due.
+        for line in scheduler.stdout:
+            lines.append(line)
+            if "round ended" in line:
+                break
         assert core.sources.get("site").last_success_at is not None
-        time.sleep(1.5)  # several more ticks: nothing is due, nothing more is fetched
         scheduler.send_signal(signal.SIGTERM)
-        _, log = scheduler.communicate(timeout=60)
+        rest, _ = scheduler.communicate(timeout=60)
+        log = "".join(lines) + (rest or "")
         assert scheduler.returncode == 0
         assert "received SIGTERM" in log
         assert "scheduler stopped" in log
+        assert log.count("starting a round") == 1
         assert len(server.requests_to("/feed.xml")) == 1
         assert core.items.count() == 1
         with core.db.read() as session:
@@ -197,5 +207,6 @@ def test_the_scheduler_crawls_due_sources_and_stops_cleanly_on_sigterm(
             assert [(r.trigger, r.status) for r in runs] == [("scheduler", "finished")]
             assert session.query(Source).one().lease_owner is None
     finally:
+        watchdog.cancel()
         scheduler.kill()
         core.close()

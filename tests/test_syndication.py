@@ -11,7 +11,7 @@ from aggregator.core import Aggregator
 from tests.support.cli import crawl_env, crawl_json, run_cli
 from tests.support.feeds import Entry, rss
 from tests.support.server import LocalServer, Reply
-from tests.test_fingerprint import ASSEMBLY, LIBRARY
+from tests.test_duplicates import ASSEMBLY, LIBRARY
 
 pytestmark = pytest.mark.crawl
 DAY = dt.datetime(2024, 3, 1, 8, 0, tzinfo=dt.UTC)

@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from aggregator.core import Aggregator
-from aggregator.web import create_app
 from aggregator.web.routes import api, items, queue, sources, topics
 from aggregator.web.sessions import COOKIE
-from tests.support.curator import PASSWORD, Seeded, add_users, csrf_of, login, seed
-
-
-@pytest.fixture
-def seeded(core: Aggregator) -> Seeded:
-    add_users(core)
-    return seed(core)
-
-
-@pytest.fixture
-def client(core: Aggregator, seeded: Seeded) -> Iterator[TestClient]:
-    with TestClient(create_app(core)) as test_client:
-        yield test_client
-
+from tests.support.curator import PASSWORD, Seeded, csrf_of, login
 
 OPEN_PATHS = {"/login", "/logout"}
 

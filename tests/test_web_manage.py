@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 
 from aggregator.config import Config
 from aggregator.core import Aggregator
 from aggregator.reader.discovery import feed_links
 from aggregator.web import create_app
-from tests.support.curator import Seeded, add_users, login, seed
+from tests.support.curator import Seeded, login
 from tests.support.feeds import Entry, rss
 from tests.support.server import LocalServer, Reply
 
 WHEN = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def seeded(core: Aggregator) -> Seeded:
-    add_users(core)
-    return seed(core)
-
-
-@pytest.fixture
-def client(core: Aggregator, seeded: Seeded) -> Iterator[TestClient]:
-    with TestClient(create_app(core)) as test_client:
-        yield test_client
 
 
 def site(server: LocalServer) -> None:

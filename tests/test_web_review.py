@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 
 from aggregator.core import Aggregator
-from aggregator.web import create_app
-from tests.support.curator import Seeded, add_users, login, seed
-
-
-@pytest.fixture
-def seeded(core: Aggregator) -> Seeded:
-    add_users(core)
-    return seed(core)
-
-
-@pytest.fixture
-def client(core: Aggregator, seeded: Seeded) -> Iterator[TestClient]:
-    with TestClient(create_app(core)) as test_client:
-        yield test_client
+from tests.support.curator import Seeded, login
 
 
 def row_ids(html: str) -> list[int]:

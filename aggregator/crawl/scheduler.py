@@ -13,7 +13,6 @@ back.
 
 from __future__ import annotations
 
-import datetime as dt
 import signal
 import subprocess
 import sys
@@ -21,22 +20,8 @@ import threading
 from collections.abc import Callable
 from types import FrameType
 
-from sqlalchemy import func, or_, select
-
 from aggregator.core import Aggregator
-from aggregator.models import Source, utcnow
-
-
-def due_count(core: Aggregator, now: dt.datetime | None = None) -> int:
-    """Return how many enabled sources are due now."""
-    moment = now or utcnow()
-    query = select(func.count()).where(
-        Source.retired_at.is_(None),
-        Source.enabled.is_(True),
-        or_(Source.next_check_at.is_(None), Source.next_check_at <= moment),
-    )
-    with core.db.read() as session:
-        return int(session.scalar(query) or 0)
+from aggregator.models import utcnow
 
 
 class Scheduler:
@@ -75,8 +60,8 @@ class Scheduler:
                 self._child = None
             if self.core.config.redis_url:
                 self._seed_round()
-            elif self._child is None and due_count(self.core) > 0:
-                self.echo(f"{_now()} {due_count(self.core)} sources due: starting a round")
+            elif self._child is None and (due := self.core.sources.due_count()) > 0:
+                self.echo(f"{_now()} {due} sources due: starting a round")
                 self._child = subprocess.Popen(
                     [sys.executable, "-m", "aggregator", "crawl", "--due", "--trigger", "scheduler"]
                 )
@@ -90,7 +75,7 @@ class Scheduler:
         # of a round still running are leased, so they are not seeded twice.
         from aggregator.crawl.distributed.rounds import rounds_for
 
-        if due_count(self.core) == 0:
+        if self.core.sources.due_count() == 0:
             return
         outcome = rounds_for(self.core).seed(due_only=True, trigger="scheduler")
         if outcome.run_id is not None:

@@ -76,8 +76,6 @@ class ReplayServer:
         self._thread: threading.Thread | None = None
         self._bodies: dict[str, bytes] = {}
         # (path, request headers) of every request, for tests and for --serve-only's curious users.
-        self.log: list[tuple[str, dict[str, str]]] = []
-        self._log_lock = threading.Lock()
 
     @property
     def base(self) -> str:
@@ -108,12 +106,6 @@ class ReplayServer:
         self._bodies[record.url] = raw
         return raw
 
-    def requests_to(self, url: str) -> list[dict[str, str]]:
-        """Return the headers of every request made for the recorded ``url``."""
-        wanted = _key(url)
-        with self._log_lock:
-            return [h for path, h in self.log if _key(f"http://{path.lstrip('/')}") == wanted]
-
     def start(self) -> ReplayServer:
         """Start serving in a daemon thread and return self."""
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="replay", daemon=True)
@@ -143,8 +135,6 @@ class ReplayServer:
                 self._answer(send_body=False)
 
             def _answer(self, *, send_body: bool) -> None:
-                with server._log_lock:
-                    server.log.append((self.path, dict(self.headers.items())))
                 record = server.pages.get(_key(f"http://{self.path.lstrip('/')}"))
                 if record is None:
                     self._send(

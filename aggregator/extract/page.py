@@ -20,7 +20,7 @@ from trafilatura.settings import Document
 
 from aggregator import dates
 from aggregator.config import Config
-from aggregator.curate.fingerprint import sketch
+from aggregator.curate.duplicates import sketch
 from aggregator.errors import ExtractionError
 from aggregator.extract.boilerplate import strip_boilerplate
 from aggregator.extract.byline import read_byline

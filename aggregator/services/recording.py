@@ -16,7 +16,7 @@ from sqlalchemy import Table, and_, bindparam, case, delete, exists, func, inser
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from aggregator.curate.fingerprint import MATCH_THRESHOLD
+from aggregator.curate.duplicates import MATCH_THRESHOLD, same_story
 from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemKind, ItemStatus
 from aggregator.models import Item, ItemSketch, ItemTopic, utcnow
 from aggregator.urls import canonical_url
@@ -155,7 +155,7 @@ class _Known:
         for value in harvested.sketch or ():
             for holder in self.sketches.get(value, ()):
                 shared[holder] = shared.get(holder, 0) + 1
-        return not any(count >= MATCH_THRESHOLD for count in shared.values())
+        return not any(same_story(count) for count in shared.values())
 
     def note(self, harvested: Harvested, canon: str, holder: int) -> None:
         self.urls.add(canon)

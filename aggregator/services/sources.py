@@ -261,10 +261,6 @@ class SourceService:
         """Set how often a source is crawled (None: its kind's default) and make it due now."""
         return self.save(name, interval_seconds=seconds)
 
-    def configure(self, name: str, *, kind: str, settings: dict[str, Any]) -> SourceView:
-        """Change a source's kind and settings and make it due now; return it."""
-        return self.save(name, kind=kind, settings=settings)
-
     def save(
         self,
         name: str,
@@ -299,6 +295,16 @@ class SourceService:
                     source.parked_at = None
                     source.next_check_at = None
             return source_view(source)
+
+    def due_count(self, now: dt.datetime | None = None) -> int:
+        """Return how many enabled sources are due now (never crawled, or past their next check)."""
+        query = select(func.count()).where(
+            Source.retired_at.is_(None),
+            Source.enabled.is_(True),
+            or_(Source.next_check_at.is_(None), Source.next_check_at <= (now or utcnow())),
+        )
+        with self._db.read() as session:
+            return int(session.scalar(query) or 0)
 
     def items_per_month(self, *, days: int = 30) -> dict[int, int]:
         """Return, per source id, how many items it gave over the last ``days`` days."""

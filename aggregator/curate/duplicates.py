@@ -1,4 +1,15 @@
-"""Near-duplicate detection: a bottom-k MinHash sketch that catches one story syndicated under two URLs.
+"""What counts as a duplicate: the one rule, and the near-duplicate text check it needs.
+
+An item is the same as a stored one when
+- its canonical URL is the same (``aggregator.urls.canonical_url``: host lower-cased, no fragment,
+  no tracking parameters), whichever source met it;
+- or its GUID is the same within one source (a feed that moved its links keeps its GUIDs);
+- or its text is the same story under another URL (syndication): its sketch shares at least
+  ``MATCH_THRESHOLD`` values with a stored one's. Such a copy is kept, linked to the first.
+Storage (``services/recording``) applies the three in that order; the crawl asks storage before it
+fetches (``ItemService.settled``) so a known link costs no download.
+
+Near duplicates: a bottom-k MinHash sketch that catches one story syndicated under two URLs.
 
 A sketch is the SKETCH_SIZE smallest 64-bit hashes of a text's word 5-shingles. Two texts whose
 shingle sets overlap much share most of their sketch (the share estimates their resemblance), and
@@ -40,9 +51,9 @@ def shared(a: tuple[int, ...], b: tuple[int, ...]) -> int:
     return len(set(a) & set(b))
 
 
-def is_near_duplicate(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
-    """Return True when two sketches share at least MATCH_THRESHOLD values."""
-    return shared(a, b) >= MATCH_THRESHOLD
+def same_story(shared_values: int) -> bool:
+    """Return True when two sketches sharing ``shared_values`` values are one story's text."""
+    return shared_values >= MATCH_THRESHOLD
 
 
 def _hash(shingle: str) -> int:

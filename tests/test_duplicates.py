@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from aggregator.curate.fingerprint import (
+from aggregator.curate.duplicates import (
     MATCH_THRESHOLD,
     MIN_WORDS,
     SKETCH_SIZE,
-    is_near_duplicate,
+    same_story,
     shared,
     sketch,
 )
@@ -87,7 +87,7 @@ def test_a_syndicated_copy_with_a_different_first_line_is_a_near_duplicate() -> 
     assert copy is not None
     assert original != copy
     assert shared(original, copy) >= SKETCH_SIZE - 2
-    assert is_near_duplicate(original, copy)
+    assert same_story(shared(original, copy))
 
 
 def test_copies_with_random_credit_lines_are_caught_every_time() -> None:
@@ -101,7 +101,7 @@ def test_copies_with_random_credit_lines_are_caught_every_time() -> None:
         line = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(5, 12)))
         copy = sketch(f"{line}\n\n{ASSEMBLY}")
         assert copy is not None
-        caught += is_near_duplicate(original, copy)
+        caught += same_story(shared(original, copy))
     assert caught == 300
 
 
@@ -110,7 +110,7 @@ def test_two_different_articles_on_the_same_topic_are_not_near_duplicates() -> N
     assert first is not None
     assert second is not None
     assert shared(first, second) == 0
-    assert not is_near_duplicate(first, second)
+    assert not same_story(shared(first, second))
 
 
 def test_half_an_article_is_not_the_whole_one() -> None:
