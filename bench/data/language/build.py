@@ -287,7 +287,7 @@ def _cut(text: str) -> str:
 
 def _demo_article() -> tuple[str, str]:
     sys.path.insert(0, str(ROOT))
-    from aggregator.extract import extract
+    from aggregator.extract.page import extract
 
     page = extract(DEMO_PAGE.read_bytes(), "https://www.iwa.wales/agenda/2021/11/")
     assert page is not None
