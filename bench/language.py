@@ -8,7 +8,7 @@ One run measures, on the test sets of bench/data/language (provenance in its REA
    CPU per text, for: today's ``detect_language`` as the product called it (py3langid; below twelve
    words it answered the hint, here none, so None), py3langid's model alone on every text, plain
    Lingua in its two modes over the product's languages and over Welsh and English only, and the new
-   ``aggregator.language.detect_language``;
+   ``aggregator.extract.language.detect_language``;
 2. short texts with context: titles over their page's text, pairs and words with a declared
    language, the context right or the other of Welsh and English (a bilingual site), today (the
    item took the context's language) against the new ``detect_title_language`` /
@@ -89,7 +89,7 @@ def _py3langid() -> Detect:
 
 
 def _new() -> Detect:
-    from aggregator.language import detect_language
+    from aggregator.extract.language import detect_language
 
     return detect_language
 
@@ -108,7 +108,7 @@ DESCRIPTIONS = {
     "lingua low 6": "Lingua low-accuracy mode over the product's 6 languages (cy en ga de fr es)",
     "lingua high 6": "Lingua high-accuracy mode over the same 6",
     "lingua high cy+en": "Lingua high-accuracy mode over Welsh and English only",
-    "new": "product after: aggregator.language.detect_language (Lingua over the 6, no hint)",
+    "new": "product after: aggregator.extract.language.detect_language (Lingua over the 6, no hint)",
 }
 
 
@@ -222,7 +222,7 @@ def _row(cells: list[str]) -> None:
 
 def run_context(texts: list[Text], pages: list[dict[str, str]]) -> None:
     """Print short-text accuracy with context (a title's page text, a feed's language), right or not."""
-    from aggregator.language import detect_language, detect_title_language
+    from aggregator.extract.language import detect_language, detect_title_language
     from bench.support.language_before import detect_language as detect_before
 
     weighed_all = _weighed_over_all()
@@ -294,7 +294,7 @@ def _weighed_over_all() -> Callable[[str, str | None], str | None]:
 
 def run_pages(pages: list[dict[str, str]]) -> None:
     """Print page accuracy (text and title) and CPU per page, today's call against the new one."""
-    from aggregator.language import detect_page_languages
+    from aggregator.extract.language import detect_page_languages
     from bench.support.language_before import detect_language as detect_before
 
     def today(page: dict[str, str]) -> tuple[str | None, str | None]:
@@ -360,7 +360,7 @@ def _count(pages: list[dict[str, str]]) -> dict[str, int]:
 
 def run_weights(texts: list[Text]) -> None:
     """Print title accuracy for other values of the module's two weights (how they were chosen)."""
-    import aggregator.language as language
+    import aggregator.extract.language as language
 
     titles = [t for t in texts if t.set == "titles"]
     chosen = {lang: [t.text for t in titles if t.lang == lang] for lang in LISTED}
@@ -419,7 +419,7 @@ def startup_child(case: str) -> None:
 
         detect = before_issue
     elif case == "new":
-        from aggregator.language import detect_language, detect_page_languages
+        from aggregator.extract.language import detect_language, detect_page_languages
 
         def page_calls(title: str, text: str, hint: str | None) -> object:
             return detect_page_languages(title, text[:PRODUCT_SAMPLE_CHARS], hint)
@@ -524,7 +524,7 @@ def main() -> None:
         return
     import py3langid
 
-    from aggregator.language import DEFAULT_LANGUAGES
+    from aggregator.extract.language import DEFAULT_LANGUAGES
 
     if tuple(DEFAULT_LANGUAGES) != LISTED:
         sys.exit(f"the product now lists {DEFAULT_LANGUAGES}: update LISTED (and LANGUAGES) here")
