@@ -59,6 +59,9 @@ class Config:
     # Signs the curator app's session cookies; when empty, one is generated once and kept in the
     # database (table app_settings), so sessions survive restarts and every app process agrees.
     secret_key: str = ""
+    # Addresses of the reverse proxies whose X-Forwarded-For / -Proto the app believes (comma-separated
+    # addresses or networks, or "*"); empty: none, every client is who its connection says.
+    forwarded_allow_ips: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:

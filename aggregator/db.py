@@ -15,6 +15,9 @@ from sqlalchemy.pool import NullPool
 from aggregator.errors import ConfigError, DatabaseNotReady
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Ids are PostgreSQL INTEGERs: a larger number names no row, and sent to the database it fails the
+# query (SQLite cannot even bind past 2**63), so callers check against this first.
+MAX_ID = 2**31 - 1
 _WRITE_OPTION = "aggregator_write"
 
 

@@ -86,6 +86,9 @@ class Source(Base):
     last_success_at: Mapped[dt.datetime | None]
     error_count: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # What the last good crawl read only leniently (a document not well-formed, a feed cut short):
+    # kept apart from errors, since the source still works.
+    last_warning: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # Scheduling: how often (None = the kind's default), when next, and whether it is parked after
     # too many failures in a row (then it is only probed daily until it answers or is re-enabled).
@@ -257,6 +260,8 @@ class CrawlRunSource(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     not_modified: Mapped[bool] = mapped_column(default=False)
     error: Mapped[str | None] = mapped_column(Text)
+    warnings: Mapped[int] = mapped_column(Integer, default=0)
+    warning: Mapped[str | None] = mapped_column(Text)
 
     run: Mapped[CrawlRun] = relationship(back_populates="sources")
 
@@ -271,6 +276,24 @@ class LoginAttempt(Base):
     name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class LoginSession(Base):
+    """A logged-in browser: the cookie carries a random token, the database only its hash.
+
+    Kept here rather than in the cookie alone so that logging out ends it for every copy of the
+    cookie, and an admin can list and revoke sessions.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token, hex
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+    address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
 
 
 class AppSetting(Base):

@@ -14,6 +14,7 @@ _EXTRA_BLOCKED = (ipaddress.ip_network("100.64.0.0/10"), ipaddress.ip_network("1
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def parse_networks(text: str) -> tuple[Network, ...]:
@@ -31,15 +32,29 @@ def check_url(url: str, *, allow_private: bool, allowed: tuple[Network, ...] = (
 
     Addresses inside ``allowed`` pass although they are private.
     """
-    parts = urlsplit(url)
+    checked_addresses(url, allow_private=allow_private, allowed=allowed)
+
+
+def checked_addresses(url: str, *, allow_private: bool, allowed: tuple[Network, ...] = ()) -> list[Address]:
+    """Return the addresses ``url``'s host resolves to, having refused the URL if any is not public.
+
+    A caller connects to one of these and not to the name: resolving the name again to connect would
+    let a rebinding DNS server answer differently the second time.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise BlockedAddress(f"refusing malformed URL {url!r}") from None
     if parts.scheme.lower() not in _ALLOWED_SCHEMES:
         raise BlockedAddress(f"refusing {parts.scheme or 'scheme-less'} URL {url!r}: only http and https")
     host = parts.hostname
     if not host:
         raise BlockedAddress(f"refusing URL without a host: {url!r}")
     if allow_private:
-        return
-    for address in resolve(host, parts.port):
+        return resolve(host, port)
+    addresses = resolve(host, port)
+    for address in addresses:
         if is_internal(address) and not any(
             address in net for net in allowed if address.version == net.version
         ):
@@ -47,9 +62,10 @@ def check_url(url: str, *, allow_private: bool, allowed: tuple[Network, ...] = (
                 f"refusing {url}: {host} resolves to the non-public address {address} "
                 "(set AGGREGATOR_ALLOW_PRIVATE_NETWORKS=1 to allow)"
             )
+    return addresses
 
 
-def resolve(host: str, port: int | None) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+def resolve(host: str, port: int | None) -> list[Address]:
     """Return every address ``host`` resolves to; a literal address resolves to itself."""
     try:
         return [ipaddress.ip_address(host)]

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+import re
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from aggregator.errors import InvalidInput
 
 _TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "yclid", "igshid"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Characters no host name holds (white space, controls, and what would end or escape the authority).
+_BAD_HOST = re.compile(r"[\x00-\x20\x7f<>\"{}|\\^`%]")
 _SECRET_PARAMS = frozenset({"api-key", "api_key", "apikey", "key", "token", "access_token"})
 
 
 def canonical_url(url: str, base: str | None = None) -> str:
     """Return ``url`` (resolved against ``base``) with host lower-cased, no fragment, no tracking."""
-    absolute = urljoin(base, url.strip()) if base else url.strip()
-    parts = urlsplit(absolute)
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+    parts, port = _split(url, base)
+    if parts is None:
         raise InvalidInput(f"not an http(s) URL: {url!r}")
-    host = parts.hostname.lower().rstrip(".")
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
     if ":" in host:
         host = f"[{host}]"
-    port = parts.port
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     query = urlencode(
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
@@ -35,9 +36,41 @@ def _is_tracking(key: str) -> bool:
 
 
 def is_http_url(url: str) -> bool:
-    """Return True when ``url`` is an absolute http or https URL with a host."""
-    parts = urlsplit(url.strip())
-    return parts.scheme.lower() in _DEFAULT_PORTS and bool(parts.netloc)
+    """Return True when ``url`` is an absolute http or https URL with a well-formed host and port."""
+    return _split(url)[0] is not None
+
+
+def absolute_http(link: str, base: str) -> str | None:
+    """Return ``link`` resolved against ``base`` when that is a well-formed http(s) URL, else None."""
+    try:
+        absolute = urljoin(base, link.strip())
+    except ValueError:  # urljoin splits both, and raises on a bracket left open
+        return None
+    return absolute if is_http_url(absolute) else None
+
+
+def host_of(url: str) -> str:
+    """Return the lower-cased host of an http(s) URL, or "" when it has none or is malformed."""
+    parts, _ = _split(url)
+    return (parts.hostname or "").lower() if parts is not None else ""
+
+
+def _split(url: str, base: str | None = None) -> tuple[SplitResult | None, int | None]:
+    """Return the parts and port of an absolute http(s) URL, or (None, None) for anything else.
+
+    urlsplit raises ValueError for a bracket left open or a port out of range, and accepts a host
+    with spaces or control characters; one such link in a feed must cost its entry, not the feed.
+    """
+    try:
+        absolute = urljoin(base, url.strip()) if base else url.strip()
+        parts = urlsplit(absolute)
+        port = parts.port
+    except ValueError:
+        return None, None
+    host = parts.hostname or ""
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not host or _BAD_HOST.search(host):
+        return None, None
+    return parts, port
 
 
 def without_secrets(url: str) -> str:

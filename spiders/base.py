@@ -253,6 +253,11 @@ class SourceSpider(scrapy.Spider):
             self.harvest.core.sources.record_failure(source_id, message, retry_after=retry_after)
         self.harvest.changed(source_id)
 
+    def warn(self, source_id: int, message: str) -> None:
+        """Note what a source gave only leniently: shown as a warning, apart from its errors."""
+        self.tally(source_id).warn(message)
+        self.harvest.changed(source_id)
+
     def failure_text(self, failure: Failure) -> str:
         """Return a failed request's reason in a few words."""
         return describe(failure, self.timeout)

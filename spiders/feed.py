@@ -52,7 +52,7 @@ class FeedSpider(SourceSpider):
             self.fail(source.id, f"feed {response.url}: {exc}", source_level=True)
             return None
         for problem in feed.problems:
-            self.fail(source.id, f"feed {response.url}: {problem}")
+            self.warn(source.id, f"feed {response.url}: {problem}")
         self.keep_validators(response, source)
         return feed
 

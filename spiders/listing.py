@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
@@ -12,6 +11,7 @@ from scrapy.http import Response
 
 from aggregator.crawl.candidate import Candidate
 from aggregator.services.views import SourceView
+from aggregator.urls import absolute_http, host_of
 from spiders.base import ONE_ITEM_PER_RESPONSE, SourceSpider
 
 
@@ -47,20 +47,21 @@ class ListingSpider(SourceSpider):
         except ValueError as exc:
             self.fail(source.id, f"bad selector: {exc}", source_level=True)
             return
-        host = urlsplit(response.url).netloc
+        host = host_of(response.url)
         same_site = source.flag("same_site")
         candidates = [
             Candidate(source_id=source.id, link=url)
-            for url in (response.urljoin(href) for href in links)
-            if url.startswith(("http://", "https://")) and (not same_site or urlsplit(url).netloc == host)
+            for url in (absolute_http(href, response.url) for href in links)
+            if url is not None and (not same_site or host_of(url) == host)
         ]
         fresh = self.unsettled(source, candidates)
         yield from self.page_requests(fresh)
         next_links = _select(response, source.text("next"), source.text("next_xpath"))
         # Listings run newest first: a page with nothing new means the older pages are known too.
-        if fresh and next_links and page < source.number("max_pages"):
+        following = absolute_http(next_links[0], response.url) if next_links else None
+        if fresh and following and page < source.number("max_pages"):
             yield scrapy.Request(
-                response.urljoin(next_links[0]),
+                following,
                 callback=self.parse_listing,
                 errback=self.source_failed,
                 cb_kwargs={"source": source, "page": page + 1},

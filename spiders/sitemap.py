@@ -14,7 +14,9 @@ from scrapy.utils.gz import gunzip
 
 from aggregator import dates
 from aggregator.crawl.candidate import Candidate
+from aggregator.errors import FeedError
 from aggregator.services.views import SourceView
+from aggregator.xmlguard import refuse_entities
 from spiders.base import ONE_ITEM_PER_RESPONSE, SourceSpider
 
 _NS = {
@@ -51,7 +53,11 @@ class SitemapSpider(SourceSpider):
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body, max_size=int(self.settings.getint("AGGREGATOR_MAX_PAGE_BYTES")))
         try:
+            refuse_entities(body, what="the sitemap")
             root = etree.fromstring(body, _PARSER)
+        except FeedError as exc:
+            self.fail(source.id, f"sitemap {response.url}: {exc}", source_level=True)
+            return
         except etree.XMLSyntaxError as exc:
             self.fail(source.id, f"sitemap {response.url}: not XML ({exc})", source_level=True)
             return

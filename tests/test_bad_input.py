@@ -78,6 +78,7 @@ class Case:
     routes: Callable[[LocalServer], dict[str, Reply]]
     error: str | None  # a fragment of the reported error; None: no error, the input is handled
     new: int | None = None
+    warning: str | None = None  # a fragment of the warning it must give (read leniently, no error)
     env: dict[str, str] = field(default_factory=dict)
     check: Callable[[LocalServer, Aggregator], None] | None = None
 
@@ -103,6 +104,12 @@ def _dates_sane(server: LocalServer, core: Aggregator) -> None:
         assert item.published_at is None or item.published_at < now
 
 
+def _no_nul(server: LocalServer, core: Aggregator) -> None:
+    [item] = core.items.query(source="bad", limit=None)
+    assert item.title == "Tab and nul"
+    assert "\x00" not in item.text + item.summary
+
+
 def _nothing_leaked(server: LocalServer, core: Aggregator) -> None:
     hostname = Path("/etc/hostname").read_text().strip()
     assert all(hostname not in i.title + i.text for i in core.items.query(limit=None))
@@ -117,8 +124,9 @@ CASES: dict[str, Case] = {
             ),
             "/bad/p": Reply(article(1)),
         },
-        "not well-formed XML",
+        None,
         new=1,
+        warning="not well-formed XML",
     ),
     "wrong charset (latin-1 declared as UTF-8)": Case(
         lambda s: {
@@ -176,18 +184,20 @@ CASES: dict[str, Case] = {
                 content_type=RSS_TYPE,
             )
         },
-        "the feed has 100,000 entries; only the newest 5 were read",
-        new=5,  # their pages 404: kept from the feed, retried later
+        "HTTP 404",  # their pages: kept from the feed, retried later
+        new=5,
         env={"AGGREGATOR_MAX_FEED_ENTRIES": "5"},
+        warning="the feed has 100,000 entries; only the newest 5 were read",
     ),
     "more entries than a crawl reads": Case(
         lambda s: {
             "/bad.xml": Reply(feed_of(s, "/bad/1", "/bad/2", "/bad/3", "/bad/4"), content_type=RSS_TYPE),
             **{f"/bad/{n}": Reply(article(10 + n)) for n in range(1, 5)},
         },
-        "only the newest 2 were read",
+        None,
         new=2,
         env={"AGGREGATOR_MAX_FEED_ENTRIES": "2"},
+        warning="only the newest 2 were read",
     ),
     "gzip bomb": Case(
         lambda s: {
@@ -311,6 +321,70 @@ CASES: dict[str, Case] = {
         new=0,
         check=_nothing_leaked,
     ),
+    "an entity feed behind a long leading comment": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                b'<?xml version="1.0"?><!--' + b"x" * 100_000 + b"-->"
+                b'<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+                b'<rss version="2.0"><channel><item><title>&b;</title><link>https://ex.org/x</link></item></channel></rss>',
+                content_type=RSS_TYPE,
+            )
+        },
+        "declares XML entities",
+        new=0,
+    ),
+    "an entity feed in UTF-16": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">]>'
+                '<rss version="2.0"><channel><item><title>&a;</title><link>https://ex.org/x</link></item></channel></rss>'.encode(
+                    "utf-16"
+                ),
+                content_type=RSS_TYPE,
+            )
+        },
+        "declares XML entities",
+        new=0,
+    ),
+    "a malformed link among good ones": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                raw_rss(
+                    "<item><title>M1</title><link>http://[::1/x</link></item>"
+                    "<item><title>M2</title><link>http://ex.org:99999/y</link></item>"
+                    f"<item><title>M3</title><link>{s.url('/bad/m3')}</link></item>"
+                ),
+                content_type=RSS_TYPE,
+            ),
+            "/bad/m3": Reply(article(51)),
+        },
+        None,
+        new=1,
+    ),
+    "a meta refresh to mailto:": Case(
+        lambda s: {
+            "/bad.xml": Reply(feed_of(s, "/bad/refresh"), content_type=RSS_TYPE),
+            "/bad/refresh": Reply(
+                article(52).replace(
+                    b"<head>", b'<head><meta http-equiv="refresh" content="0; url=mailto:editor@ex.org">'
+                )
+            ),
+        },
+        None,
+        new=1,
+    ),
+    "a NUL byte in the page": Case(
+        lambda s: {
+            "/bad.xml": Reply(
+                raw_rss(f"<item><title>Tab and nul</title><link>{s.url('/bad/nul')}</link></item>"),
+                content_type=RSS_TYPE,
+            ),
+            "/bad/nul": Reply(article(53).replace(b"</h1>", b"</h1><p>nul \x00 here and \x00 there</p>")),
+        },
+        None,
+        new=1,
+        check=_no_nul,
+    ),
     "a non-HTML article page": Case(
         lambda s: {
             "/bad.xml": Reply(feed_of(s, "/bad/report.pdf"), content_type=RSS_TYPE),
@@ -373,6 +447,12 @@ def test_bad_input_is_reported_and_loses_nothing(name: str, server: LocalServer,
             assert "error: bad: " in stderr
         if case.new is not None:
             assert bad["new"] == case.new, bad
+        if case.warning is not None:
+            assert case.warning in (bad["warning"] or ""), bad
+            assert "warning: bad: " in stderr
+            assert core.sources.get("bad").health == "warning"  # the source answered: no failure
+        else:
+            assert bad["warnings"] == 0, bad
         assert good_items(core) == before
         if case.check is not None:
             case.check(server, core)

@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 
 from aggregator.core import Aggregator
 from aggregator.models import Item
-from aggregator.publish.sanitize import clean_html, plain_text, safe_url
+from aggregator.publish.sanitize import clean_html, one_line, plain_text, safe_url
 from aggregator.publish.service import export, export_site
 from tests.test_sources import harvested
 
@@ -219,3 +219,18 @@ def _strings(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for v in value:
             yield from _strings(v)
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        # Text that only looks like the start of a tag is kept, its "<" made inert (it could open an
+        # element in a consumer that renders titles as HTML: "‹" reads the same and opens nothing).
+        ("a<b then", "a‹b then"),
+        ("x<img src=x onerror=alert(1) ", "x‹img src=x onerror=alert(1)"),
+        ("1<2 and 3>2", "1<2 and 3>2"),
+        ("<b>bold</b> and a<b", "bold and a‹b"),
+    ],
+)
+def test_tag_like_text_in_a_title_is_kept_not_dropped(given: str, shown: str) -> None:
+    assert one_line(given) == shown

@@ -136,3 +136,32 @@ def test_entries_with_absurdly_long_links_are_skipped() -> None:
     feed = parse_feed(body, "https://ex.org/rss")
     assert feed.entries == []
     assert feed.skipped == 1
+
+
+def test_json_feed_nulls_and_wrong_types_read_as_absent_not_as_words() -> None:
+    # `"title": null` was stored as the title "None"; numbers, lists and objects as their repr.
+    body = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": None,
+            "items": [
+                {
+                    "id": 7,
+                    "url": "https://ex.org/j/7",
+                    "title": None,
+                    "summary": {"not": "text"},
+                    "content_html": None,
+                    "content_text": 12,
+                    "tags": ["ok", None, 3, {"x": 1}],
+                    "authors": [{"name": None}, {"name": "Real Name"}],
+                }
+            ],
+        }
+    ).encode()
+    feed = parse_feed(body, "https://ex.org/feed.json", {"content-type": "application/feed+json"})
+    assert feed.title == ""
+    [entry] = feed.entries
+    assert (entry.title, entry.summary_html, entry.content_html) == ("", "", "")
+    assert entry.guid == "7"
+    assert entry.categories == ("ok",)
+    assert entry.author == "Real Name"

@@ -5,6 +5,7 @@ from alembic.runtime.migration import MigrationContext
 
 from aggregator.config import Config
 from aggregator.core import Aggregator
+from aggregator.migrations import head_revision
 from aggregator.models import Base
 from aggregator.services.search import SEARCH_OBJECT_NAMES
 
@@ -12,8 +13,11 @@ from aggregator.services.search import SEARCH_OBJECT_NAMES
 def test_init_is_idempotent_and_the_migrations_match_the_models(config: Config) -> None:
     core = Aggregator(config)
     try:
-        assert core.init_db() == (None, "0004")
-        assert core.init_db() == ("0004", "0004")
+        head = head_revision(core.db.engine)
+        assert head is not None
+        assert head >= "0005"
+        assert core.init_db() == (None, head)
+        assert core.init_db() == (head, head)
         with core.db.engine.connect() as conn:
             # The search index and FTS tables are made by the migration alone, outside the models.
             context = MigrationContext.configure(
@@ -61,7 +65,7 @@ def test_a_database_at_the_first_revision_migrates_with_its_items(config: Config
                 "'https://ex.org/a', 'Old item', CURRENT_TIMESTAMP, 'x', 'x', 'article', 1, 'new', "
                 "CURRENT_TIMESTAMP)"
             )
-        assert core.init_db() == ("0001", "0004")
+        assert core.init_db() == ("0001", head_revision(core.db.engine))
         (item,) = core.items.query()
         assert (item.title, item.kind) == ("Old item", "article")
         assert (

@@ -112,3 +112,28 @@ def test_a_plain_item_is_read() -> None:
 )
 def test_anything_unusual_is_left_to_feedparser(body: bytes, headers: dict[str, str], why: str) -> None:
     assert read_rss(body, headers) is None, why
+
+
+# Windows-1252 in disguise: numeric references and raw C1 characters that feedparser reads as the
+# cp1252 characters they stand for (&#146; is ’); the fast path stored U+0092 instead.
+CP1252_TEXTS = [
+    "It&#146;s &#x92;quoted&#148; &#150; a dash",
+    "raw \u0092 and \u0096 and \u0085",
+    "undefined &#129; &#157; stay",
+    "&amp;#146; is text, not a reference",
+]
+
+
+@pytest.mark.parametrize("text", CP1252_TEXTS)
+def test_windows_1252_references_read_as_feedparser_reads_them(text: str) -> None:
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title><item>'
+        f"<title>{text}</title><link>https://ex.org/a</link><description>{text}</description>"
+        f"<category>{text}</category></item></channel></rss>"
+    ).encode()
+    fast = read_rss(body, HEADERS[0])
+    slow = _by_feedparser(body, HEADERS[0])
+    assert fast is not None
+    for field in ("title", "summary"):
+        assert fast["entries"][0][field] == slow.entries[0][field], field
+    assert _tags(fast["entries"][0]) == _tags(slow.entries[0])

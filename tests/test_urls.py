@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from aggregator.errors import InvalidInput
-from aggregator.urls import canonical_url
+from aggregator.urls import canonical_url, is_http_url
 
 
 @pytest.mark.parametrize(
@@ -30,5 +30,22 @@ def test_relative_links_resolve_against_a_base() -> None:
 
 @pytest.mark.parametrize("bad", ["javascript:alert(1)", "file:///etc/passwd", "mailto:a@b", "not a url"])
 def test_non_http_urls_are_refused(bad: str) -> None:
+    with pytest.raises(InvalidInput):
+        canonical_url(bad)
+
+
+# A malformed link in one entry once raised ValueError out of urlsplit and failed the whole source.
+MALFORMED = [
+    "http://[::1/x",
+    "http://example.org:99999/x",
+    "http://exa mple.org/a",
+    "https://ex.org:-1/",
+    "http://\x00ex.org/",
+]
+
+
+@pytest.mark.parametrize("bad", MALFORMED)
+def test_malformed_links_are_refused_as_bad_input_not_raised(bad: str) -> None:
+    assert is_http_url(bad) is False
     with pytest.raises(InvalidInput):
         canonical_url(bad)

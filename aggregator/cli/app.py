@@ -93,6 +93,10 @@ def _login_name() -> str:
 
 
 def _exit_on_source_errors(run: RunView) -> None:
+    for line in run.sources:
+        if line.warning:
+            # Read leniently, but read: a warning is said, and is no failure of the crawl.
+            click.echo(f"warning: {line.source}: {line.warning}", err=True)
     for line in run.failed_sources:
         click.echo(f"error: {line.source}: {line.error}", err=True)
     if run.failed_sources:
@@ -123,7 +127,15 @@ def _progress(*, enabled: bool) -> Iterator[Callable[[str, Any], None] | None]:
 
 def _print_run(run: RunView) -> None:
     table = Table(
-        "source", "status", "entries", "fetched", "new", "duplicates", "errors", title=f"crawl {run.id}"
+        "source",
+        "status",
+        "entries",
+        "fetched",
+        "new",
+        "duplicates",
+        "errors",
+        "warnings",
+        title=f"crawl {run.id}",
     )
     for line in run.sources:
         table.add_row(
@@ -134,6 +146,7 @@ def _print_run(run: RunView) -> None:
             str(line.new),
             str(line.duplicates),
             str(line.errors),
+            str(line.warnings),
         )
     _stdout.print(table)
 

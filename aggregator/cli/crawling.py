@@ -160,8 +160,8 @@ def demo(state: _State, port: int, serve_only: bool, no_serve: bool, app_port: i
         "  publish as Atom:  aggregator export --format atom --output curated.atom"
     )
     if not no_serve:
-        from aggregator.cli.web import ensure_free, run_app
         from aggregator.demo.run import demo_login
+        from aggregator.web.server import ensure_free, run_app
 
         ensure_free("127.0.0.1", app_port)
         name, password = demo_login(core)

@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import socket
 import sys
 
 import click
 from rich.table import Table
 
 from aggregator.cli.app import _State, _stdout, main, pass_state
-from aggregator.core import Aggregator
-from aggregator.errors import AggregatorError
 from aggregator.services.users import ROLES
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-
-
-def ensure_free(host: str, port: int) -> None:
-    """Raise AggregatorError when nothing can listen on ``host``:``port`` (in use, or not ours)."""
-    with socket.socket() as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            raise AggregatorError(
-                f"cannot listen on {host}:{port}: {exc.strerror} (choose another port)"
-            ) from None
-
-
-def run_app(core: Aggregator, host: str, port: int) -> None:
-    """Serve the curator app over ``core`` until interrupted (callers check the port first)."""
-    import uvicorn
-
-    from aggregator.web import create_app
-
-    # proxy_headers stays off: behind a TLS proxy, run uvicorn yourself with --proxy-headers so the
-    # cookie gets its Secure flag from the forwarded scheme.
-    uvicorn.run(create_app(core), host=host, port=port, log_level="warning", access_log=False)
 
 
 @main.command()
@@ -45,6 +20,9 @@ def run_app(core: Aggregator, host: str, port: int) -> None:
 @pass_state
 def serve(state: _State, host: str, port: int) -> None:
     """Run the curator app (review queue, item pages, topics, sources, JSON API)."""
+    # Imported here: uvicorn and the app are this command's alone, not every command's start-up.
+    from aggregator.web.server import ensure_free, run_app
+
     core = state.core()
     if not core.users.all():
         click.echo("warning: no users yet: add one with `aggregator users add NAME --role admin`", err=True)

@@ -126,6 +126,7 @@ class Harvest:
                 etag=validators.etag,
                 last_modified=validators.last_modified,
                 fresh_for=validators.fresh_for,
+                warning=tally.warning_text,
             )
         elif tally.not_modified:
             self.core.sources.record_not_modified(source_id, fresh_for=tally.fresh_for)

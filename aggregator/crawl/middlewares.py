@@ -8,15 +8,18 @@ from typing import Any, Self
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from scrapy.robotstxt import RobotParser
+from scrapy.utils.response import get_meta_refresh
 from twisted.internet.defer import Deferred
 
 from aggregator import dates
 from aggregator.errors import FetchError
 from aggregator.netguard import Network, check_url, parse_networks
+from aggregator.urls import absolute_http
 
 
 class AddressGuardMiddleware:
@@ -133,3 +136,24 @@ def retry_after_seconds(value: bytes | None, now: dt.datetime | None = None) -> 
     if when is None:
         return None
     return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+
+
+class HttpMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's meta refresh, except that a refresh to a non-web URL leaves the page as it is.
+
+    Scrapy builds the new request before looking at its scheme, and a ``mailto:`` (or ``tel:``)
+    refresh raised there: the page was never handed on, retries included. Such a refresh is no
+    redirect a crawler can follow, so the page itself is what there is to read.
+    """
+
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        if isinstance(response, HtmlResponse):
+            try:
+                _, url = get_meta_refresh(response, ignore_tags=self._ignore_tags)
+            except ValueError:  # a refresh URL urllib cannot even split
+                return response
+            if url and absolute_http(url, response.url) is None:
+                return response
+        return super().process_response(request, response)

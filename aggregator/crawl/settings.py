@@ -53,6 +53,9 @@ def scrapy_settings(config: Config) -> dict[str, Any]:
             "aggregator.crawl.middlewares.StrictRobotsTxtMiddleware": 100,
             # Above RetryMiddleware (550), so a 429 / 503 with Retry-After is waited out here first.
             "aggregator.crawl.middlewares.RetryAfterMiddleware": 560,
+            # Scrapy's own raises on a refresh to mailto: (and the page is lost); ours reads the page.
+            "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+            "aggregator.crawl.middlewares.HttpMetaRefreshMiddleware": 580,
             # Byte and status counters nobody reads (a run's own tally is what the product keeps).
             "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
         },

@@ -11,7 +11,6 @@ import codecs
 import datetime as dt
 import re
 from typing import Any
-from urllib.parse import urljoin
 
 import trafilatura
 from htmldate import find_date
@@ -30,6 +29,7 @@ from aggregator.extract.result import SUMMARY_CHARS, Extracted
 from aggregator.extract.site_rules import prune_xpaths
 from aggregator.extract.text_merge import merge, with_standfirst
 from aggregator.text import first_sentences
+from aggregator.urls import absolute_http
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 # Below this, what trafilatura found is a menu or a caption, not an article.
@@ -121,7 +121,7 @@ def extract(
         language=detect_language(text[:LANGUAGE_SAMPLE_CHARS], hint=meta.language),
         text=text,
         summary=first_sentences(meta.description or text, SUMMARY_CHARS),
-        canonical_url=urljoin(url or "", meta.canonical_url) if meta.canonical_url else None,
+        canonical_url=absolute_http(meta.canonical_url, url or "") if meta.canonical_url else None,
         sketch=sketch(text),
     )
 

@@ -36,6 +36,9 @@ DROPPED_WITH_CONTENT = frozenset({"script", "style", "template", "iframe", "obje
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _MAX_STRIP_PASSES = 5
+# "<" where a tag could start (a letter, "/", "!" or "?" after it) but no ">" closes it before the
+# next "<" or the end.
+_OPEN_TAG = re.compile(r"<(?=[A-Za-z/!?][^<>]*(?:<|$))")
 # An absolute http(s) URL with a host, or a mailto: address; no spaces, quotes or angle brackets,
 # which no stored (canonical, percent-encoded) URL has and which could break out of an attribute.
 _SAFE_URL = re.compile(
@@ -72,6 +75,9 @@ def plain_text(value: str | None) -> str:
     if "<" not in text and "&" not in text:
         return text
     for _ in range(_MAX_STRIP_PASSES):
+        # A "<" that opens no complete tag ("a<b then") is text: an HTML parser would swallow what
+        # follows it into a tag, so it becomes "‹", which reads alike and opens nothing.
+        text = _OPEN_TAG.sub("‹", text)
         stripped = unescape(nh3.clean(text, tags=set(), clean_content_tags=set(DROPPED_WITH_CONTENT)))
         if stripped == text:
             return text

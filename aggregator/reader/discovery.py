@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urljoin
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from aggregator.config import Config
 from aggregator.errors import FeedError, FetchError
-from aggregator.netguard import check_url, parse_networks
+from aggregator.netguard import Address, checked_addresses, parse_networks
 from aggregator.reader.feeds import parse_feed
-from aggregator.urls import is_http_url
+from aggregator.urls import absolute_http, is_http_url
 
 FEED_TYPES = (
     "application/rss+xml",
@@ -40,8 +42,9 @@ def discover_feed(url: str, config: Config) -> Discovered:
     url = url.strip()
     if not is_http_url(url):
         raise FetchError(f"a source needs an http(s) URL, not {url!r}")
+    deadline = time.monotonic() + config.fetch_timeout
     with httpx.Client(timeout=config.fetch_timeout, headers={"User-Agent": config.user_agent}) as client:
-        final, headers, body = _fetch(client, url, config)
+        final, headers, body = _fetch(client, url, config, deadline)
         try:
             return Discovered(url, parse_feed(body, final, headers).title or "")
         except FeedError:
@@ -52,7 +55,7 @@ def discover_feed(url: str, config: Config) -> Discovered:
         problems = []
         for link in links:
             try:
-                feed_final, feed_headers, feed_body = _fetch(client, link, config)
+                feed_final, feed_headers, feed_body = _fetch(client, link, config, deadline)
                 return Discovered(link, parse_feed(feed_body, feed_final, feed_headers).title or "", url)
             except FetchError as exc:
                 problems.append(f"{link}: {exc}")
@@ -65,21 +68,35 @@ def feed_links(html: str, base: str) -> list[str]:
     finder.feed(html)
     seen: dict[str, None] = {}
     for href in finder.hrefs:
-        absolute = urljoin(base, href.strip())
-        if is_http_url(absolute):
+        absolute = absolute_http(href, base)
+        if absolute is not None:
             seen.setdefault(absolute, None)
     return list(seen)
 
 
-def _fetch(client: httpx.Client, url: str, config: Config) -> tuple[str, dict[str, str], bytes]:
+def _fetch(
+    client: httpx.Client, url: str, config: Config, deadline: float
+) -> tuple[str, dict[str, str], bytes]:
+    """Return the final URL, headers and body of ``url``, every hop checked and pinned, by ``deadline``.
+
+    httpx's timeout bounds each read, not the request: a server dripping a byte at a time held a
+    worker thread for minutes. The deadline bounds the whole discovery, redirects included.
+    """
     allowed = parse_networks(config.allowed_networks)
     for _ in range(_MAX_REDIRECTS + 1):
-        # Checked on every hop: a public page may redirect to an internal address.
-        check_url(url, allow_private=config.allow_private_networks, allowed=allowed)
+        # Checked on every hop: a public page may redirect to an internal address. The connection
+        # goes to the address checked, never to the name resolved again.
+        addresses = checked_addresses(url, allow_private=config.allow_private_networks, allowed=allowed)
+        pinned, extensions, host_header = _pinned(url, addresses)
         try:
-            with client.stream("GET", url) as response:
+            with client.stream(
+                "GET", pinned, headers={"Host": host_header}, extensions=extensions
+            ) as response:
                 if response.is_redirect and "location" in response.headers:
-                    url = urljoin(url, response.headers["location"])
+                    target = absolute_http(response.headers["location"], url)
+                    if target is None:
+                        raise FetchError(f"{url} redirects to {response.headers['location']!r}")
+                    url = target
                     continue
                 if response.status_code >= 400:
                     raise FetchError(f"{url} answered HTTP {response.status_code}")
@@ -88,10 +105,26 @@ def _fetch(client: httpx.Client, url: str, config: Config) -> tuple[str, dict[st
                     body += chunk
                     if len(body) > config.max_page_bytes:
                         raise FetchError(f"{url} is larger than {config.max_page_bytes:,} bytes")
+                    if time.monotonic() > deadline:
+                        raise FetchError(f"{url} took longer than {config.fetch_timeout:g}s to answer")
                 return url, dict(response.headers), bytes(body)
         except httpx.HTTPError as exc:
             raise FetchError(f"cannot fetch {url}: {exc}") from None
     raise FetchError(f"{url}: more than {_MAX_REDIRECTS} redirects")
+
+
+def _pinned(url: str, addresses: list[Address]) -> tuple[str, dict[str, Any], str]:
+    """Return ``url`` with its host replaced by the first checked address, the TLS name and the Host."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    address = addresses[0] if addresses else None
+    if address is None or str(address) == host:
+        return url, {}, parts.netloc
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    # The certificate is checked against the name, and the server sees the name in Host.
+    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    return urlunsplit(parts._replace(netloc=netloc)), extensions, parts.netloc.rsplit("@", 1)[-1]
 
 
 class _FeedLinkFinder(HTMLParser):

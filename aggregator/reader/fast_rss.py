@@ -51,6 +51,12 @@ _PARSER = etree.XMLParser(
     remove_comments=True,
 )
 _DECLARED = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""")
+# C1 control characters, whether written raw or as &#128;-&#159;, are Windows-1252 text mislabelled
+# (&#146; is ’): feedparser reads them so, and so does this reader. Undefined ones (0x81, 0x8d, 0x8f,
+# 0x90, 0x9d) stay as they are, as feedparser leaves them.
+_CP1252 = {
+    code: char for code in range(0x80, 0xA0) if (char := bytes([code]).decode("cp1252", errors="ignore"))
+}
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
@@ -102,7 +108,7 @@ def _text(element: Any) -> str | None:
     """Return an element's text, or None when it holds markup (feedparser would keep it as HTML)."""
     if len(element):
         return None
-    return str(element.text or "").strip()
+    return str(element.text or "").strip().translate(_CP1252)
 
 
 def _channel(channel: Any) -> dict[str, Any] | None:

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Any
-from urllib.parse import urljoin
 
 import feedparser
 
@@ -22,11 +21,11 @@ from aggregator import dates
 from aggregator.errors import FeedError
 from aggregator.reader.fast_rss import read_rss
 from aggregator.text import repair_mojibake
-from aggregator.urls import is_http_url
+from aggregator.urls import absolute_http, is_http_url
+from aggregator.xmlguard import refuse_entities
 
 _JSON_FEED_PREFIX = "https://jsonfeed.org/version/"
-_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
-_PROLOG_BYTES = 65536
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 # Longer links are junk or attacks, and do not fit the items table's URL columns.
 MAX_URL_CHARS = 2000
 
@@ -70,10 +69,7 @@ def parse_feed(
     if _looks_like_json(body, headers.get("content-type", "")):
         feed = _parse_json_feed(body, url)
     else:
-        if _ENTITY_DECLARATION.search(body[:_PROLOG_BYTES]):
-            # Entity declarations are how "billion laughs" and external-entity (XXE) feeds work; no
-            # real feed needs them, so such a document is refused before any parser sees it.
-            raise FeedError("refused: the document declares XML entities (entity expansion / XXE)")
+        refuse_entities(body, _charset(headers.get("content-type", "")))
         feed = _parse_xml_feed(body, url, headers)
     if len(feed.entries) <= max_entries:
         return feed
@@ -81,6 +77,11 @@ def parse_feed(
     newest = sorted(feed.entries, key=lambda e: e.published or oldest, reverse=True)[:max_entries]
     note = f"the feed has {len(feed.entries):,} entries; only the newest {max_entries:,} were read"
     return replace(feed, entries=newest, problems=(*feed.problems, note))
+
+
+def _charset(content_type: str) -> str | None:
+    found = _CHARSET.search(content_type)
+    return found.group(1) if found else None
 
 
 def _looks_like_json(body: bytes, content_type: str) -> bool:
@@ -161,8 +162,8 @@ def _first_link(raw: Mapping[str, Any], feed_url: str) -> str | None:
 
 def _absolute_http(candidates: Iterable[str], base: str) -> str | None:
     for candidate in candidates:
-        absolute = urljoin(base, candidate.strip())
-        if is_http_url(absolute) and len(absolute) <= MAX_URL_CHARS:
+        absolute = absolute_http(candidate, base)
+        if absolute is not None and len(absolute) <= MAX_URL_CHARS:
             return absolute
     return None
 
@@ -188,7 +189,7 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
             entries.append(entry)
     version = str(data["version"]).removeprefix(_JSON_FEED_PREFIX)
     return ParsedFeed(
-        title=str(data.get("title", "")).strip(),
+        title=_json_text(data.get("title")),
         format=f"json{version.replace('.', '')}",
         language=data.get("language") if isinstance(data.get("language"), str) else None,
         entries=entries,
@@ -206,19 +207,27 @@ def _entry_from_json(item: Mapping[str, Any], feed_url: str, feed_authors: str |
         return None
     guid = item.get("id")
     tags = item.get("tags")
-    content_html = item.get("content_html")
-    if not content_html and item.get("content_text"):
-        content_html = _text_as_html(str(item["content_text"]))
+    content_html = _json_text(item.get("content_html"))
+    if not content_html and _json_text(item.get("content_text")):
+        content_html = _text_as_html(_json_text(item["content_text"]))
     return FeedEntry(
         link=link,
-        guid=str(guid) if guid not in (None, "") else None,
-        title=repair_mojibake(str(item.get("title", "")).strip()),
+        # Ids are strings by the spec; numeric ones are common and mean the same.
+        guid=(str(guid).strip() or None)
+        if isinstance(guid, str | int) and not isinstance(guid, bool)
+        else None,
+        title=repair_mojibake(_json_text(item.get("title"))),
         author=_json_authors(item) or feed_authors,
         published=dates.from_iso(item.get("date_published") or item.get("date_modified")),
-        summary_html=str(item.get("summary", "") or ""),
-        content_html=str(content_html or ""),
-        categories=tuple(str(t) for t in tags) if isinstance(tags, list) else (),
+        summary_html=_json_text(item.get("summary")),
+        content_html=content_html,
+        categories=tuple(text for t in tags if (text := _json_text(t))) if isinstance(tags, list) else (),
     )
+
+
+def _json_text(value: Any) -> str:
+    """Return a JSON value the spec makes a string, stripped; "" for anything else (null, a list...)."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _json_authors(obj: Mapping[str, Any]) -> str | None:
@@ -226,7 +235,7 @@ def _json_authors(obj: Mapping[str, Any]) -> str | None:
     if not isinstance(authors, list):
         single = obj.get("author")  # JSON Feed 1.0
         authors = [single] if isinstance(single, dict) else []
-    names = [str(a["name"]).strip() for a in authors if isinstance(a, dict) and a.get("name")]
+    names = [name for a in authors if isinstance(a, dict) and (name := _json_text(a.get("name")))]
     return ", ".join(names) or None
 
 

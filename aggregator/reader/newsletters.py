@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from aggregator.urls import is_http_url
+from aggregator.urls import absolute_http, host_of, is_http_url
 
 _PARSER = lxml_html.HTMLParser(remove_comments=True, no_network=True, huge_tree=False, encoding="utf-8")
 _CHROME_HOSTS = re.compile(
@@ -84,7 +83,7 @@ def _units(root: Any, selector: str | None) -> list[Any]:
 
 def _story(unit: Any, base_url: str) -> Story | None:
     for link in unit.iter("a"):
-        href = urljoin(base_url, (link.get("href") or "").strip())
+        href = absolute_http(link.get("href") or "", base_url) or ""
         title = " ".join(link.text_content().split())
         if not is_http_url(href) or not title or _is_chrome(href, title):
             continue
@@ -97,5 +96,5 @@ def _story(unit: Any, base_url: str) -> Story | None:
 
 
 def _is_chrome(href: str, title: str) -> bool:
-    host = urlsplit(href).hostname or ""
+    host = host_of(href)
     return bool(_CHROME_HOSTS.search(host)) or bool(_CHROME_WORDS.search(title))

@@ -8,7 +8,8 @@ from email.utils import format_datetime
 
 from lxml import etree
 
-from aggregator.errors import InvalidInput
+from aggregator.errors import FeedError, InvalidInput
+from aggregator.xmlguard import refuse_entities
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,10 @@ def read_opml(data: bytes) -> list[Outline]:
     """Return every outline with an ``xmlUrl``, in document order, nested folders included."""
     # No entities, no DTD, no network: an OPML file from a stranger must not read local files.
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        refuse_entities(data, what="the OPML file")
+    except FeedError as exc:
+        raise InvalidInput(str(exc)) from None
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:

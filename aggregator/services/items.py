@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from aggregator.db import Database
+from aggregator.db import MAX_ID, Database
 from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemStatus
 from aggregator.errors import InvalidInput, NotFound
 from aggregator.models import Item, ItemEvent, ItemTopic, Topic, utcnow
@@ -308,7 +308,7 @@ class ItemService:
     @staticmethod
     def _find(session: Session, item_id: int) -> Item:
         options = [selectinload(Item.source), selectinload(Item.topics).selectinload(ItemTopic.topic)]
-        item = session.get(Item, item_id, options=options)
+        item = session.get(Item, item_id, options=options) if 0 < item_id <= MAX_ID else None
         if item is None:
             raise NotFound(f"no item with id {item_id}")
         return item

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
-from aggregator.db import Database
+from aggregator.db import MAX_ID, Database
 from aggregator.errors import InvalidInput
 from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Source, Topic
 from aggregator.services.search import search_match
 from aggregator.services.views import ItemView, to_view, with_relations
 
 SORTS = ("newest", "relevance")
+# Deeper than this, counting past an offset is no way to page (the newest-first order has cursors).
+MAX_OFFSET = 1_000_000
 Cursor = tuple[dt.datetime | None, int]
 
 
@@ -65,6 +67,8 @@ def fetch(
     ``after`` (the date and id of the last item of a page) gives the next page of the newest-first
     order from the index, however deep, instead of counting past an offset.
     """
+    if offset < 0 or offset > MAX_OFFSET or (limit is not None and limit < 0):
+        raise InvalidInput(f"a page starts at an offset from 0 to {MAX_OFFSET:,}")
     query = with_relations(select(Item))
     if wanted.language:
         query = query.where(Item.language == wanted.language)
@@ -145,7 +149,7 @@ def parse_cursor(value: str) -> Cursor | None:
         published = None if when == "none" else dt.datetime.fromisoformat(when)
         if published is not None and published.tzinfo is None:
             raise ValueError(when)
-        if not (item_id.isascii() and item_id.isdigit()) or len(item_id) > 18:
+        if not (item_id.isascii() and item_id.isdigit()) or not 0 < int(item_id) <= MAX_ID:
             raise ValueError(item_id)
         return published, int(item_id)
     except ValueError:

@@ -30,21 +30,36 @@ class SourceTally:
     not_modified: bool = False
     messages: list[str] = field(default_factory=list)
     fresh_for: float | None = None  # Cache-Control max-age of a 304, for scheduling
+    # What was read only leniently (a document not well-formed, a feed cut short): not an error.
+    warnings: list[str] = field(default_factory=list)
 
     def fail(self, message: str) -> None:
         """Count one error and keep its message."""
         self.errors += 1
         self.messages.append(message)
 
+    def warn(self, message: str) -> None:
+        """Keep a warning: something read leniently, which the source's health shows apart from errors."""
+        self.warnings.append(message)
+
     @property
     def error_text(self) -> str | None:
         """Return the error messages as one line, the first few in full."""
-        if not self.messages:
-            return None
-        shown = self.messages[:3]
-        more = len(self.messages) - len(shown)
-        text = "; ".join(shown)
-        return f"{text}; and {more} more" if more else text
+        return _summary(self.messages)
+
+    @property
+    def warning_text(self) -> str | None:
+        """Return the warnings as one line, the first few in full."""
+        return _summary(self.warnings)
+
+
+def _summary(messages: list[str]) -> str | None:
+    if not messages:
+        return None
+    shown = messages[:3]
+    more = len(messages) - len(shown)
+    text = "; ".join(shown)
+    return f"{text}; and {more} more" if more else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +74,8 @@ class RunSourceView:
     errors: int
     not_modified: bool
     error: str | None
+    warnings: int = 0
+    warning: str | None = None
 
     @property
     def status(self) -> str:
@@ -80,6 +97,8 @@ class RunSourceView:
             "duplicates": self.duplicates,
             "errors": self.errors,
             "error": self.error,
+            "warnings": self.warnings,
+            "warning": self.warning,
         }
 
 
@@ -139,6 +158,9 @@ class RunService:
                 line.not_modified = tally.not_modified
                 error = tally.error_text
                 line.error = error[:ERROR_TEXT_LIMIT] if error else None
+                line.warnings = len(tally.warnings)
+                warning = tally.warning_text
+                line.warning = warning[:ERROR_TEXT_LIMIT] if warning else None
             run.status = status
             run.finished_at = utcnow()
         return self.get(run_id)
@@ -160,6 +182,8 @@ class RunService:
                     errors=line.errors,
                     not_modified=line.not_modified,
                     error=line.error,
+                    warnings=line.warnings,
+                    warning=line.warning,
                 )
                 for line in sorted(run.sources, key=lambda line: line.source_id)
             )

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from aggregator.db import Database
+from aggregator.db import MAX_ID, Database
 from aggregator.enums import ItemStatus
 from aggregator.errors import Conflict, InvalidInput, NotFound
 from aggregator.models import Item, Source, utcnow
@@ -173,12 +173,14 @@ class SourceService:
         etag: str | None,
         last_modified: str | None,
         fresh_for: float | None = None,
+        warning: str | None = None,
     ) -> None:
-        """Note a good fetch: keep the validators, clear errors and parking, schedule the next."""
+        """Note a good fetch: keep the validators and its warning (or none), clear errors and parking."""
         with self._db.write() as session:
             source = session.get_one(Source, source_id)
             source.etag = etag
             source.last_modified = last_modified
+            source.last_warning = warning[:ERROR_TEXT_LIMIT] if warning else None
             self._succeeded(source, fresh_for)
 
     def record_not_modified(self, source_id: int, *, fresh_for: float | None = None) -> None:
@@ -343,7 +345,8 @@ class SourceService:
     def _find(session: Session, key: str) -> Source:
         key = key.strip()
         clauses = [Source.name == key, Source.url == key]
-        if key.isdigit():
+        # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+        if key.isascii() and key.isdigit() and 0 < int(key) <= MAX_ID:
             clauses.append(Source.id == int(key))
         for clause in clauses:
             source = session.scalar(select(Source).where(clause, Source.retired_at.is_(None)))

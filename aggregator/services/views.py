@@ -164,6 +164,7 @@ class SourceView:
     next_check_at: dt.datetime | None = None
     parked_at: dt.datetime | None = None
     interval_seconds: int | None = None
+    last_warning: str | None = None
 
     def setting(self, name: str) -> Any:
         """Return setting ``name`` read as its kind's table says (typed, or its default)."""
@@ -197,13 +198,15 @@ class SourceView:
 
     @property
     def health(self) -> str:
-        """Return ``ok``, ``failing``, ``parked``, ``never crawled`` or ``disabled``."""
+        """Return ``ok``, ``warning``, ``failing``, ``parked``, ``never crawled`` or ``disabled``."""
         if not self.enabled:
             return "disabled"
         if self.parked_at is not None:
             return "parked"
         if self.error_count:
             return "failing"
+        if self.last_warning:
+            return "warning"
         return "ok" if self.last_success_at else "never crawled"
 
     def as_dict(self) -> dict[str, Any]:
@@ -220,6 +223,7 @@ class SourceView:
             "last_success_at": _iso(self.last_success_at),
             "error_count": self.error_count,
             "last_error": self.last_error,
+            "last_warning": self.last_warning,
             "items": self.item_count,
             "next_check_at": _iso(self.next_check_at),
             "parked_at": _iso(self.parked_at),
@@ -246,6 +250,7 @@ def source_view(source: Source, item_count: int = 0) -> SourceView:
         next_check_at=source.next_check_at,
         parked_at=source.parked_at,
         interval_seconds=source.interval_seconds,
+        last_warning=source.last_warning,
     )
 
 

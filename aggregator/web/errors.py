@@ -35,7 +35,10 @@ def _status(exc: AggregatorError) -> int:
 
 def back_to(request: Request, fallback: str = "/queue") -> str:
     """Return the same-site page the request came from, else ``fallback``."""
-    referer = urlsplit(request.headers.get("referer", ""))
+    try:
+        referer = urlsplit(request.headers.get("referer", ""))
+    except ValueError:  # a malformed header is no page to go back to
+        return fallback
     if referer.netloc and referer.netloc != request.url.netloc:
         return fallback
     if not referer.path.startswith("/") or referer.path.startswith("//"):

@@ -80,4 +80,4 @@ class DistributedHarvest(Harvest):
 
 def _is_zero(tally: SourceTally) -> bool:
     counts = (tally.entries, tally.fetched, tally.new, tally.duplicates, tally.errors)
-    return not any(counts) and not tally.not_modified and not tally.messages
+    return not any(counts) and not tally.not_modified and not tally.messages and not tally.warnings

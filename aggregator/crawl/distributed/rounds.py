@@ -203,6 +203,7 @@ class Rounds:
                 etag=state.get("etag") or None,
                 last_modified=state.get("last_modified") or None,
                 fresh_for=fresh_for,
+                warning=self.tallies.warning(run_id, source_id),
             )
         elif state.get("status") == "not_modified":
             sources.record_not_modified(source_id, fresh_for=fresh_for)

@@ -42,6 +42,13 @@ class RoundTallies:
         }
         if delta.not_modified:
             values["not_modified"] = True
+        if delta.warnings:
+            values["warnings"] = line.warnings + len(delta.warnings)
+            warning = "; ".join(delta.warnings)[:ERROR_TEXT_LIMIT]
+            values["warning"] = case(
+                (line.warning.is_(None), warning),
+                else_=func.substr(line.warning + "; " + warning, 1, ERROR_TEXT_LIMIT),
+            )
         if delta.messages:
             message = "; ".join(delta.messages)[:ERROR_TEXT_LIMIT]
             # The first messages are kept whole; past the limit the line says how many errors in all.
@@ -52,6 +59,14 @@ class RoundTallies:
         statement = update(line).where(line.run_id == run_id, line.source_id == source_id).values(values)
         with self._db.write() as session:
             session.execute(statement)
+
+    def warning(self, run_id: int, source_id: int) -> str | None:
+        """Return the warnings the workers added to a source's line of the round, or None."""
+        query = select(CrawlRunSource.warning).where(
+            CrawlRunSource.run_id == run_id, CrawlRunSource.source_id == source_id
+        )
+        with self._db.read() as session:
+            return session.scalar(query)
 
     def close(self, run_id: int, status: str) -> None:
         """Mark a round's run over (``finished`` or ``failed``), keeping the counts the workers added."""

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from aggregator.services.queue import MAX_OFFSET
 from aggregator.services.users import UserView
 from aggregator.services.views import ItemView
 from aggregator.web.deps import check_csrf, current_user, get_core, require
@@ -62,7 +63,7 @@ def list_items(
     request: Request,
     filters: Annotated[QueueFilters, Depends()],
     limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     after: Annotated[str, Query(max_length=100, description="the `next` of the previous page")] = "",
 ) -> dict[str, Any]:
     """Return queue items (without their text) matching the filters, as the queue page orders them.
