@@ -149,7 +149,15 @@ def _settings(pairs: tuple[str, ...]) -> dict[str, Any]:
 
 def _sources_table(rows: list[SourceView]) -> Table:
     table = Table(
-        "name", "kind", "health", "items", "last success", "next check", "errors", "last error or warning", "url"
+        "name",
+        "kind",
+        "health",
+        "items",
+        "last success",
+        "next check",
+        "errors",
+        "last error or warning",
+        "url",
     )
     for s in rows:
         table.add_row(
@@ -160,7 +168,7 @@ def _sources_table(rows: list[SourceView]) -> Table:
             s.last_success_at.strftime("%Y-%m-%d %H:%M") if s.last_success_at else "-",
             s.next_check_at.strftime("%Y-%m-%d %H:%M") if s.next_check_at else "now",
             str(s.error_count),
-            (s.last_error or s.last_warning or "")[:80],
+            (s.last_error or s.last_warning or "")[:80],  # the error, else what was read leniently
             s.url,
         )
     return table

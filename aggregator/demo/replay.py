@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import json
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ _RECORDED_AT = formatdate(1732492800, usegmt=True)  # fixed, so validators survi
 _TEXT_TYPES = ("text/", "xml", "json", "javascript")
 # Secrets in recorded API calls are not part of what identifies the response.
 _IGNORED_PARAMS = frozenset({"api-key", "api_key", "apikey", "key"})
+
+LOG_LIMIT = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,9 @@ class ReplayServer:
         self._thread: threading.Thread | None = None
         self._bodies: dict[str, bytes] = {}
         # (path, request headers) of every request, for tests and for --serve-only's curious users.
+        # The requests served, newest last, for the demo's tests; bounded, as --serve-only runs for days.
+        self.log: deque[tuple[str, dict[str, str]]] = deque(maxlen=LOG_LIMIT)
+        self._log_lock = threading.Lock()
 
     @property
     def base(self) -> str:
@@ -106,6 +112,12 @@ class ReplayServer:
         self._bodies[record.url] = raw
         return raw
 
+    def requests_to(self, url: str) -> list[dict[str, str]]:
+        """Return the headers of every request made for the recorded ``url``."""
+        wanted = _key(url)
+        with self._log_lock:
+            return [h for path, h in self.log if _key(f"http://{path.lstrip('/')}") == wanted]
+
     def start(self) -> ReplayServer:
         """Start serving in a daemon thread and return self."""
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="replay", daemon=True)
@@ -135,6 +147,8 @@ class ReplayServer:
                 self._answer(send_body=False)
 
             def _answer(self, *, send_body: bool) -> None:
+                with server._log_lock:
+                    server.log.append((self.path, dict(self.headers.items())))
                 record = server.pages.get(_key(f"http://{self.path.lstrip('/')}"))
                 if record is None:
                     self._send(
