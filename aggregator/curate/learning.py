@@ -1,0 +1,397 @@
+"""A topic's relevance model, learned from curators' decisions and blended with the topic's own rules.
+
+Each topic has a `TopicModel` over a shared `Corpus` (features.py). Decisions are plain data: an item
+approved into a topic is a positive for it, a rejected item a negative. The model is a linear classifier
+on TF-IDF of words and word pairs, trained on
+
+- the decisions, weighted as ASReview weights them (positives, taken together, count `positive_ratio`
+  times the negatives), since relevant items are rare and each one found says more than another miss;
+- the topic's name, intro and include terms as one more positive, a pseudo-document, so the model knows
+  what the topic is about before the first approval (the "seed query" of Cormack and Grossman's CAL);
+- while no item has been rejected, a fixed sample of the unreviewed items as presumed negatives (most
+  items are irrelevant to any one topic), so there is always something to contrast with.
+
+The topic's keyword rules (`aggregator.curate.relevance.score_topic`, a score in [0, 1]) order the queue alone
+before the first decision (the model, then only the pseudo-document against presumed negatives, breaks
+their ties); after it they are added to the model's score with a weight that halves after
+`rules_half_life` approvals, so they give way as decisions accumulate.
+
+Everything is deterministic: the model is refitted from scratch on the decisions sorted by item id after
+every update (the labelled set is small, so that costs milliseconds), so a model rebuilt from the stored
+decisions orders the queue exactly as the one updated decision by decision. Scoring every item is one
+sparse matrix-vector product over the corpus's cached matrix.
+
+Likelihoods are Platt-scaled: a sigmoid fitted on scores each decided item got from models trained
+without it (k-fold, recomputed whenever the number of decisions has grown by a quarter), so they read as
+"about this share of items scored like this one were relevant". Before there are two decisions of each
+kind there is nothing to fit, and the likelihood is the sigmoid of the raw score.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
+
+from aggregator.curate.calibration import FloatArray, Sigmoid, fit_sigmoid
+from aggregator.curate.features import N_FEATURES, Corpus, Document, IntArray, term_columns
+from aggregator.curate.relevance import score_topic
+
+Order = Literal["likely", "uncertain"]
+# The share of relevant items a curator wants found; "worth reading" is the part of the queue that gets there.
+TARGET_RECALL = 0.95
+_UNCALIBRATED = Sigmoid(1.0, 0.0)
+_GOLDEN = 2654435761  # Knuth's multiplicative hash: a fixed, well-spread order of item ids
+# Before the first decision the rules alone order the queue, as they did before there was a model; the
+# topic's pseudo-document only breaks their ties (most items match no term), squashed below this.
+_TIE_BREAK = 1e-3
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The model's hyper-parameters; the defaults are the product's."""
+
+    learner: Literal["svm", "logistic"] = "svm"
+    c: float = 0.11
+    positive_ratio: float = 9.8
+    pseudo_weight: float = 1.0
+    rules_weight: float = 1.0
+    rules_half_life: float = 5.0
+    presumed_negatives: int = 100
+    folds: int = 5
+    calibrate_growth: float = 1.25
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """What a curator wrote about a topic: its name, intro and include and exclude terms."""
+
+    name: str
+    intro: str = ""
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def document(self) -> Document:
+        """Return the topic as a pseudo-document: its name, intro and include terms."""
+        return Document(title=self.name, summary=self.intro, text="\n".join(self.include))
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A curator's decision on an item for one topic: relevant (approved into it) or not."""
+
+    item_id: int
+    relevant: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """An item's place in a queue: its score (the order), and the likelihood that it is relevant."""
+
+    item_id: int
+    score: float
+    likelihood: float
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why an item scores as it does: the terms that raised and lowered it, and the rules' share."""
+
+    raised: tuple[tuple[str, float], ...]
+    lowered: tuple[tuple[str, float], ...]
+    rules: float
+    model: float
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Where a topic's model stands: decisions so far, and what it expects of the queue."""
+
+    decisions: int
+    relevant: int
+    irrelevant: int
+    rules_weight: float
+    calibrated: bool
+    queue: int
+    expected_relevant_left: float
+    estimated_recall: float | None
+    worth_reading: float
+
+
+@dataclass(slots=True)
+class _Fit:
+    columns: IntArray
+    coef: FloatArray
+    intercept: float
+    rules_weight: float
+
+
+@dataclass(slots=True)
+class _State:
+    fit: _Fit | None = None
+    corpus_version: int = -1
+    scores: FloatArray = field(default_factory=lambda: np.zeros(0))
+
+
+def rule_scores(topic: Topic, items: Iterable[tuple[int, Document]]) -> dict[int, float]:
+    """Return the keyword rules' score (score_topic) of each item that has a non-zero one."""
+    scores: dict[int, float] = {}
+    for item_id, doc in items:
+        score = score_topic(doc.title, doc.summary, doc.text, topic.include, topic.exclude).score
+        if score:
+            scores[item_id] = score
+    return scores
+
+
+class TopicModel:
+    """One topic's ranking of a corpus: its rules blended with a classifier learned from decisions."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        topic: Topic,
+        rules: Mapping[int, float] | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        self.corpus = corpus
+        self.topic = topic
+        self.settings = settings or Settings()
+        self._rules = dict(rules or {})
+        self._history: list[Decision] = []
+        self._labels: dict[int, bool] = {}
+        self._state = _State()
+        self._sigmoid: Sigmoid | None = None
+        self._calibrated_at = 0
+
+    @classmethod
+    def rebuild(
+        cls,
+        corpus: Corpus,
+        topic: Topic,
+        decisions: Iterable[Decision],
+        rules: Mapping[int, float] | None = None,
+        settings: Settings | None = None,
+    ) -> TopicModel:
+        """Return a model trained on stored decisions, in the order they were taken."""
+        model = cls(corpus, topic, rules, settings)
+        model.record(decisions)
+        return model
+
+    @property
+    def decisions(self) -> Mapping[int, bool]:
+        """Return the latest decision on each item, relevant or not."""
+        return dict(self._labels)
+
+    def record(self, decisions: Iterable[Decision]) -> None:
+        """Learn from new decisions (a later decision on an item replaces the earlier one)."""
+        new = list(decisions)
+        if not new:
+            return
+        for decision in new:
+            self._history.append(decision)
+            self._labels[decision.item_id] = decision.relevant
+            self._maybe_calibrate()
+        self._state.fit = None
+
+    def set_rules(self, topic: Topic, rules: Mapping[int, float]) -> None:
+        """Take a topic's changed name, intro or terms, and the rules' scores under them."""
+        self.topic = topic
+        self._rules = dict(rules)
+        self._state.fit = None
+        self._sigmoid, self._calibrated_at = None, 0
+        self._calibrated_at = self._calibrate_until(len(self._history))
+
+    def scores(self) -> FloatArray:
+        """Return every corpus item's score, in the corpus's row order (cached until something changes)."""
+        state = self._state
+        if state.fit is None or state.corpus_version != self.corpus.version:
+            state.fit = self._fit(self._labelled())
+            state.corpus_version = self.corpus.version
+            state.scores = self._score_rows(state.fit, None)
+        return state.scores
+
+    def likelihoods(self, scores: FloatArray) -> FloatArray:
+        """Return the likelihood that items of these scores are relevant."""
+        return (self._sigmoid or _UNCALIBRATED)(scores)
+
+    def rank(
+        self, candidates: Iterable[int] | None = None, order: Order = "likely", limit: int | None = None
+    ) -> list[Ranked]:
+        """Return the candidates (default: every undecided item), most likely or least certain first."""
+        ids, scores = self._candidates(candidates)
+        p = self.likelihoods(scores)
+        key = -scores if order == "likely" else np.abs(p - 0.5) if self._sigmoid else np.abs(scores)
+        # Ties (items with the same text) go by item id, so every process shows the same order.
+        chosen = np.lexsort((ids, key))[: len(ids) if limit is None else max(limit, 0)]
+        return [Ranked(int(ids[i]), float(scores[i]), float(p[i])) for i in chosen]
+
+    def explain(self, item_id: int, document: Document, terms: int = 5) -> Explanation:
+        """Return the terms that raised and lowered the item's score most, and the rules' part of it."""
+        scores = self.scores()
+        fit = self._state.fit
+        assert fit is not None
+        row = self.corpus.rows([item_id])
+        vector = self.corpus.weighted(row)
+        weight_of = dict(zip(fit.columns.tolist(), fit.coef.tolist(), strict=True))
+        names = term_columns(document)
+        parts = [
+            (names[column], value * weight_of[column])
+            for column, value in zip(vector.indices.tolist(), vector.data.tolist(), strict=True)
+            if column in weight_of and column in names and weight_of[column] != 0.0
+        ]
+        parts.sort(key=lambda part: (-abs(part[1]), part[0]))
+        raised = tuple((name, round(v, 4)) for name, v in parts if v > 0)[:terms]
+        lowered = tuple((name, round(v, 4)) for name, v in parts if v < 0)[:terms]
+        rules = fit.rules_weight * self._rules.get(item_id, 0.0)
+        return Explanation(raised, lowered, round(rules, 4), round(float(scores[row[0]]) - rules, 4))
+
+    def report(self, queue: Iterable[int] | None = None) -> Report:
+        """Return the decisions so far and, for the queue (default: undecided items), what is left in it."""
+        ids, scores = self._candidates(queue)
+        p = np.sort(self.likelihoods(scores))[::-1]
+        found = sum(self._labels.values())
+        left = float(p.sum())
+        recall = found / (found + left) if found + left > 0 else None
+        needed = TARGET_RECALL * (found + left) - found
+        if needed <= 0 or not len(p):
+            worth = 0.0
+        else:
+            worth = (int(np.searchsorted(np.cumsum(p), needed)) + 1) / len(p)
+        fit = self._state.fit
+        return Report(
+            decisions=len(self._labels),
+            relevant=found,
+            irrelevant=len(self._labels) - found,
+            rules_weight=fit.rules_weight if fit else 0.0,
+            calibrated=self._sigmoid is not None,
+            queue=len(ids),
+            expected_relevant_left=round(left, 3),
+            estimated_recall=None if recall is None else round(recall, 4),
+            worth_reading=round(min(worth, 1.0), 4),
+        )
+
+    # -- training ----------------------------------------------------------------------------------
+
+    def _labelled(self, history: Sequence[Decision] | None = None) -> list[tuple[int, bool]]:
+        if history is None:
+            labels = self._labels
+        else:
+            labels = {}
+            for decision in history:
+                labels[decision.item_id] = decision.relevant
+        # Sorted by id: the fit must not depend on the order decisions came in.
+        return sorted((i, y) for i, y in labels.items() if i in self.corpus)
+
+    def _fit(self, labelled: Sequence[tuple[int, bool]]) -> _Fit | None:
+        if not len(self.corpus):
+            return None
+        s = self.settings
+        ids = [i for i, _ in labelled]
+        y = np.array([r for _, r in labelled], dtype=bool)
+        blocks = [self.corpus.weighted(self.corpus.rows(ids))] if ids else []
+        pseudo = self.corpus.vectorise(self.topic.document())
+        blocks.append(pseudo)
+        y = np.append(y, True)
+        positives = int(y.sum())
+        presumed = self._presumed_negatives() if not (~y).any() else np.zeros(0, dtype=np.int64)
+        if len(presumed):
+            blocks.append(self.corpus.weighted(presumed))
+            y = np.append(y, np.zeros(len(presumed), dtype=bool))
+        rules_weight = s.rules_weight * s.rules_half_life / (s.rules_half_life + positives - 1)
+        if not (~y).any() or (pseudo.nnz == 0 and positives == 1):
+            # Nothing to learn from yet (no decided positive and a topic whose words no item shares).
+            return _Fit(np.zeros(0, dtype=np.int64), np.zeros(0), 0.0, rules_weight)
+        matrix = sp.csr_matrix(sp.vstack(blocks, format="csr"))
+        columns = np.unique(matrix.indices).astype(np.int64)
+        matrix = sp.csr_matrix(matrix[:, columns])
+        negatives = len(y) - positives
+        weights = np.where(y, 1.0, positives / (s.positive_ratio * negatives))
+        weights[len(ids)] *= s.pseudo_weight
+        weights *= len(y) / weights.sum()
+        learner: LinearSVC | LogisticRegression
+        if s.learner == "svm":
+            learner = LinearSVC(C=s.c, max_iter=5000, random_state=0)
+        else:
+            learner = LogisticRegression(C=s.c, solver="liblinear", dual=True, max_iter=1000, random_state=0)
+        learner.fit(matrix, y.astype(int), sample_weight=weights)
+        coef = np.asarray(learner.coef_, dtype=np.float64).ravel()
+        return _Fit(columns, coef, float(np.asarray(learner.intercept_).ravel()[0]), rules_weight)
+
+    def _presumed_negatives(self) -> IntArray:
+        decided = self._labels
+        rows = [
+            (item_id * _GOLDEN % 2**32, row)
+            for row, item_id in enumerate(self.corpus.ids)
+            if item_id not in decided
+        ]
+        rows.sort()
+        return np.array([row for _, row in rows[: self.settings.presumed_negatives]], dtype=np.int64)
+
+    def _score_rows(self, fit: _Fit | None, rows: IntArray | None) -> FloatArray:
+        ids = self.corpus.ids if rows is None else [self.corpus.ids[r] for r in rows.tolist()]
+        rules = np.fromiter((self._rules.get(i, 0.0) for i in ids), dtype=np.float64, count=len(ids))
+        if fit is None:
+            return rules
+        if rows is None:
+            dense = np.zeros(N_FEATURES)
+            dense[fit.columns] = fit.coef
+            model = self.corpus.project(dense)
+        else:
+            vectors = self.corpus.weighted(rows)
+            model = np.asarray(vectors[:, fit.columns] @ fit.coef).ravel()
+        model = model + fit.intercept
+        if not self._labels:
+            return rules + _TIE_BREAK * model / (1.0 + np.abs(model))
+        return model + fit.rules_weight * rules
+
+    def _candidates(self, candidates: Iterable[int] | None) -> tuple[IntArray, FloatArray]:
+        scores = self.scores()
+        if candidates is None:
+            rows = np.array(
+                [r for r, i in enumerate(self.corpus.ids) if i not in self._labels], dtype=np.int64
+            )
+        else:
+            rows = self.corpus.rows(i for i in candidates if i in self.corpus)
+        ids = np.array(self.corpus.ids, dtype=np.int64)[rows] if len(rows) else np.zeros(0, dtype=np.int64)
+        return ids, scores[rows] if len(rows) else np.zeros(0)
+
+    # -- calibration -------------------------------------------------------------------------------
+
+    def _maybe_calibrate(self) -> None:
+        n = len(self._history)
+        if n >= self._next_checkpoint():
+            self._calibrated_at = self._calibrate_until(n)
+
+    def _next_checkpoint(self) -> int:
+        if not self._calibrated_at:
+            return 4
+        return max(self._calibrated_at + 1, math.ceil(self._calibrated_at * self.settings.calibrate_growth))
+
+    def _calibrate_until(self, n: int) -> int:
+        """Fit the sigmoid on out-of-fold scores of the first n decisions; return n, or 0 if it cannot yet."""
+        labelled = self._labelled(self._history[:n])
+        positives = [p for p in labelled if p[1]]
+        negatives = [p for p in labelled if not p[1]]
+        folds = min(self.settings.folds, len(positives), len(negatives))
+        if folds < 2:
+            return 0
+        # Stratified folds by id order: every fold holds positives and negatives.
+        fold_of = {i: k % folds for k, (i, _) in enumerate(positives)}
+        fold_of.update({i: k % folds for k, (i, _) in enumerate(negatives)})
+        scores: list[float] = []
+        truth: list[bool] = []
+        for fold in range(folds):
+            held = [(i, y) for i, y in labelled if fold_of[i] == fold]
+            fit = self._fit([(i, y) for i, y in labelled if fold_of[i] != fold])
+            rows = self.corpus.rows(i for i, _ in held)
+            scores.extend(self._score_rows(fit, rows).tolist())
+            truth.extend(y for _, y in held)
+        sigmoid = fit_sigmoid(np.array(scores), np.array(truth, dtype=bool))
+        self._sigmoid = sigmoid if sigmoid.slope > 0 else None
+        return n
