@@ -57,6 +57,8 @@ CORPUS = ROOT.parent / "shared" / "corpora" / "reuters-21578" / "reuters.jsonl"
 TASKS = ("crude", "ship", "coffee", "gold", "interest", "livestock")
 SAMPLE = 2000
 BATCH = 10
+# When the product's own estimate of its recall is compared with the truth: shares of the items read.
+CHECKPOINTS = (0.03, 0.06, 0.09)
 # Principled alternatives to the default, each changing one thing (see bench/README.md for the figures).
 VARIANTS: dict[str, Settings] = {
     "product": Settings(),
@@ -124,18 +126,29 @@ def topic_for(name: str) -> Topic:
     return Topic(name=name, include=(name,))
 
 
-def product(texts: Sequence[Document], name: str, settings: Settings) -> Ranker:
-    """Return the product's order: a TopicModel updated with each batch's decisions."""
-    corpus = Corpus.build(enumerate(texts))
-    topic = topic_for(name)
-    model = TopicModel(corpus, topic, rule_scores(topic, enumerate(texts)), settings)
+class Product:
+    """The product's order: a TopicModel updated with each batch's decisions; notes its own estimates."""
 
-    def rank(read: list[int], labels: Labels) -> list[int]:
-        known = model.decisions
-        model.record(Decision(i, bool(labels[i])) for i in read if i not in known)
-        return [r.item_id for r in model.rank(limit=BATCH)]
+    def __init__(self, texts: Sequence[Document], name: str, settings: Settings) -> None:
+        topic = topic_for(name)
+        self.model = TopicModel(
+            Corpus.build(enumerate(texts)), topic, rule_scores(topic, enumerate(texts)), settings
+        )
+        # (share of items read, estimated recall, true recall, expected relevant left, true left)
+        self.estimates: list[tuple[float, float, float, float, int]] = []
 
-    return rank
+    def __call__(self, read: list[int], labels: Labels) -> list[int]:
+        known = self.model.decisions
+        self.model.record(Decision(i, bool(labels[i])) for i in read if i not in known)
+        share = len(read) / len(labels)
+        if any(len(read) - BATCH < at * len(labels) <= len(read) for at in CHECKPOINTS):
+            report = self.model.report()
+            found, total = int(labels[read].sum()), int(labels.sum())
+            estimate = report.estimated_recall or 0.0
+            self.estimates.append(
+                (share, estimate, found / total, report.expected_relevant_left, total - found)
+            )
+        return [r.item_id for r in self.model.rank(limit=BATCH)]
 
 
 def asreview(texts: Sequence[Document]) -> Ranker:
@@ -179,13 +192,15 @@ def screening(args: argparse.Namespace) -> None:
     methods = [*variants, "random", "rules", "asreview"]
     results: dict[str, dict[str, list[tuple[float, float]]]] = {m: {} for m in methods}
     seconds: dict[str, float] = dict.fromkeys(methods, 0.0)
+    estimates: dict[str, list[tuple[float, float, float, float, int]]] = {}
     for name in args.tasks:
         texts, labels = sample(docs, TASKS.index(name))
         for seed in args.seeds:
             for method in methods:
                 started = time.process_time()
+                ranker: Ranker
                 if method in VARIANTS:
-                    ranker = product(texts, name, VARIANTS[method])
+                    ranker = Product(texts, name, VARIANTS[method])
                 elif method == "random":
                     ranker = fixed(np.random.default_rng(seed).permutation(len(texts)).tolist())
                 elif method == "rules":
@@ -195,14 +210,37 @@ def screening(args: argparse.Namespace) -> None:
                 read = simulate(ranker, labels, seed)
                 seconds[method] += time.process_time() - started
                 results[method].setdefault(name, []).append(metrics(read, labels))
+                if method == "product" and isinstance(ranker, Product):
+                    estimates.setdefault(name, []).extend(ranker.estimates)
             print(f"  {name} seed {seed} done", file=sys.stderr, flush=True)
-    print_table(results, args.tasks, docs)
+    print_table(results, args.tasks)
+    print_estimates(estimates)
     print("CPU seconds:", ", ".join(f"{m} {s:.0f}" for m, s in seconds.items()))
 
 
-def print_table(
-    results: dict[str, dict[str, list[tuple[float, float]]]], tasks: Sequence[str], docs: Sequence[object]
-) -> None:
+def print_estimates(estimates: dict[str, list[tuple[float, float, float, float, int]]]) -> None:
+    """Print the product's estimated recall and relevant items left beside the truth, per checkpoint."""
+    print(
+        "\nproduct's own estimate: recall estimated / true, relevant left expected / true (mean over seeds)"
+    )
+    print(f"| task | {' | '.join(f'{at:.0%} read' for at in CHECKPOINTS)} |")
+    print(f"|---|{'---|' * len(CHECKPOINTS)}")
+    errors = []
+    for name, rows in estimates.items():
+        cells = []
+        for at in CHECKPOINTS:
+            near = [r for r in rows if abs(r[0] - at) < BATCH / 2000 + 1e-9]
+            est, true, left, true_left = (float(np.mean([r[k] for r in near])) for k in (1, 2, 3, 4))
+            errors.append(est - true)
+            cells.append(f"{est:.2f} / {true:.2f}, {left:.1f} / {true_left:.1f}")
+        print(f"| {name} | {' | '.join(cells)} |")
+    print(
+        f"estimated minus true recall: mean {np.mean(errors):+.3f}, "
+        f"mean absolute {np.mean(np.abs(errors)):.3f}"
+    )
+
+
+def print_table(results: dict[str, dict[str, list[tuple[float, float]]]], tasks: Sequence[str]) -> None:
     methods = list(results)
     print("\nWSS@95 / recall@10%, mean over seeds")
     print(f"| task | {' | '.join(methods)} |")

@@ -136,7 +136,8 @@ def test_explanations_name_the_terms(items: list[tuple[int, Document]]) -> None:
 
 
 def test_likelihoods_and_report(items: list[tuple[int, Document]]) -> None:
-    decisions = [Decision(i, theme_of(i) == "assembly") for i in (36, 37, 38, 39, 0, 12, 24, 25, 1, 13)]
+    decided = (36, 37, 38, 39, 40, 41, 42, 0, 12, 24, 25, 1, 13, 2, 14, 26, 3, 15, 27, 4)
+    decisions = [Decision(i, theme_of(i) == "assembly") for i in decided]
     model = TopicModel.rebuild(Corpus.build(items), Topic(name="Citizens assemblies"), decisions)
     ranked = model.rank()
     p = np.array([r.likelihood for r in ranked])
@@ -146,8 +147,8 @@ def test_likelihoods_and_report(items: list[tuple[int, Document]]) -> None:
     assert p[0] > 0.5 > p[-1]
     report = model.report()
     assert report.calibrated
-    assert (report.decisions, report.relevant, report.irrelevant) == (10, 4, 6)
-    assert report.queue == len(items) - 10
+    assert (report.decisions, report.relevant, report.irrelevant) == (20, 7, 13)
+    assert report.queue == len(items) - 20
     assert report.estimated_recall is not None
     assert 0 < report.estimated_recall < 1
     assert 0 < report.worth_reading < 1

@@ -145,15 +145,21 @@ class Corpus:
     def weighted(self, rows: IntArray) -> sp.csr_matrix:
         """Return the TF-IDF vectors (unit length) of the given rows."""
         idf, norms = self._weights()
-        tf = self._frequencies()[rows]
-        return sp.csr_matrix(sp.diags(1.0 / norms[rows]) @ tf @ sp.diags(idf))
+        vectors = sp.csr_matrix(self._frequencies()[rows], copy=True)
+        vectors.data *= idf[vectors.indices] / np.repeat(norms[rows], np.diff(vectors.indptr))
+        vectors.eliminate_zeros()
+        return vectors
 
     def vectorise(self, document: Document) -> sp.csr_matrix:
         """Return the TF-IDF vector (unit length) of a document outside the corpus, on its weights."""
         idf, _ = self._weights()
-        row = sp.csr_matrix(term_frequencies([document]) @ sp.diags(idf))
-        norm = float(np.sqrt(row.multiply(row).sum()))
-        return row / norm if norm else row
+        row = term_frequencies([document])
+        row.data *= idf[row.indices]
+        row.eliminate_zeros()
+        norm = float(np.sqrt(np.dot(row.data, row.data)))
+        if norm:
+            row.data /= norm
+        return row
 
     def project(self, coef: FloatArray) -> FloatArray:
         """Return every row's dot product of its TF-IDF vector with coef (a weight per column)."""

@@ -65,6 +65,7 @@ class Settings:
     rules_half_life: float = 5.0
     presumed_negatives: int = 100
     folds: int = 5
+    calibration_sample: int = 200
     calibrate_growth: float = 1.25
 
 
@@ -137,6 +138,7 @@ class _State:
     fit: _Fit | None = None
     corpus_version: int = -1
     scores: FloatArray = field(default_factory=lambda: np.zeros(0))
+    sigmoid: Sigmoid | None = None
 
 
 def rule_scores(topic: Topic, items: Iterable[tuple[int, Document]]) -> dict[int, float]:
@@ -214,11 +216,14 @@ class TopicModel:
             state.fit = self._fit(self._labelled())
             state.corpus_version = self.corpus.version
             state.scores = self._score_rows(state.fit, None)
+            state.sigmoid = None
+            state.sigmoid = self._sigmoid
         return state.scores
 
     def likelihoods(self, scores: FloatArray) -> FloatArray:
         """Return the likelihood that items of these scores are relevant."""
-        return (self._sigmoid or _UNCALIBRATED)(scores)
+        self.scores()
+        return (self._state.sigmoid or _UNCALIBRATED)(scores)
 
     def rank(
         self, candidates: Iterable[int] | None = None, order: Order = "likely", limit: int | None = None
@@ -384,14 +389,26 @@ class TopicModel:
         # Stratified folds by id order: every fold holds positives and negatives.
         fold_of = {i: k % folds for k, (i, _) in enumerate(positives)}
         fold_of.update({i: k % folds for k, (i, _) in enumerate(negatives)})
+        # The decided items are the likely ones: alone they say nothing of the long tail of the queue. A fixed
+        # sample of the undecided items stands for the rest of the queue, as irrelevant (most of it is),
+        # each weighing for as many queue items as it stands for.
+        decided = {i for i, _ in labelled}
+        queue = sorted((i * _GOLDEN % 2**32, i) for i in self.corpus.ids if i not in decided)
+        stand_ins = [i for _, i in queue[: self.settings.calibration_sample]]
+        fold_of.update({i: k % folds for k, i in enumerate(stand_ins)})
         scores: list[float] = []
         truth: list[bool] = []
+        weights: list[float] = []
+        share = len(queue) / len(stand_ins) if stand_ins else 0.0
         for fold in range(folds):
-            held = [(i, y) for i, y in labelled if fold_of[i] == fold]
             fit = self._fit([(i, y) for i, y in labelled if fold_of[i] != fold])
-            rows = self.corpus.rows(i for i, _ in held)
+            held = [(i, y, 1.0) for i, y in labelled if fold_of[i] == fold]
+            held += [(i, False, share) for i in stand_ins if fold_of[i] == fold]
+            rows = self.corpus.rows(i for i, _, _ in held)
             scores.extend(self._score_rows(fit, rows).tolist())
-            truth.extend(y for _, y in held)
-        sigmoid = fit_sigmoid(np.array(scores), np.array(truth, dtype=bool))
+            truth.extend(y for _, y, _ in held)
+            weights.extend(w for _, _, w in held)
+        sigmoid = fit_sigmoid(np.array(scores), np.array(truth, dtype=bool), np.array(weights))
         self._sigmoid = sigmoid if sigmoid.slope > 0 else None
+        self._state.fit = None
         return n
