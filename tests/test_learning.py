@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from aggregator.curate.features import Corpus, Document
-from aggregator.curate.learning import Decision, Settings, Topic, TopicModel, rule_scores
+from aggregator.curate.learning import Decision, Settings, Topic, TopicModel, rank_over_topics, rule_scores
 
 THEMES = {
     "harbour": "harbour dockers strike port cargo vessels berth crane shipping pier",
@@ -166,3 +166,20 @@ def test_new_items_join_the_corpus(items: list[tuple[int, Document]]) -> None:
     ranked = model.rank(limit=11)  # 5 undecided assembly items before the crawl, 6 after
     assert {r.item_id for r in ranked} >= {i for i, _ in items[-6:]}
     assert all(theme_of(r.item_id) == "assembly" for r in ranked)
+
+
+def test_queue_over_all_topics_takes_each_items_best_topic(items: list[tuple[int, Document]]) -> None:
+    corpus = Corpus.build(items)
+    decided = (0, 1, 2, 3, 12, 13, 24, 25, 36, 37, 38, 39, 14, 26)
+    harbours = TopicModel.rebuild(corpus, Topic(name="Harbours"), [Decision(i, i < 12) for i in decided])
+    assemblies = TopicModel.rebuild(
+        corpus, Topic(name="Assemblies"), [Decision(i, 36 <= i < 48) for i in decided]
+    )
+    queue = [i for i, _ in items if i not in decided]
+    ranked = rank_over_topics([harbours, assemblies], queue)
+    assert sorted(r.item_id for r, _ in ranked) == queue
+    likelihoods = [r.likelihood for r, _ in ranked]
+    assert likelihoods == sorted(likelihoods, reverse=True)
+    top = ranked[:16]
+    assert {theme_of(r.item_id) for r, _ in top} == {"harbour", "assembly"}
+    assert all((theme_of(r.item_id), topic) in {("harbour", 0), ("assembly", 1)} for r, topic in top)

@@ -412,3 +412,22 @@ class TopicModel:
         self._sigmoid = sigmoid if sigmoid.slope > 0 else None
         self._state.fit = None
         return n
+
+
+def rank_over_topics(
+    models: Sequence[TopicModel], candidates: Iterable[int], limit: int | None = None
+) -> list[tuple[Ranked, int]]:
+    """Return the candidates by their highest likelihood over the topics, each with that topic's index.
+
+    Scores of different topics are on different scales; likelihoods are comparable, so the queue over all
+    topics is ordered by each item's best likelihood (ties by item id).
+    """
+    wanted = list(dict.fromkeys(candidates))
+    best: dict[int, tuple[Ranked, int]] = {}
+    for index, model in enumerate(models):
+        for ranked in model.rank(wanted):
+            held = best.get(ranked.item_id)
+            if held is None or ranked.likelihood > held[0].likelihood:
+                best[ranked.item_id] = (ranked, index)
+    ordered = sorted(best.values(), key=lambda pair: (-pair[0].likelihood, pair[0].item_id))
+    return ordered if limit is None else ordered[: max(limit, 0)]
