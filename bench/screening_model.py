@@ -69,9 +69,10 @@ VARIANTS: dict[str, Settings] = {
     "rules-slow": Settings(rules_half_life=20.0),
     "ratio-20": Settings(positive_ratio=20.0),
     "ratio-3": Settings(positive_ratio=3.0),
-    "svm-c1": Settings(c=1.0),
-    "logistic-c1": Settings(learner="logistic", c=1.0),
-    "logistic-c10": Settings(learner="logistic", c=10.0),
+    "svm": Settings(learner="svm", c=0.11),
+    "svm-c1": Settings(learner="svm", c=1.0),
+    "logistic-c10": Settings(c=10.0),
+    "logistic-c0.3": Settings(c=0.3),
 }
 
 Labels = npt.NDArray[np.bool_]
