@@ -245,12 +245,19 @@ class TopicModel:
         assert fit is not None
         row = self.corpus.rows([item_id])
         vector = self.corpus.weighted(row)
-        weight_of = dict(zip(fit.columns.tolist(), fit.coef.tolist(), strict=True))
+        # fit.columns is sorted (np.unique): find each of the item's columns among them.
+        at = np.minimum(np.searchsorted(fit.columns, vector.indices), max(len(fit.columns) - 1, 0))
+        known = fit.columns[at] == vector.indices if len(fit.columns) else np.zeros(len(at), dtype=bool)
         names = term_columns(document)
         parts = [
-            (names[column], value * weight_of[column])
-            for column, value in zip(vector.indices.tolist(), vector.data.tolist(), strict=True)
-            if column in weight_of and column in names and weight_of[column] != 0.0
+            (names[column], value * weight)
+            for column, value, weight in zip(
+                vector.indices[known].tolist(),
+                vector.data[known].tolist(),
+                fit.coef[at[known]].tolist(),
+                strict=True,
+            )
+            if column in names and weight != 0.0
         ]
         parts.sort(key=lambda part: (-abs(part[1]), part[0]))
         raised = tuple((name, round(v, 4)) for name, v in parts if v > 0)[:terms]
