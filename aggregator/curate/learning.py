@@ -21,10 +21,13 @@ every update (the labelled set is small, so that costs milliseconds), so a model
 decisions orders the queue exactly as the one updated decision by decision. Scoring every item is one
 sparse matrix-vector product over the corpus's cached matrix.
 
-Likelihoods are Platt-scaled: a sigmoid fitted on scores each decided item got from models trained
-without it (k-fold, recomputed whenever the number of decisions has grown by a quarter), so they read as
-"about this share of items scored like this one were relevant". Before there are two decisions of each
-kind there is nothing to fit, and the likelihood is the sigmoid of the raw score.
+Likelihoods come from a sigmoid fitted on scores that items got from models trained without them
+(k-fold): the decided items, and a fixed sample of undecided ones standing, as irrelevant, for the rest of
+the queue (the decided items alone are the likely ones and say nothing of its long tail). It is refitted
+whenever the number of decisions has grown by a quarter, and reads as "about this share of items scored
+like this one were relevant"; bench/README.md (section 6) measures how far the queue-level estimates are
+from the truth. Before there are two decisions of each kind there is nothing to fit, and the likelihood is
+the sigmoid of the raw score.
 """
 
 from __future__ import annotations
