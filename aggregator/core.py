@@ -10,6 +10,7 @@ from aggregator.migrations import current_revision, head_revision, upgrade
 from aggregator.services.items import ItemService
 from aggregator.services.runs import RunService
 from aggregator.services.scheduling import SchedulePolicy
+from aggregator.services.sessions import SessionService
 from aggregator.services.sources import SourceService
 from aggregator.services.topics import TopicService
 from aggregator.services.users import UserService
@@ -33,6 +34,7 @@ class Aggregator:
         self.topics = TopicService(self.db)
         self.runs = RunService(self.db)
         self.users = UserService(self.db)
+        self.sessions = SessionService(self.db)
 
     def init_db(self) -> tuple[str | None, str | None]:
         """Create or migrate the schema; return the revisions before and after. Safe to repeat."""

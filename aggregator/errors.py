@@ -53,3 +53,16 @@ class FeedError(FetchError):
 
 class ExtractionError(AggregatorError):
     """A page could not be turned into an article."""
+
+
+def brief(exc: BaseException | None) -> str:
+    """Return an error as one short line: a database error's own first line, without the statement.
+
+    SQLAlchemy's message carries the SQL and its parameters (a whole page's text, for an item);
+    printed on stderr and kept in a run's summary it told nothing more and said too much.
+    """
+    if exc is None:
+        return "unknown error"
+    cause = getattr(exc, "orig", None) or exc
+    lines = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {lines[0] if lines else ''}".rstrip(": ")

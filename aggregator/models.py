@@ -238,6 +238,9 @@ class CrawlRun(Base):
     finished_at: Mapped[dt.datetime | None]
     status: Mapped[str] = mapped_column(String(16), default=RunStatus.RUNNING)
     trigger: Mapped[str] = mapped_column(String(32), default="cli")
+    # The process running it (crawl:HOST:PID:TAG), so a run left "running" by a killed crawl is closed;
+    # None for a distributed round, which its own lease closes.
+    owner: Mapped[str | None] = mapped_column(String(200))
 
     sources: Mapped[list[CrawlRunSource]] = relationship(
         back_populates="run", cascade="all, delete-orphan", passive_deletes=True

@@ -69,3 +69,15 @@ def repair_mojibake(text: str) -> str:
     except UnicodeDecodeError:
         return text
     return repaired if len(_MOJIBAKE.findall(repaired)) < len(_MOJIBAKE.findall(text)) else text
+
+
+def storable(value: str | None, limit: int | None = None) -> str | None:
+    """Return ``value`` as a text column can hold it: no NUL characters, at most ``limit`` characters.
+
+    PostgreSQL refuses NUL in text outright (SQLite keeps it), so one NUL in a page failed its item
+    on one database and not the other; and a value past a column's length failed the whole insert.
+    """
+    if value is None:
+        return None
+    cleaned = value.replace("\x00", "")
+    return cleaned if limit is None or len(cleaned) <= limit else cleaned[: limit - 1] + "…"

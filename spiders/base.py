@@ -17,7 +17,7 @@ from aggregator.crawl.candidate import Candidate
 from aggregator.crawl.failures import describe
 from aggregator.crawl.harvest import Harvest, Validators
 from aggregator.enums import RunStatus
-from aggregator.errors import InvalidInput
+from aggregator.errors import InvalidInput, brief
 from aggregator.services.runs import SourceTally
 from aggregator.services.scheduling import max_age
 from aggregator.services.views import SourceView
@@ -268,7 +268,7 @@ class SourceSpider(scrapy.Spider):
         holder = kwargs.get("source") or kwargs.get("item")
         source_id = getattr(holder, "id", None) or getattr(holder, "source_id", None)
         if spider is self and isinstance(source_id, int) and source_id in self.harvest.tallies:
-            self.fail(source_id, f"{response.url}: {type(failure.value).__name__}: {failure.value}")
+            self.fail(source_id, f"{response.url}: {brief(failure.value)}")
 
     def _item_failed(self, item: Any, response: Any, spider: scrapy.Spider, failure: Failure) -> None:
         source_id = getattr(item, "source_id", None)
@@ -276,7 +276,7 @@ class SourceSpider(scrapy.Spider):
             self.harvest.release(item.canonical_url)
         if spider is self and isinstance(source_id, int) and source_id in self.harvest.tallies:
             link = getattr(item, "link", None) or getattr(item, "url", "")
-            self.fail(source_id, f"storing {link}: {type(failure.value).__name__}: {failure.value}")
+            self.fail(source_id, f"storing {link}: {brief(failure.value)}")
 
     def _closed(self, spider: scrapy.Spider, reason: str) -> None:
         if spider is not self or self._given_harvest is None:

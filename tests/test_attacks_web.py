@@ -80,3 +80,36 @@ def test_a_source_named_by_a_unicode_digit_or_a_huge_number_is_not_found(core: A
             core.sources.get(key)
     with pytest.raises(NotFound):
         core.items.get(int(HUGE))
+
+
+def test_a_copied_cookie_stops_working_at_logout(
+    core: Aggregator, client: TestClient, seeded: Seeded
+) -> None:
+    csrf = login(client, "curator")
+    copied = dict(client.cookies)
+    assert client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    with TestClient(create_app(core), cookies=copied) as thief:
+        assert thief.get("/api/items").status_code == 401
+        answer = thief.post(f"/api/items/{seeded.assembly}/approve", headers={"X-CSRF-Token": csrf}, json={})
+        assert answer.status_code == 401
+    assert core.items.get(seeded.assembly).status == "new"
+
+
+def test_an_admin_lists_and_revokes_sessions(core: Aggregator, client: TestClient, seeded: Seeded) -> None:
+    with TestClient(create_app(core)) as curator:
+        login(curator, "curator")
+        assert curator.get("/api/items").status_code == 200
+        csrf = login(client, "admin")
+        listed = client.get("/api/sessions").json()["sessions"]
+        assert sorted(s["user"] for s in listed) == ["admin", "curator"]
+        theirs = next(s["id"] for s in listed if s["user"] == "curator")
+        revoked = client.delete(f"/api/sessions/{theirs[:10]}", headers={"X-CSRF-Token": csrf})
+        assert revoked.status_code == 200
+        assert curator.get("/api/items").status_code == 401
+        assert client.get("/api/items").status_code == 200  # the admin's own session lives on
+    assert [s.user for s in core.sessions.all()] == ["admin"]
+
+
+def test_only_an_admin_sees_the_sessions(client: TestClient) -> None:
+    login(client, "curator")
+    assert client.get("/api/sessions").status_code == 403

@@ -12,9 +12,11 @@ import sys
 import time
 
 import pytest
+from sqlalchemy import select
 
 from aggregator.config import Config
 from aggregator.core import Aggregator
+from aggregator.models import CrawlRun
 from tests.conftest import fixture_bytes
 from tests.support.cli import ROOT, crawl_env, run_cli
 from tests.support.feeds import Entry, rss
@@ -90,6 +92,16 @@ def test_sigkill_mid_crawl_loses_and_duplicates_nothing(server: LocalServer, db_
     stored, count = snapshot(db_url)
     assert stored == expected
     assert count == ENTRIES
+    # The killed crawls' runs said "running" for ever; the next crawl closes them as failed.
+    # (A crawl killed while still starting up had opened no run.)
+    core = Aggregator(Config(database_url=db_url))
+    try:
+        with core.db.read() as session:
+            statuses = [run.status for run in session.scalars(select(CrawlRun).order_by(CrawlRun.id))]
+    finally:
+        core.close()
+    assert statuses[-1] == "finished"
+    assert set(statuses[:-1]) <= {"failed"}
     # What the killed crawls stored is still there after the last one, exactly as it was and once.
     partial_urls = {line.split()[0] for line in partial}
     assert [line for line in stored if line.split()[0] in partial_urls] == partial

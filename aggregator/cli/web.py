@@ -83,3 +83,41 @@ def users_password(state: _State, name: str, password_stdin: bool) -> None:
         password = click.prompt("new password", hide_input=True, confirmation_prompt=True)
     state.core().users.set_password(name, password)
     click.echo(f"password of {name} changed")
+
+
+@users.command("sessions")
+@click.argument("name", required=False)
+@pass_state
+def users_sessions(state: _State, name: str | None) -> None:
+    """List the live login sessions (of one user), newest first."""
+    table = Table("session", "user", "started", "last seen", "expires", "address", "browser")
+    for s in state.core().sessions.all(user=name):
+        table.add_row(
+            s.id,
+            s.user,
+            s.created_at.strftime("%Y-%m-%d %H:%M"),
+            s.last_seen_at.strftime("%Y-%m-%d %H:%M"),
+            s.expires_at.strftime("%Y-%m-%d %H:%M"),
+            s.address,
+            s.user_agent[:40],
+        )
+    _stdout.print(table)
+
+
+@users.command("revoke")
+@click.argument("session", required=False)
+@click.option("--all-of", "user", help="End every session of this user instead.")
+@pass_state
+def users_revoke(state: _State, session: str | None, user: str | None) -> None:
+    """End a login session (by the start of its id, as `users sessions` shows it), or all of a user's."""
+    core = state.core()
+    if (session is None) == (user is None):
+        raise click.UsageError("give a session id or --all-of NAME")
+    if user is not None:
+        found = next((u for u in core.users.all() if u.name == user), None)
+        if found is None:
+            raise click.UsageError(f"no user {user!r}")
+        click.echo(f"ended {core.sessions.end_all(found.id)} sessions of {user}")
+        return
+    ended = core.sessions.revoke(str(session))
+    click.echo(f"ended session {ended.id} of {ended.user}")

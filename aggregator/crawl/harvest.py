@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aggregator.core import Aggregator
+from aggregator.crawl.owners import new_owner
 from aggregator.enums import RunStatus
 from aggregator.extract.pool import ExtractorPool
 from aggregator.services.runs import RunView, SourceTally
@@ -47,9 +48,11 @@ class Harvest:
         self._keeper: Any = None
 
     @classmethod
-    def start(cls, core: Aggregator, *, trigger: str, progress: ProgressHook | None = None) -> Harvest:
-        """Record a new crawl run and return its harvest."""
-        harvest = cls(core, core.runs.start(trigger=trigger), progress)
+    def start(
+        cls, core: Aggregator, *, trigger: str, progress: ProgressHook | None = None, owner: str | None = None
+    ) -> Harvest:
+        """Record a new crawl run (held by ``owner``, by default this process) and return its harvest."""
+        harvest = cls(core, core.runs.start(trigger=trigger, owner=owner or new_owner()), progress)
         if core.db.dialect == "sqlite":
             # SQLite checkpoints and deletes its write-ahead log whenever the last connection to the
             # file closes: without this idle connection, after every item's transaction (a sync to

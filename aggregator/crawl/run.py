@@ -7,9 +7,6 @@ process per command, and tests run it as a subprocess.
 from __future__ import annotations
 
 import gc
-import os
-import socket
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +16,7 @@ from scrapy.utils.misc import load_object
 
 from aggregator.core import Aggregator
 from aggregator.crawl.harvest import Harvest, ProgressHook
+from aggregator.crawl.owners import is_stale, new_owner
 from aggregator.crawl.settings import scrapy_settings
 from aggregator.enums import RunStatus
 from aggregator.errors import InvalidInput
@@ -53,8 +51,10 @@ def crawl(
         core.sources.to_crawl(names=wanted)  # unknown or retired names fail here, before any lease
     elif not due_only and not core.sources.to_crawl():
         raise InvalidInput("no enabled sources to crawl: add one with `aggregator sources add URL`")
-    owner = f"crawl:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    sources, busy = core.sources.claim(owner, names=wanted, due_only=due_only, is_stale=lease_is_stale)
+    owner = new_owner()
+    # A killed crawl's run would say "running" for ever: close those before starting another.
+    core.runs.close_abandoned(is_stale)
+    sources, busy = core.sources.claim(owner, names=wanted, due_only=due_only, is_stale=is_stale)
     try:
         if not sources:
             return CrawlOutcome(None, busy)
@@ -62,7 +62,7 @@ def crawl(
         for source in sources:
             by_kind[source.kind].append(source.id)
         spiders = {kind: load_object(kind_of(kind).spider) for kind in by_kind}
-        harvest = Harvest.start(core, trigger=trigger, progress=progress)
+        harvest = Harvest.start(core, trigger=trigger, progress=progress, owner=owner)
         process = CrawlerProcess({**scrapy_settings(core.config), "LOG_INSTALL_ROOT_HANDLER": False})
         for kind, ids in by_kind.items():
             process.crawl(spiders[kind], harvest=harvest, source_ids=ids)
@@ -79,21 +79,3 @@ def crawl(
         return CrawlOutcome(harvest.finish(), busy)
     finally:
         core.sources.release(owner)
-
-
-def lease_is_stale(owner: str) -> bool:
-    """Return True when a lease belongs to a crawl process of this host that no longer runs.
-
-    A crawl killed outright (SIGKILL, power loss) cannot give its leases back; on its own host that
-    is known at once, elsewhere the lease's expiry covers it.
-    """
-    parts = owner.split(":")
-    if len(parts) != 4 or parts[0] != "crawl" or parts[1] != socket.gethostname():
-        return False
-    try:
-        os.kill(int(parts[2]), 0)
-    except ProcessLookupError:
-        return True
-    except (PermissionError, ValueError):
-        return False
-    return False

@@ -24,6 +24,7 @@ from aggregator.services.recording import (
     record_batch,
 )
 from aggregator.services.views import EventView, ItemView, to_view, with_relations
+from aggregator.text import storable
 
 __all__ = ["Harvested", "ItemService", "ItemView", "Outcome", "RetryCandidate", "TopicMatch"]
 
@@ -269,7 +270,7 @@ class ItemService:
             changes: dict[str, Any] = {}
             for name, value in (("title", title), ("excerpt", excerpt), ("curator_note", note)):
                 if value is not None:
-                    new = _required(value, name) if name == "title" else (value.strip() or None)
+                    new = _required(value, name) if name == "title" else (storable(value.strip()) or None)
                     if getattr(item, name) != new:
                         changes[name] = {"old": getattr(item, name), "new": new}
                         setattr(item, name, new)
@@ -337,7 +338,7 @@ class ItemService:
 
 
 def _required(value: str, name: str) -> str:
-    stripped = value.strip()
+    stripped = (storable(value) or "").strip()
     if not stripped:
         raise InvalidInput(f"the {name} cannot be empty")
     return stripped

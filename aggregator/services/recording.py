@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, case, delete, exists, func, insert, or_, select, update
@@ -19,9 +19,14 @@ from sqlalchemy.orm import Session
 from aggregator.curate.duplicates import MATCH_THRESHOLD, same_story
 from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemKind, ItemStatus
 from aggregator.models import Item, ItemSketch, ItemTopic, utcnow
+from aggregator.text import storable
 from aggregator.urls import canonical_url
 
 ERROR_TEXT_LIMIT = 2000
+# The items table's column lengths (models.Item).
+AUTHOR_CHARS = 500
+GUID_CHARS = 2000
+LANGUAGE_CHARS = 16
 # Stand-in texts that the article page, once fetched, replaces.
 
 
@@ -73,9 +78,26 @@ class Harvested:
         """Return the item's identity: its canonical URL."""
         return self.canonical_url or canonical_url(self.url)
 
+    def storable(self) -> Harvested:
+        """Return this item as the items table can hold it (no NUL, each value within its column)."""
+        return replace(
+            self,
+            title=storable(self.title) or "",
+            author=storable(self.author, AUTHOR_CHARS),
+            # A GUID too long to store identifies nothing the next crawl could look up.
+            guid=self.guid if self.guid is None or len(self.guid) <= GUID_CHARS else None,
+            language=storable(self.language, LANGUAGE_CHARS),
+            text=storable(self.text) or "",
+            summary=storable(self.summary) or "",
+            excerpt=storable(self.excerpt),
+            excerpt_candidates=tuple(c for c in (storable(e) for e in self.excerpt_candidates) if c),
+            fetch_error=storable(self.fetch_error, ERROR_TEXT_LIMIT),
+        )
+
 
 def record(session: Session, harvested: Harvested) -> Outcome:
     """Store ``harvested`` unless it is known; return what happened. The caller owns the transaction."""
+    harvested = harvested.storable()
     canon = harvested.canon
     existing = _existing(session, harvested, canon)
     if existing is not None:
@@ -99,6 +121,7 @@ def record_batch(session: Session, batch: Sequence[Harvested]) -> list[Outcome]:
     What each item adds is noted before the next is judged, so two copies within one batch are
     caught as they would be one batch apart.
     """
+    batch = [h.storable() for h in batch]
     canons = [h.canon for h in batch]
     known = _Known.of(session, batch, canons)
     outcomes: list[Outcome] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,9 @@ from aggregator.errors import NotFound
 from aggregator.models import CrawlRun, CrawlRunSource, Source, utcnow
 
 ERROR_TEXT_LIMIT = 4000
+# A crawl of one process running this long is dead, whatever host it ran on (a crawl's leases expire
+# after 3 hours, so it could not still be crawling).
+ABANDONED = dt.timedelta(hours=6)
 
 
 @dataclass(slots=True)
@@ -125,10 +128,10 @@ class RunService:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def start(self, *, trigger: str = "cli") -> int:
-        """Record that a crawl began and return its id."""
+    def start(self, *, trigger: str = "cli", owner: str | None = None) -> int:
+        """Record that a crawl began (run by ``owner``, a process) and return its id."""
         with self._db.write() as session:
-            run = CrawlRun(trigger=trigger)
+            run = CrawlRun(trigger=trigger, owner=owner)
             session.add(run)
             session.flush()
             return run.id
@@ -164,6 +167,25 @@ class RunService:
             run.status = status
             run.finished_at = utcnow()
         return self.get(run_id)
+
+    def close_abandoned(
+        self, is_stale: Callable[[str], bool], *, older_than: dt.timedelta = ABANDONED
+    ) -> int:
+        """Mark failed the runs still "running" whose process is known dead, or that began too long ago.
+
+        Return how many were closed. A distributed round has no one process; its own lease closes it.
+        """
+        now = utcnow()
+        with self._db.write() as session:
+            running = session.scalars(select(CrawlRun).where(CrawlRun.status == RunStatus.RUNNING))
+            closed = 0
+            for run in running:
+                dead = run.owner is not None and is_stale(run.owner)
+                if dead or (run.owner is not None and run.started_at < now - older_than):
+                    run.status = RunStatus.FAILED
+                    run.finished_at = now
+                    closed += 1
+            return closed
 
     def get(self, run_id: int) -> RunView:
         """Return a crawl run with its per-source lines, in source order."""

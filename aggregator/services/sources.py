@@ -19,6 +19,7 @@ from aggregator.reader.opml import Outline, read_opml, write_opml
 from aggregator.services.kinds import DEFAULT_KIND, kind_of
 from aggregator.services.scheduling import SchedulePolicy
 from aggregator.services.views import SourceView, source_view
+from aggregator.text import storable
 from aggregator.urls import is_http_url
 
 if TYPE_CHECKING:
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
 ERROR_TEXT_LIMIT = 2000
 MIN_INTERVAL = 60
+# The sources table's column lengths (models.Source).
+NAME_CHARS = 200
+URL_CHARS = 2000
 AUTO_KIND = "auto"
 
 
@@ -72,22 +76,26 @@ class SourceService:
         announces (named after the feed's title when no name is given).
         """
         url = url.strip()
-        if not is_http_url(url):
-            raise InvalidInput(f"a source needs an http(s) URL, not {url!r}")
+        if not is_http_url(url) or len(url) > URL_CHARS:
+            raise InvalidInput(
+                f"a source needs an http(s) URL of at most {URL_CHARS} characters, not {url[:200]!r}"
+            )
         if kind == AUTO_KIND:
             if self._discover is None:
                 raise InvalidInput("finding a page's feed is not available here; give the kind")
             found = self._discover(url)
             url, kind = found.feed_url, "feed"
-            name = name or found.title.strip() or None
+            name = name or storable(found.title.strip(), NAME_CHARS) or None
         checked = kind_of(kind).check(settings or {})
         with self._db.write() as session:
             existing = session.scalar(select(Source).where(Source.url == url))
             if existing is not None and existing.retired_at is None:
                 raise Conflict(f"a source with this URL exists already: {existing.name!r}")
-            wanted = name.strip() if name else None
+            wanted = storable(name.strip()) if name else None
             if wanted == "":
                 raise InvalidInput("a source name cannot be empty")
+            if wanted is not None and len(wanted) > NAME_CHARS:
+                raise InvalidInput(f"a source name has at most {NAME_CHARS} characters")
             if wanted is not None and self._name_taken(session, wanted, existing):
                 raise Conflict(f"a source named {wanted!r} exists already")
             if existing is not None:
@@ -323,7 +331,9 @@ class SourceService:
         skipped: list[str] = []
         for outline in read_opml(data):
             try:
-                source = self.add(outline.url, name=outline.title, kind=outline.kind or "feed")
+                # A title is only a name here: a long one is cut, not a reason to skip the feed.
+                title = storable(outline.title, NAME_CHARS) if outline.title else None
+                source = self.add(outline.url, name=title, kind=outline.kind or "feed")
             except Conflict:
                 try:
                     source = self.add(outline.url, kind=outline.kind or "feed")

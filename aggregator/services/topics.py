@@ -14,8 +14,12 @@ from aggregator.db import Database
 from aggregator.enums import ItemStatus
 from aggregator.errors import Conflict, InvalidInput, NotFound
 from aggregator.models import Item, ItemTopic, Topic
+from aggregator.text import storable
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The topics table's column lengths (models.Topic).
+SLUG_CHARS = 200
+NAME_CHARS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +63,7 @@ class TopicService:
     ) -> TopicView:
         """Create a topic, score every unreviewed item against it, and return it."""
         slug = slug.strip()
-        if not _SLUG.match(slug):
+        if not _SLUG.match(slug) or len(slug) > SLUG_CHARS:
             raise InvalidInput(f"a topic slug is lower-case words joined by hyphens, not {slug!r}")
         with self._db.write() as session:
             if session.scalar(select(Topic).where(Topic.slug == slug)) is not None:
@@ -68,7 +72,7 @@ class TopicService:
             topic = Topic(
                 slug=slug,
                 name=_name(name),
-                intro=intro.strip(),
+                intro=(storable(intro) or "").strip(),
                 include_terms=_terms(include),
                 exclude_terms=_terms(exclude),
                 position=position,
@@ -129,7 +133,7 @@ class TopicService:
             if name is not None:
                 topic.name = _name(name)
             if intro is not None:
-                topic.intro = intro.strip()
+                topic.intro = (storable(intro) or "").strip()
             if include is not None:
                 topic.include_terms = _terms(include)
             if exclude is not None:
@@ -179,16 +183,19 @@ class TopicService:
 
 
 def _name(name: str) -> str:
-    if not name.strip():
+    cleaned = (storable(name) or "").strip()
+    if not cleaned:
         raise InvalidInput("a topic needs a name")
-    return name.strip()
+    if len(cleaned) > NAME_CHARS:
+        raise InvalidInput(f"a topic's name has at most {NAME_CHARS} characters")
+    return cleaned
 
 
 def _terms(values: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for value in values:
         for term in value.split(","):
-            cleaned = " ".join(term.split()).lower()
+            cleaned = " ".join((storable(term) or "").split()).lower()
             if cleaned:
                 seen.setdefault(cleaned, None)
     return list(seen)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from aggregator.db import Database
 from aggregator.errors import Conflict, InvalidInput, NotFound
-from aggregator.models import User
+from aggregator.models import LoginSession, User
 
 ROLES = ("admin", "curator", "viewer")
 # admin: everything; curator: review and topics; viewer: read.
@@ -33,8 +32,6 @@ class UserView:
     name: str
     role: str
     created_at: dt.datetime
-    # Changes with the password: a session records it at login, so a new password ends old sessions.
-    stamp: str = ""
 
     def can(self, permission: str) -> bool:
         """Return True when the user's role grants ``permission``."""
@@ -79,8 +76,7 @@ class UserService:
         if user is None or digest is None:
             return None
         if self._hasher.check_needs_rehash(digest):
-            # Stronger settings since this hash was made: store the new hash, and answer with it so
-            # the session about to start carries the stamp of the hash now stored.
+            # Stronger settings since this hash was made: store the new hash.
             user.password_hash = self._hasher.hash(password)
             self._store_hash(user.id, user.password_hash)
         return _view(user)
@@ -97,13 +93,14 @@ class UserService:
             return [_view(u) for u in session.scalars(select(User).order_by(User.name))]
 
     def set_password(self, name: str, password: str) -> None:
-        """Replace a user's password."""
+        """Replace a user's password and end every session begun with the old one."""
         digest = self._hash(password)
         with self._db.write() as session:
             user = session.scalar(select(User).where(User.name == name))
             if user is None:
                 raise NotFound(f"no user {name!r}")
             user.password_hash = digest
+            session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 
     def set_role(self, name: str, role: str) -> UserView:
         """Change a user's role and return the user."""
@@ -133,5 +130,4 @@ def _check_role(role: str) -> None:
 
 
 def _view(user: User) -> UserView:
-    stamp = hashlib.sha256(user.password_hash.encode()).hexdigest()[:16] if user.password_hash else ""
-    return UserView(id=user.id, name=user.name, role=user.role, created_at=user.created_at, stamp=stamp)
+    return UserView(id=user.id, name=user.name, role=user.role, created_at=user.created_at)

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from aggregator.core import Aggregator
 from aggregator.web.errors import install_error_handlers
 from aggregator.web.headers import add_security_headers
+from aggregator.web.password_gate import PasswordGate
 from aggregator.web.published import published_routes
 from aggregator.web.routes import api, auth, items, queue, sources, topics
 from aggregator.web.secret import session_secret
@@ -32,6 +33,7 @@ def create_app(core: Aggregator) -> FastAPI:
         redoc_url=None,
     )
     app.state.core = core
+    app.state.password_gate = PasswordGate()
     codec = SessionCodec(session_secret(core))
     # The public feeds and topic pages: no session, feed readers fetch them.
     app.include_router(published_routes(core))
@@ -45,9 +47,7 @@ def create_app(core: Aggregator) -> FastAPI:
         codec.store(request, response, request.state.session)
         # What a logged-in curator sees (and the login form) is never cached; static files and the
         # public feeds may be.
-        private = request.state.session.user_id is not None or request.url.path.startswith(
-            ("/api/", "/login")
-        )
+        private = request.state.session.token is not None or request.url.path.startswith(("/api/", "/login"))
         add_security_headers(response, private=private)
         return response
 

@@ -42,14 +42,15 @@ def get_session(request: Request) -> SessionData:
 
 
 def current_user(request: Request) -> UserView:
-    """Return the logged-in user; raise NotLoggedIn without a session, or when the user is gone or
-    their password changed since this session began."""
+    """Return the logged-in user; raise NotLoggedIn without a live session (logged out, expired,
+    revoked, ended by a new password) or when the user is gone."""
     cached: UserView | None = getattr(request.state, "user", None)
     if cached is not None:
         return cached
-    session = get_session(request)
-    user = get_core(request).users.get(session.user_id) if session.user_id is not None else None
-    if user is None or not hmac.compare_digest(user.stamp, session.stamp):
+    core = get_core(request)
+    user_id = core.sessions.user_of(get_session(request).token or "")
+    user = core.users.get(user_id) if user_id is not None else None
+    if user is None:
         raise NotLoggedIn
     request.state.user = user
     return user

@@ -14,7 +14,7 @@ from aggregator.web.templating import render
 
 
 class TooManyAttempts(Exception):
-    """Too many failed logins for this name from this address."""
+    """Too many login attempts for this name or from this address, or too many at once."""
 
 
 def _is_api(request: Request) -> bool:
@@ -74,7 +74,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(TooManyAttempts)
     async def _throttled(request: Request, _exc: TooManyAttempts) -> Response:
-        return _problem(request, 429, "too many failed logins: wait 15 minutes and try again")
+        return _problem(request, 429, "too many logins from here: wait a few minutes and try again")
 
     @app.exception_handler(AggregatorError)
     async def _service_error(request: Request, exc: AggregatorError) -> Response:

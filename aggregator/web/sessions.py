@@ -1,4 +1,8 @@
-"""Sessions in a signed cookie: who is logged in, the CSRF token, and one message for the next page."""
+"""The session cookie, signed: the login session's token, the CSRF token, one message for the next page.
+
+Who is logged in is the database's to say (``SessionService``): the token names a session there, so
+logging out (or an admin) ends it for every copy of the cookie.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,7 @@ FLASH_LIMIT = 600
 class SessionData:
     """What the cookie carries; ``changed`` says it must be sent again."""
 
-    user_id: int | None = None
-    stamp: str = ""
+    token: str | None = None
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     flash: str | None = None
     changed: bool = False
@@ -28,16 +31,15 @@ class SessionData:
     # A session the browser does not hold yet; sent only once a page needs it (it shows the token).
     fresh: bool = False
 
-    def login(self, user_id: int, stamp: str) -> None:
-        """Start a fresh session for ``user_id``: a new CSRF token, so none issued before login works."""
-        self.user_id = user_id
-        self.stamp = stamp
+    def login(self, token: str) -> None:
+        """Carry a new login session: a new CSRF token too, so none issued before login works."""
+        self.token = token
         self.csrf = secrets.token_urlsafe(32)
         self.changed = True
 
     def logout(self) -> None:
-        """End the session."""
-        self.user_id = None
+        """Forget the login session (the caller ends it in the database)."""
+        self.token = None
         self.cleared = True
 
     def say(self, message: str) -> None:
@@ -69,12 +71,10 @@ class SessionCodec:
             except BadSignature:
                 data = {}
             if isinstance(data, dict) and isinstance(data.get("c"), str):
-                user = data.get("u")
+                token = data.get("t")
                 flash = data.get("f")
-                stamp = data.get("s")
                 return SessionData(
-                    user_id=user if isinstance(user, int) else None,
-                    stamp=stamp if isinstance(stamp, str) else "",
+                    token=token if isinstance(token, str) else None,
                     csrf=data["c"],
                     flash=flash if isinstance(flash, str) else None,
                 )
@@ -88,9 +88,7 @@ class SessionCodec:
             return
         if not session.changed:
             return
-        value = self._serializer.dumps(
-            {"u": session.user_id, "s": session.stamp, "c": session.csrf, "f": session.flash}
-        )
+        value = self._serializer.dumps({"t": session.token, "c": session.csrf, "f": session.flash})
         response.set_cookie(
             COOKIE, value, max_age=MAX_AGE, path="/", secure=secure, httponly=True, samesite="lax"
         )

@@ -1,5 +1,6 @@
 """Server-side login sessions (logging out ends a session for every copy of its cookie; admins list
-and revoke them), and warnings kept apart from errors: a source's last one, and a crawl's per source.
+and revoke them), warnings kept apart from errors (a source's last one, a crawl's per source), and the
+process that runs a crawl (so a run left "running" by a killed crawl is closed).
 
 Revision ID: 0005
 Revises: 0004
@@ -37,9 +38,13 @@ def upgrade() -> None:
     with op.batch_alter_table("crawl_run_sources") as batch:
         batch.add_column(sa.Column("warnings", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("warning", sa.Text(), nullable=True))
+    with op.batch_alter_table("crawl_runs") as batch:
+        batch.add_column(sa.Column("owner", sa.String(200), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("crawl_runs") as batch:
+        batch.drop_column("owner")
     with op.batch_alter_table("crawl_run_sources") as batch:
         batch.drop_column("warning")
         batch.drop_column("warnings")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -142,6 +143,20 @@ def list_sources(request: Request) -> dict[str, Any]:
     return {
         "sources": [{**s.as_dict(), "items_per_month": per_month.get(s.id, 0)} for s in core.sources.all()]
     }
+
+
+@router.get("/sessions")
+def list_sessions(request: Request, user: Annotated[UserView, Depends(require("users"))]) -> dict[str, Any]:
+    """Return the live login sessions, newest first (admins only)."""
+    return {"sessions": [asdict(s) for s in get_core(request).sessions.all()]}
+
+
+@router.delete("/sessions/{session_id}")
+def revoke_session(
+    request: Request, session_id: str, user: Annotated[UserView, Depends(require("users"))]
+) -> dict[str, Any]:
+    """End a login session, named by the start of its id (admins only)."""
+    return {"revoked": asdict(get_core(request).sessions.revoke(session_id))}
 
 
 @router.get("/openapi.json", include_in_schema=False)

@@ -6,10 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from aggregator.services.login_throttle import LoginThrottle
 from aggregator.web.deps import check_csrf, get_core, get_session
 from aggregator.web.errors import TooManyAttempts
+from aggregator.web.password_gate import GateFull, PasswordGate
 from aggregator.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -30,30 +32,37 @@ def login_page(request: Request, next: str = "/queue") -> Response:
 
 
 @router.post("/login")
-def login(
+async def login(
     request: Request,
     name: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form()] = "/queue",
 ) -> Response:
-    """Start a session for a good name and password; count a bad one; refuse after too many."""
+    """Start a session for a good name and password; refuse past the throttle or when the gate is full."""
     core = get_core(request)
     throttle = LoginThrottle(core.db)
     address = request.client.host if request.client else "unknown"
-    if throttle.blocked(name, address):
+    if not await run_in_threadpool(throttle.admit, name, address):
         raise TooManyAttempts
-    user = core.users.authenticate(name, password)
+    gate: PasswordGate = request.app.state.password_gate
+    try:
+        user = await gate.run(core.users.authenticate, name, password)
+    except GateFull:
+        raise TooManyAttempts from None
     if user is None:
-        throttle.failed(name, address)
         context = {"next": _local(next), "name": name, "error": "Wrong name or password."}
         return render(request, "login.html", context, status_code=401)
-    throttle.succeeded(name, address)
-    get_session(request).login(user.id, user.stamp)
+    agent = request.headers.get("user-agent", "")
+    await run_in_threadpool(throttle.succeeded, name, address)
+    token = await run_in_threadpool(core.sessions.start, user.id, address=address, user_agent=agent)
+    get_session(request).login(token)
     return RedirectResponse(_local(next), status_code=303)
 
 
 @router.post("/logout")
 def logout(request: Request) -> Response:
-    """End the session."""
-    get_session(request).logout()
+    """End the session, for every copy of its cookie."""
+    session = get_session(request)
+    get_core(request).sessions.end(session.token or "")
+    session.logout()
     return RedirectResponse("/login", status_code=303)
