@@ -56,6 +56,9 @@ class Config:
     # Seconds a seeded round holds its sources; a source whose round did not finish by then (a worker
     # was killed holding its pages) is seeded again by the next round.
     round_lease: int = 3600
+    # Seconds a crawl worker may go silent before what it held (jobs, requests, items on their way to
+    # storage) is put back on the queues for the others: a worker killed outright costs minutes.
+    worker_visibility_timeout: int = 120
     # Signs the curator app's session cookies; when empty, one is generated once and kept in the
     # database (table app_settings), so sessions survive restarts and every app process agrees.
     secret_key: str = ""

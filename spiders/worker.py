@@ -20,12 +20,20 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.misc import load_object
 from scrapy_redis.spiders import RedisMixin
+from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
 from aggregator.crawl.candidate import Candidate
 from aggregator.crawl.distributed.harvest import DistributedHarvest
 from aggregator.crawl.distributed.rounds import JOB_MARKER, Job
-from aggregator.crawl.distributed.shared_queue import CALLBACK, ERRBACK, KIND, MARKER, ROUND
+from aggregator.crawl.distributed.shared_queue import (
+    CALLBACK,
+    ERRBACK,
+    KIND,
+    MARKER,
+    ROUND,
+    DrainableScheduler,
+)
 from aggregator.errors import AggregatorError, NotFound
 from aggregator.services.kinds import KINDS
 from aggregator.services.views import SourceView
@@ -51,6 +59,8 @@ class WorkerSpider(RedisMixin, SourceSpider):  # type: ignore[misc]
         super().__init__(*args, harvest=harvest, **kwargs)
         self.delegates: dict[str, SourceSpider] = {}
         self._item_rounds: dict[int, tuple[int, str]] = {}
+        self.shared_scheduler: DrainableScheduler | None = None
+        self._loops: list[LoopingCall] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -62,6 +72,7 @@ class WorkerSpider(RedisMixin, SourceSpider):  # type: ignore[misc]
             spider.delegates[kind.name] = kind_spider.from_crawler(crawler, harvest=spider.harvest)
         spider.setup_redis(crawler)
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
+        crawler.signals.connect(spider._stopped, signal=signals.spider_closed)
         crawler.signals.connect(spider._item_done, signal=signals.item_scraped)
         crawler.signals.connect(spider._item_done, signal=signals.item_dropped)
         crawler.signals.connect(spider._item_done, signal=signals.item_error)
@@ -105,10 +116,13 @@ class WorkerSpider(RedisMixin, SourceSpider):  # type: ignore[misc]
             log.warning("skipping a malformed job: %s", exc)
             return []
         harvest = self.shared
+        job_marker = f"job:{job.run_id}:{job.source_id}"
+        harvest.holdings.hold_job(job_marker, data)
         source = self._source(job.source_id)
         if source is None or not source.enabled:
             # Removed or disabled since it was seeded: nothing to do, but the round must learn that.
             harvest.rounds.settle(job.run_id, job.source_id, JOB_MARKER)
+            harvest.holdings.release(job_marker)
             return []
         harvest.enter(source.id, job.run_id)
         delegate = self.delegates[source.kind]
@@ -119,6 +133,8 @@ class WorkerSpider(RedisMixin, SourceSpider):  # type: ignore[misc]
         except AggregatorError as exc:
             self.fail(source.id, str(exc), source_level=True)
         harvest.rounds.settle(job.run_id, source.id, JOB_MARKER)
+        # Its requests are in the scheduler's hands now, on their way to the shared queue.
+        harvest.holdings.release(job_marker)
         return requests
 
     def _source(self, source_id: int) -> SourceView | None:
@@ -135,13 +151,17 @@ class WorkerSpider(RedisMixin, SourceSpider):  # type: ignore[misc]
 
     # --- routing answers to the kind spiders -------------------------------------------------------
 
-    def adopt(self, output: Any, run_id: int, source_id: int) -> Any:
+    def adopt(self, output: Any, run_id: int, source_id: int, parent: scrapy.Request | None = None) -> Any:
         """Register a kind spider's request or item as open in the round; route requests through here."""
         harvest = self.shared
         if isinstance(output, Candidate):
             marker = f"i:{output.link}"
             harvest.rounds.register(run_id, output.source_id, [marker])
             self._item_rounds[id(output)] = (run_id, marker)
+            if parent is not None:
+                # Until it is stored, the item is held as the request it came from: if this worker
+                # dies, another fetches the page again (and storage stores it once).
+                self._hold(marker, parent)
             return output
         if not isinstance(output, scrapy.Request):
             return output
@@ -166,8 +186,9 @@ class WorkerSpider(RedisMixin, SourceSpider):  # type: ignore[misc]
         run_id, source_id = int(meta[ROUND]), _source_id(kwargs)
         self.shared.enter(source_id, run_id)
         callback = getattr(self.delegates[meta[KIND]], meta[CALLBACK])
-        yield from self._adopt_all(callback(response, **kwargs), run_id, source_id)
+        yield from self._adopt_all(callback(response, **kwargs), run_id, source_id, response.request)
         self.shared.rounds.settle(run_id, source_id, meta[MARKER])
+        self.shared.holdings.release(meta[MARKER])
 
     def route_error(self, failure: Failure) -> Iterator[Any]:
         """Hand a failed request to its kind spider's errback; settle it the same way."""
@@ -177,12 +198,27 @@ class WorkerSpider(RedisMixin, SourceSpider):  # type: ignore[misc]
         self.shared.enter(source_id, run_id)
         if meta.get(ERRBACK):
             errback = getattr(self.delegates[meta[KIND]], meta[ERRBACK])
-            yield from self._adopt_all(errback(failure), run_id, source_id)
+            yield from self._adopt_all(errback(failure), run_id, source_id, request)
         self.shared.rounds.settle(run_id, source_id, meta[MARKER])
+        self.shared.holdings.release(meta[MARKER])
 
-    def _adopt_all(self, outputs: Iterable[Any] | None, run_id: int, source_id: int) -> Iterator[Any]:
+    def _adopt_all(
+        self, outputs: Iterable[Any] | None, run_id: int, source_id: int, parent: scrapy.Request | None
+    ) -> Iterator[Any]:
         for output in outputs or ():
-            yield self.adopt(output, run_id, source_id)
+            yield self.adopt(output, run_id, source_id, parent)
+
+    # --- what this worker holds ------------------------------------------------------------------
+
+    def took(self, request: scrapy.Request) -> None:
+        """Hold a request just taken from the shared queue (the scheduler calls this)."""
+        if MARKER in request.meta:
+            self._hold(request.meta[MARKER], request)
+
+    def _hold(self, marker: str, request: scrapy.Request) -> None:
+        if self.shared_scheduler is not None and request.meta.get(MARKER):
+            encoded, score = self.shared_scheduler.encode(request)
+            self.shared.holdings.hold_request(marker, encoded, score)
 
     # --- settling items and dropped requests --------------------------------------------------------
 
@@ -194,20 +230,40 @@ class WorkerSpider(RedisMixin, SourceSpider):  # type: ignore[misc]
         # Counts first, so a round that completes here has every count in its line.
         self.shared.flush(item.source_id)
         self.shared.rounds.settle(run_id, item.source_id, marker)
+        self.shared.holdings.release(marker)
 
     def _request_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
         # Filtered as seen this round (another source's link): nothing more will come of it.
         if spider is self and MARKER in request.meta:
             run_id, source_id = int(request.meta[ROUND]), _source_id(request.cb_kwargs)
             self.shared.rounds.settle(run_id, source_id, request.meta[MARKER])
+            self.shared.holdings.release(request.meta[MARKER])
 
     def _response_received(self, spider: scrapy.Spider, **kwargs: Any) -> None:
         if spider is self:
             self.shared.responses += 1
 
     def _opened(self, spider: scrapy.Spider) -> None:
-        if spider is self and self.crawler.engine is not None:
+        if spider is not self:
+            return
+        if self.crawler.engine is not None:
             self.crawler.engine._SLOT_HEARTBEAT_INTERVAL = IDLE_POLL_SECONDS
+        holdings = self.shared.holdings
+        # Renewed well within the timeout, so a busy moment never looks like death; dead workers'
+        # work is looked for at half the timeout, so it is back within one and a half of it.
+        for call, every in ((holdings.beat, holdings.timeout / 4), (holdings.reap, holdings.timeout / 2)):
+            loop = LoopingCall(call)
+            loop.start(max(every, 0.5), now=True)
+            self._loops.append(loop)
+
+    def _stopped(self, spider: scrapy.Spider, reason: str) -> None:
+        if spider is not self:
+            return
+        for loop in self._loops:
+            if loop.running:
+                loop.stop()
+        # A clean stop holds nothing; after a forced one, what it held goes back at once.
+        self.shared.holdings.leave()
 
 
 def _source_id(cb_kwargs: dict[str, Any]) -> int:

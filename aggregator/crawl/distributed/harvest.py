@@ -9,6 +9,7 @@ complete; a worker stopping is not the end of any source's round.
 from __future__ import annotations
 
 from aggregator.core import Aggregator
+from aggregator.crawl.distributed.holdings import Holdings
 from aggregator.crawl.distributed.rounds import Rounds
 from aggregator.crawl.harvest import Harvest, Validators
 from aggregator.enums import RunStatus
@@ -18,9 +19,12 @@ from aggregator.services.runs import RunView, SourceTally
 class DistributedHarvest(Harvest):
     """The shared state of one worker process: its core, its rounds and the counts not yet added."""
 
-    def __init__(self, core: Aggregator, rounds: Rounds) -> None:
+    def __init__(self, core: Aggregator, rounds: Rounds, holdings: Holdings | None = None) -> None:
         super().__init__(core, run_id=0)
         self.rounds = rounds
+        self.holdings = holdings or Holdings(
+            rounds.redis, rounds.keys, timeout=core.config.worker_visibility_timeout
+        )
         self.round_of: dict[int, int] = {}
         # Set by SIGTERM / SIGINT: take no new work, finish what is in hand, then stop.
         self.draining = False

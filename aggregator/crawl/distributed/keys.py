@@ -47,6 +47,24 @@ class Keys:
         """Return the hash of what a round learnt of a source's own document (validators, 304)."""
         return f"{self.prefix}:round:{run_id}:{source_id}:state"
 
+    @property
+    def workers(self) -> str:
+        """Return the set of workers that have held work and not yet been reaped."""
+        return f"{self.prefix}:workers"
+
+    @property
+    def worker_prefix(self) -> str:
+        """Return the stem of a worker's own keys (its heartbeat and what it holds)."""
+        return f"{self.prefix}:worker:"
+
+    def worker_alive(self, worker: str) -> str:
+        """Return a worker's heartbeat key, which expires when the worker stops renewing it."""
+        return f"{self.worker_prefix}{worker}:alive"
+
+    def worker_held(self, worker: str) -> str:
+        """Return the hash of what a worker holds: marker -> where it goes back if the worker dies."""
+        return f"{self.worker_prefix}{worker}:held"
+
     def host(self, slot: str) -> str:
         """Return the sorted set of a host's download slots in use, scored by expiry."""
         return f"{self.prefix}:host:{slot}:slots"

@@ -23,6 +23,7 @@ from typing import Any, cast
 import redis
 
 from aggregator.core import Aggregator
+from aggregator.crawl.distributed.holdings import reap
 from aggregator.crawl.distributed.keys import Keys
 from aggregator.crawl.distributed.tallies import RoundTallies
 from aggregator.crawl.harvest import Validators
@@ -123,7 +124,11 @@ class Rounds:
         return SeedOutcome(run_id, [s.name for s in sources], busy)
 
     def close_lapsed(self) -> list[int]:
-        """Close the rounds whose lease has passed as failed (their sources are due again); return them."""
+        """Close the rounds whose lease has passed as failed (their sources are due again); return them.
+
+        What dead workers held goes back on the queues first: their rounds can still complete.
+        """
+        reap(self.redis, self.keys)
         lapsed = []
         now = time.time()
         for member in cast(set[str], self.redis.smembers(self.keys.rounds)):

@@ -19,6 +19,8 @@ def worker_settings(config: Config, *, concurrency: int) -> dict[str, Any]:
         "DUPEFILTER_CLASS": "aggregator.crawl.distributed.shared_queue.RoundDupeFilter",
         # The queue belongs to every worker: one stopping must neither clear it nor its fingerprints.
         "SCHEDULER_PERSIST": True,
+        # A sorted set, scored by priority: what a dead worker held goes back in with its score.
+        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
         "SCHEDULER_QUEUE_KEY": keys.requests,
         "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
         "REDIS_URL": config.redis_url,

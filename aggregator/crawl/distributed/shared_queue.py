@@ -25,7 +25,14 @@ MARKER = "aggregator_marker"
 
 
 class DrainableScheduler(Scheduler):  # type: ignore[misc]
-    """scrapy-redis's scheduler, which hands out nothing more once its worker is draining."""
+    """scrapy-redis's scheduler, which hands out nothing more once its worker is draining, and tells
+    its worker what it took (so a worker killed outright can be made to give it back)."""
+
+    def open(self, spider: Spider) -> Any:
+        opened = super().open(spider)
+        # The worker spider encodes the requests it holds as this queue does.
+        setattr(spider, "shared_scheduler", self)  # noqa: B010 (the worker spider reads it)
+        return opened
 
     def _draining(self) -> bool:
         return bool(getattr(self.spider, "draining", False))
@@ -33,7 +40,15 @@ class DrainableScheduler(Scheduler):  # type: ignore[misc]
     def next_request(self) -> Request | None:
         if self._draining():
             return None
-        return cast(Request | None, super().next_request())
+        request = cast(Request | None, super().next_request())
+        taken = getattr(self.spider, "took", None)
+        if request is not None and taken is not None:
+            taken(request)
+        return request
+
+    def encode(self, request: Request) -> tuple[bytes, float]:
+        """Return ``request`` as the queue stores it, and the score the queue would give it."""
+        return bytes(self.queue._encode_request(request)), float(-request.priority)
 
     def has_pending_requests(self) -> bool:
         # A draining worker is idle once its own work is done, whatever the shared queue holds.

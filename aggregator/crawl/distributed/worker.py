@@ -47,7 +47,7 @@ def run_worker(core: Aggregator, *, concurrency: int, echo: Callable[[str], None
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     where = f"queue {rounds.keys.requests} on {_safe(core.config.redis_url)}, database {core.db.safe_url}"
-    echo(f"worker started: {where}")
+    echo(f"worker {harvest.holdings.worker} started: {where}")
     # As in aggregator.crawl.run: what lives as long as the worker is kept out of the collector's scans.
     gc.freeze()
     try:
