@@ -86,3 +86,50 @@ def test_a_flood_of_names_is_bounded_per_address_and_by_the_gate(
     assert hasher.checks <= 20  # per address, whatever the names
     assert hasher.most_at_once <= 4  # the gate's concurrency, whatever the connections
     assert httpx.get(f"{server.base}/topics/", timeout=10).status_code == 200
+
+
+def _attempts_from(base: str, forwarded: str) -> int:
+    with httpx.Client(base_url=base, timeout=30, headers={"X-Forwarded-For": forwarded}) as client:
+        page = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token is not None
+        data = {"name": "curator", "password": "wrong guess", "csrf_token": token.group(1)}
+        return client.post("/login", data=data).status_code
+
+
+@pytest.mark.parametrize(("trusted", "throttled"), [("", True), ("127.0.0.1", False)])
+def test_forwarded_addresses_are_believed_only_from_named_proxies(
+    core: Aggregator, seeded: Seeded, trusted: str, throttled: bool
+) -> None:
+    # uvicorn's default believed X-Forwarded-For from 127.0.0.1: any local client picked its own
+    # address, and so a fresh login throttle for every guess.
+    from aggregator.web.server import server_config
+
+    core.users._hasher = CountingHasher()
+    core.config = core.config.with_overrides(forwarded_allow_ips=trusted)
+    server = AppServer(server_config(core, "127.0.0.1", 0)).start()
+    try:
+        codes = [_attempts_from(server.base, f"198.51.100.{n}") for n in range(MAX_FAILURES + 1)]
+    finally:
+        server.stop()
+    assert (codes[-1] == 429) is throttled, codes
+
+
+def test_the_port_check_allows_a_restart_while_old_connections_linger() -> None:
+    import socket
+
+    from aggregator.web.server import ensure_free
+
+    # A server that closed with a client's connection open leaves that connection in TIME_WAIT;
+    # binding without SO_REUSEADDR (as uvicorn binds with it) refused the restart.
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    client = socket.create_connection(("127.0.0.1", port))
+    accepted, _ = listener.accept()
+    accepted.close()  # the server side closes first: its end waits in TIME_WAIT
+    listener.close()
+    client.close()
+    ensure_free("127.0.0.1", port)

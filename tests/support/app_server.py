@@ -13,11 +13,14 @@ from fastapi import FastAPI
 class AppServer:
     """Runs ``app`` on a free port of 127.0.0.1 until ``stop``."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: FastAPI | uvicorn.Config) -> None:
         self._socket = socket.socket()
         self._socket.bind(("127.0.0.1", 0))
         self.port = int(self._socket.getsockname()[1])
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", ws="none")
+        if isinstance(app, uvicorn.Config):
+            config = app  # the product's own settings (aggregator.web.server.server_config)
+        else:
+            config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", ws="none")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
