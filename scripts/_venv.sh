@@ -21,4 +21,17 @@ if ! .venv/bin/python -c 'import sys, pip; sys.exit(int(pip.__version__.split(".
 fi
 target="."
 if [ -n "${EXTRAS:-}" ]; then target=".[${EXTRAS}]"; fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$target"
+# The install is editable, so code changes need none: install only when the dependencies changed
+# since the last install, or when extras are asked for that it did not include; keep the
+# installer's chatter in a log.
+digest="$(sha256sum pyproject.toml | cut -c1-16)"
+installed="$(cat .venv/.installed 2>/dev/null || true)"
+if [ "${installed%% *}" != "$digest" ] || { [ -n "${EXTRAS:-}" ] && [[ " ${installed#* } " != *" ${EXTRAS} "* ]]; }; then
+  echo "installing the project and its dependencies into .venv (log: .venv/install.log)" >&2
+  if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$target" >.venv/install.log 2>&1; then
+    tail -n 30 .venv/install.log >&2
+    echo "error: the install failed; the whole log is .venv/install.log" >&2
+    exit 1
+  fi
+  echo "$digest ${EXTRAS:-}" >.venv/.installed
+fi

@@ -154,10 +154,11 @@ def demo(state: _State, port: int, serve_only: bool, no_serve: bool, app_port: i
     stored = ", ".join(f"{n} {plural.get(kind, kind)}" for kind, n in sorted(counts.items()))
     click.echo(
         f"\nStored in {core.db.safe_url}: {stored}.\n"
-        "  list them:        aggregator items list\n"
-        "  read one:         aggregator items show ID\n"
-        "  approve one:      aggregator items approve ID --excerpt '...'\n"
-        "  publish as Atom:  aggregator export --format atom --output curated.atom"
+        "  (the commands below are in .venv/bin: run `. .venv/bin/activate` first, or type the path)\n"
+        "  list them:        .venv/bin/aggregator items list\n"
+        "  read one:         .venv/bin/aggregator items show ID\n"
+        "  approve one:      .venv/bin/aggregator items approve ID --excerpt '...'\n"
+        "  publish as Atom:  .venv/bin/aggregator export --format atom --output curated.atom"
     )
     if not no_serve:
         from aggregator.demo.run import demo_login

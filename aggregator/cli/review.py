@@ -96,7 +96,7 @@ def _print_item(item: ItemView) -> None:
         click.echo(f"  excerpt: {item.excerpt}")
     if item.topics:
         click.echo(f"  topics: {', '.join(item.topics)}")
-    click.echo(f"\n{item.summary}\n")
+    click.echo(f"\n{item.text or item.summary}\n")
     for event in item.events:
         click.echo(f"  {event.at:%Y-%m-%d %H:%M} {event.actor} {event.action} {json.dumps(event.detail)}")
 
