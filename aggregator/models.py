@@ -265,6 +265,10 @@ class CrawlRunSource(Base):
     error: Mapped[str | None] = mapped_column(Text)
     warnings: Mapped[int] = mapped_column(Integer, default=0)
     warning: Mapped[str | None] = mapped_column(Text)
+    # What became of each entry: entries = new + updated + unchanged + duplicates + failed.
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
 
     run: Mapped[CrawlRun] = relationship(back_populates="sources")
 

@@ -27,7 +27,12 @@ class DedupPipeline(HarvestPipeline):
         if settled:
             self.harvest.release(item.canonical_url)
         if in_flight or settled:
-            self.spider.tally(item.source_id).duplicates += 1
+            tally = self.spider.tally(item.source_id)
+            # In flight: another source offered the same link in this crawl.
+            if in_flight:
+                tally.duplicates += 1
+            else:
+                tally.unchanged += 1
             self.harvest.changed(item.source_id)
             raise DropItem(f"already stored: {item.canonical_url}", log_level="DEBUG")
         return item

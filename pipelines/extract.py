@@ -38,6 +38,7 @@ class ExtractPipeline(HarvestPipeline):
             # A bare link (from a sitemap or a listing) whose page failed: nothing worth keeping. The
             # error is counted; not being stored, the link is tried again on the next crawl.
             self.harvest.release(item.canonical_url)
+            self.spider.tally(item.source_id).failed += 1
             raise DropItem(f"nothing to store for {item.link}", log_level="DEBUG")
         else:
             _from_text(

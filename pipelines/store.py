@@ -47,9 +47,12 @@ class StorePipeline(HarvestPipeline):
         tally = self.spider.tally(item.source_id)
         if outcome is Outcome.NEW:
             tally.new += 1
-        elif outcome in (Outcome.DUPLICATE, Outcome.SYNDICATED):
+        elif outcome is Outcome.COMPLETED:
+            tally.updated += 1  # a stored stand-in (the feed's text) got its page at last
+        elif outcome is Outcome.SYNDICATED:
             tally.duplicates += 1
-        # COMPLETED (a feed-only item whose page answered at last) is neither: it shows in "fetched".
+        else:
+            tally.unchanged += 1  # stored already, by URL or GUID
         self.harvest.changed(item.source_id)
         return item
 

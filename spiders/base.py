@@ -63,6 +63,7 @@ class SourceSpider(scrapy.Spider):
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._callback_failed, signal=signals.spider_error)
         crawler.signals.connect(spider._item_failed, signal=signals.item_error)
+        crawler.signals.connect(spider._page_dropped, signal=signals.request_dropped)
         return spider
 
     @property
@@ -179,9 +180,11 @@ class SourceSpider(scrapy.Spider):
                 candidate.canonical_url = canon
                 unique[canon] = candidate
         tally = self.tally(source.id)
-        tally.entries += len(unique)
         settled = self.harvest.core.items.settled(source.id, [(c, e.guid) for c, e in unique.items()])
-        tally.duplicates += len(settled)
+        # Known links end here, unchanged; the rest are counted as entries when they reach the
+        # pipelines (the first counts every item), so each entry is counted once, with its outcome.
+        tally.entries += len(settled)
+        tally.unchanged += len(settled)
         self.harvest.changed(source.id)
         fresh = [candidate for canon, candidate in unique.items() if canon not in settled]
         for candidate in fresh:
@@ -270,11 +273,22 @@ class SourceSpider(scrapy.Spider):
         if spider is self and isinstance(source_id, int) and source_id in self.harvest.tallies:
             self.fail(source_id, f"{response.url}: {brief(failure.value)}")
 
+    def _page_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
+        # The dupefilter drops a page another source asked for in this crawl: that entry is a
+        # duplicate, and is counted here since it never reaches the pipelines.
+        item = request.cb_kwargs.get("item")
+        if spider is self and isinstance(item, Candidate) and item.source_id in self.harvest.tallies:
+            tally = self.tally(item.source_id)
+            tally.entries += 1
+            tally.duplicates += 1
+            self.harvest.changed(item.source_id)
+
     def _item_failed(self, item: Any, response: Any, spider: scrapy.Spider, failure: Failure) -> None:
         source_id = getattr(item, "source_id", None)
         if spider is self and isinstance(item, Candidate) and self._given_harvest is not None:
             self.harvest.release(item.canonical_url)
         if spider is self and isinstance(source_id, int) and source_id in self.harvest.tallies:
+            self.tally(source_id).failed += 1
             link = getattr(item, "link", None) or getattr(item, "url", "")
             self.fail(source_id, f"storing {link}: {brief(failure.value)}")
 

@@ -43,7 +43,6 @@ class NewsletterSpider(SourceSpider):
         self.keep_validators(response, source)
         if feed is None:
             # Not a feed: the page is one issue.
-            self.tally(source.id).entries += 1
             self.tally(source.id).fetched += 1
             issue = Candidate(source_id=source.id, link=response.url, kind=ItemKind.NEWSLETTER)
             issue.html = response.body

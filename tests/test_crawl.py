@@ -157,7 +157,7 @@ def test_a_second_crawl_is_conditional_fetches_nothing_again_and_retries_failed_
         core.close()
 
 
-def test_an_unconditional_re_crawl_counts_duplicates_and_fetches_no_article(
+def test_an_unconditional_re_crawl_counts_the_entry_unchanged_and_fetches_no_article(
     server: LocalServer, db_url: str
 ) -> None:
     serve_sources(server)
@@ -177,9 +177,14 @@ def test_an_unconditional_re_crawl_counts_duplicates_and_fetches_no_article(
         "entries": 1,
         "fetched": 0,
         "new": 0,
-        "duplicates": 1,
+        "updated": 0,
+        "unchanged": 1,
+        "duplicates": 0,
+        "failed": 0,
         "errors": 0,
         "error": None,
+        "warnings": 0,
+        "warning": None,
     }
     assert len(server.requests_to("/rss/lemire")) == 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from fastapi.testclient import TestClient
 
@@ -164,3 +165,19 @@ def test_feed_links_are_found_in_page_order_and_made_absolute() -> None:
         '<link rel="alternate" type="application/atom+xml" href="atom.xml">'
     )
     assert feed_links(html, "https://ex.org/blog/") == ["https://ex.org/blog/atom.xml", "https://ex.org/rss"]
+
+
+def test_the_crawls_page_shows_each_run_with_counts_that_add_up(
+    core: Aggregator, client: TestClient, seeded: Seeded
+) -> None:
+    from aggregator.services.runs import SourceTally
+
+    run_id = core.runs.start(trigger="test")
+    tally = SourceTally(entries=9, new=6, updated=1, unchanged=1, duplicates=0, failed=1, fetched=8)
+    tally.fail("article https://ex.org/x: HTTP 404")
+    core.runs.finish(run_id, {seeded.guardian: tally})
+    login(client, "viewer")
+    page = client.get("/manage/crawls")
+    assert page.status_code == 200
+    row = page.text.split("<td>Guardian</td>", 1)[1].split("</tr>", 1)[0]
+    assert [int(cell) for cell in re.findall(r"<td[^>]*>(\d+)</td>", row)][:7] == [9, 6, 1, 1, 0, 1, 8]

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from aggregator.config import Config
 from aggregator.core import Aggregator
 from aggregator.errors import AggregatorError
-from aggregator.services.runs import RunView
+from aggregator.services.runs import OUTCOMES, RunView
 
 # Piped output (CI logs, `| less`) gets a wide table instead of rich's 80-column default.
 _stdout = Console(width=None if sys.stdout.isatty() else 160)
@@ -118,8 +118,8 @@ def _progress(*, enabled: bool) -> Iterator[Callable[[str, Any], None] | None]:
                 tasks[name] = bar.add_task(name, total=None)
             bar.update(
                 tasks[name],
-                description=f"{name}: {tally.fetched} fetched, {tally.new} new, "
-                f"{tally.duplicates} duplicates, {tally.errors} errors",
+                description=f"{name}: {tally.entries} entries, {tally.new} new, "
+                f"{tally.fetched} fetched, {tally.errors} errors",
             )
 
         yield hook
@@ -130,21 +130,19 @@ def _print_run(run: RunView) -> None:
         "source",
         "status",
         "entries",
+        *OUTCOMES,
         "fetched",
-        "new",
-        "duplicates",
         "errors",
         "warnings",
-        title=f"crawl {run.id}",
+        title=f"crawl {run.id}: entries = {' + '.join(OUTCOMES)}",
     )
     for line in run.sources:
         table.add_row(
             line.source,
             line.status,
             str(line.entries),
+            *(str(getattr(line, name)) for name in OUTCOMES),
             str(line.fetched),
-            str(line.new),
-            str(line.duplicates),
             str(line.errors),
             str(line.warnings),
         )

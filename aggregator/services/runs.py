@@ -21,14 +21,29 @@ ERROR_TEXT_LIMIT = 4000
 ABANDONED = dt.timedelta(hours=6)
 
 
+# What can become of an entry; each entry a crawl handles ends as exactly one of them, so
+# entries = new + updated + unchanged + duplicates + failed.
+OUTCOMES = ("new", "updated", "unchanged", "duplicates", "failed")
+
+
 @dataclass(slots=True)
 class SourceTally:
-    """Counts for one source during one crawl; a spider adds to it as it goes."""
+    """Counts for one source during one crawl; the spider and the pipelines add to it as they go.
+
+    ``entries`` counts every link handled (the source's entries, and stored items tried again);
+    each ends as one outcome: ``new`` (stored), ``updated`` (a stored stand-in got its page),
+    ``unchanged`` (known already), ``duplicates`` (a copy of another item, or of another source's
+    link in this crawl) or ``failed`` (nothing could be stored). ``fetched`` counts pages downloaded
+    and ``errors`` the problems met, whatever became of the entry.
+    """
 
     entries: int = 0
     fetched: int = 0
     new: int = 0
+    updated: int = 0
+    unchanged: int = 0
     duplicates: int = 0
+    failed: int = 0
     errors: int = 0
     not_modified: bool = False
     messages: list[str] = field(default_factory=list)
@@ -79,6 +94,9 @@ class RunSourceView:
     error: str | None
     warnings: int = 0
     warning: str | None = None
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
 
     @property
     def status(self) -> str:
@@ -97,7 +115,10 @@ class RunSourceView:
             "entries": self.entries,
             "fetched": self.fetched,
             "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
             "duplicates": self.duplicates,
+            "failed": self.failed,
             "errors": self.errors,
             "error": self.error,
             "warnings": self.warnings,
@@ -157,6 +178,9 @@ class RunService:
                 line.fetched = tally.fetched
                 line.new = tally.new
                 line.duplicates = tally.duplicates
+                line.updated = tally.updated
+                line.unchanged = tally.unchanged
+                line.failed = tally.failed
                 line.errors = tally.errors
                 line.not_modified = tally.not_modified
                 error = tally.error_text
@@ -187,6 +211,12 @@ class RunService:
                     closed += 1
             return closed
 
+    def recent(self, limit: int = 20) -> list[RunView]:
+        """Return the latest ``limit`` crawl runs, newest first, each with its per-source lines."""
+        with self._db.read() as session:
+            ids = list(session.scalars(select(CrawlRun.id).order_by(CrawlRun.id.desc()).limit(limit)))
+        return [self.get(run_id) for run_id in ids]
+
     def get(self, run_id: int) -> RunView:
         """Return a crawl run with its per-source lines, in source order."""
         with self._db.read() as session:
@@ -206,6 +236,9 @@ class RunService:
                     error=line.error,
                     warnings=line.warnings,
                     warning=line.warning,
+                    updated=line.updated,
+                    unchanged=line.unchanged,
+                    failed=line.failed,
                 )
                 for line in sorted(run.sources, key=lambda line: line.source_id)
             )

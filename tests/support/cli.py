@@ -53,4 +53,12 @@ def crawl_json(env: dict[str, str], *names: str) -> tuple[int, dict[str, Any], s
         summary = json.loads(done.stdout)
     except json.JSONDecodeError:
         raise AssertionError(f"no JSON summary; stdout={done.stdout!r} stderr={done.stderr!r}") from None
+    for line in summary.get("sources", []):
+        assert_counts_add_up(line)
     return done.returncode, summary, done.stderr
+
+
+def assert_counts_add_up(line: dict[str, Any]) -> None:
+    """Check a crawl summary line: every entry ended as exactly one outcome."""
+    outcomes = ("new", "updated", "unchanged", "duplicates", "failed")
+    assert line["entries"] == sum(line[name] for name in outcomes), line

@@ -13,7 +13,7 @@ from aggregator.crawl.distributed.holdings import Holdings
 from aggregator.crawl.distributed.rounds import Rounds
 from aggregator.crawl.harvest import Harvest, Validators
 from aggregator.enums import RunStatus
-from aggregator.services.runs import RunView, SourceTally
+from aggregator.services.runs import OUTCOMES, RunView, SourceTally
 
 
 class DistributedHarvest(Harvest):
@@ -83,5 +83,5 @@ class DistributedHarvest(Harvest):
 
 
 def _is_zero(tally: SourceTally) -> bool:
-    counts = (tally.entries, tally.fetched, tally.new, tally.duplicates, tally.errors)
+    counts = (tally.entries, tally.fetched, tally.errors, *(getattr(tally, name) for name in OUTCOMES))
     return not any(counts) and not tally.not_modified and not tally.messages and not tally.warnings

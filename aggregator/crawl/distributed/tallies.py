@@ -38,6 +38,9 @@ class RoundTallies:
             "fetched": line.fetched + delta.fetched,
             "new": line.new + delta.new,
             "duplicates": line.duplicates + delta.duplicates,
+            "updated": line.updated + delta.updated,
+            "unchanged": line.unchanged + delta.unchanged,
+            "failed": line.failed + delta.failed,
             "errors": line.errors + delta.errors,
         }
         if delta.not_modified:

@@ -1,6 +1,7 @@
 """Server-side login sessions (logging out ends a session for every copy of its cookie; admins list
 and revoke them), warnings kept apart from errors (a source's last one, a crawl's per source), and the
-process that runs a crawl (so a run left "running" by a killed crawl is closed).
+process that runs a crawl (so a run left "running" by a killed crawl is closed), and what became of
+each entry of a crawl (updated, unchanged, failed beside new and duplicates, so the counts add up).
 
 Revision ID: 0005
 Revises: 0004
@@ -38,6 +39,8 @@ def upgrade() -> None:
     with op.batch_alter_table("crawl_run_sources") as batch:
         batch.add_column(sa.Column("warnings", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("warning", sa.Text(), nullable=True))
+        for name in ("updated", "unchanged", "failed"):
+            batch.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default="0"))
     with op.batch_alter_table("crawl_runs") as batch:
         batch.add_column(sa.Column("owner", sa.String(200), nullable=True))
 
@@ -46,6 +49,8 @@ def downgrade() -> None:
     with op.batch_alter_table("crawl_runs") as batch:
         batch.drop_column("owner")
     with op.batch_alter_table("crawl_run_sources") as batch:
+        for name in ("updated", "unchanged", "failed"):
+            batch.drop_column(name)
         batch.drop_column("warning")
         batch.drop_column("warnings")
     with op.batch_alter_table("sources") as batch:
