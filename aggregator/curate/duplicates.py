@@ -4,17 +4,24 @@ An item is the same as a stored one when
 - its canonical URL is the same (``aggregator.urls.canonical_url``: host lower-cased, no fragment,
   no tracking parameters), whichever source met it;
 - or its GUID is the same within one source (a feed that moved its links keeps its GUIDs);
-- or its text is the same story under another URL (syndication): its sketch shares at least
-  ``MATCH_THRESHOLD`` values with a stored one's. Such a copy is kept, linked to the first.
+- or its text is the same story under another URL (syndication): a stored text shares at least
+  ``CANDIDATE_SHARED`` of its sketch values, and the two whole texts pass ``same_story``. Such a copy
+  is kept, linked to the text it is closest to; a curator sees it and can unfold it.
 Storage (``services/recording``) applies the three in that order; the crawl asks storage before it
 fetches (``ItemService.settled``) so a known link costs no download.
 
-Near duplicates: a bottom-k MinHash sketch that catches one story syndicated under two URLs.
+Near duplicates: a bottom-k MinHash sketch finds the candidates, the texts decide.
 
-A sketch is the SKETCH_SIZE smallest 64-bit hashes of a text's word 5-shingles. Two texts whose
-shingle sets overlap much share most of their sketch (the share estimates their resemblance), and
-two different articles share none. Sketch values are stored one per row with an index, so finding
-the copies of a text is a handful of exact lookups, not a scan; that stays fast at a million items.
+A sketch is the SKETCH_SIZE smallest 64-bit hashes of a text's word 5-shingles. Texts whose shingle
+sets overlap share part of their sketch, and two unrelated articles share none. Sketch values are
+stored one per row with an index, so finding the candidates is a handful of exact lookups, not a scan;
+that stays fast at a million items. The sketch alone cannot tell a copy from another story on the
+same template: two trial abstracts in one field, two weeks' figures in one house style, or one
+issuer's press releases share half their shingles, and 16 values estimate that share too loosely
+(measured in bench/duplicates.py: the sketch alone at 8 of 16 folded 14% of such pairs). So each
+candidate is checked on the two whole texts: the shorter one's shingles must be nearly all in the
+longer one (``MIN_CONTAINMENT``), which a copy passes whatever its site added or cut, and two stories
+with different specifics do not.
 
 SimHash was tried first and dropped: on a 300-word story, a ten-word syndication line ("This article
 first appeared on ...") flipped more bits than a band index can tolerate in a third of cases.
@@ -28,22 +35,38 @@ from hashlib import blake2b
 
 MIN_WORDS = 50
 SKETCH_SIZE = 16
-# Half the sketch shared means the two shingle sets resemble each other about half or more; a copy
-# with an added credit line shares nearly all of it, a different article on the same topic none.
-MATCH_THRESHOLD = 8
+# A stored item sharing this many of a new text's sketch values is a candidate, checked on both whole
+# texts. Low on purpose: the check decides, and a pair that shares less is rarely one story (a
+# teaser shares about a third of its full story's sketch).
+CANDIDATE_SHARED = 3
+# The share of the shorter text's shingles found in the longer one for two texts to be one story.
+# A copy keeps the whole story however much its site adds (credit, boilerplate, title) and a teaser
+# is all inside its story; two stories on one template (two trials in one field, weekly figures,
+# one issuer's press releases) share their boilerplate but not their specifics.
+MIN_CONTAINMENT = 0.9
 _SHINGLE = 5
 # Letters and digits only: punctuation, apostrophes and underscores separate words, so "don’t" and
 # "don't", or "Cardiff." and "cardiff", shingle alike.
 _WORD = re.compile(r"[^\W_]+")
 
 
-def sketch(text: str) -> tuple[int, ...] | None:
-    """Return the sorted bottom-k sketch of ``text`` (signed 64-bit values), or None if it is too short."""
+def shingles(text: str) -> frozenset[int] | None:
+    """Return the hashes of ``text``'s word 5-shingles, or None if it is too short to compare."""
     words = _WORD.findall(text.lower())
     if len(words) < MIN_WORDS:
         return None
-    shingles = {" ".join(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
-    return tuple(sorted(heapq.nsmallest(SKETCH_SIZE, (_hash(s) for s in shingles))))
+    return frozenset(_hash(" ".join(words[i : i + _SHINGLE])) for i in range(len(words) - _SHINGLE + 1))
+
+
+def sketch(text: str) -> tuple[int, ...] | None:
+    """Return the sorted bottom-k sketch of ``text`` (signed 64-bit values), or None if it is too short."""
+    hashes = shingles(text)
+    return None if hashes is None else bottom(hashes, SKETCH_SIZE)
+
+
+def bottom(hashes: frozenset[int], size: int) -> tuple[int, ...]:
+    """Return the ``size`` smallest of ``hashes``, sorted: a bottom-k sketch (a prefix of any larger one)."""
+    return tuple(sorted(heapq.nsmallest(size, hashes)))
 
 
 def shared(a: tuple[int, ...], b: tuple[int, ...]) -> int:
@@ -51,9 +74,19 @@ def shared(a: tuple[int, ...], b: tuple[int, ...]) -> int:
     return len(set(a) & set(b))
 
 
-def same_story(shared_values: int) -> bool:
-    """Return True when two sketches sharing ``shared_values`` values are one story's text."""
-    return shared_values >= MATCH_THRESHOLD
+def is_candidate(shared_values: int) -> bool:
+    """Return True when a stored sketch sharing ``shared_values`` values is worth the exact check."""
+    return shared_values >= CANDIDATE_SHARED
+
+
+def containment(a: frozenset[int], b: frozenset[int]) -> float:
+    """Return the share of the smaller shingle set found in the other one."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def same_story(a: frozenset[int] | None, b: frozenset[int] | None) -> bool:
+    """Return True when two texts' shingle sets (``shingles``) are one story's text."""
+    return a is not None and b is not None and containment(a, b) >= MIN_CONTAINMENT
 
 
 def _hash(shingle: str) -> int:

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from aggregator.db import MAX_ID, Database
 from aggregator.errors import InvalidInput
 from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Source, Topic
+from aggregator.services.folds import with_folds
 from aggregator.services.search import search_match
 from aggregator.services.views import ItemView, to_view, with_relations
 
@@ -114,7 +115,7 @@ def fetch(
         if limit is not None:
             page = page.limit(limit)
         with db.read() as session:
-            found = [to_view(i) for i in session.scalars(page)]
+            found = with_folds(session, [to_view(i) for i in session.scalars(page)])
         if cap is None or limit is None or len(found) == limit:
             return found
         cap = None

@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, case, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, delete, exists, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from aggregator.curate.duplicates import MATCH_THRESHOLD, same_story
+from aggregator.curate.duplicates import is_candidate
 from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemKind, ItemStatus
 from aggregator.models import Item, ItemSketch, ItemTopic, utcnow
+from aggregator.services import folds
 from aggregator.text import storable
 from aggregator.urls import canonical_url
 
@@ -104,7 +105,9 @@ def record(session: Session, harvested: Harvested) -> Outcome:
         outcome = _merge(session, existing, harvested)
         _adopt_stories(session, existing.id, existing.canonical_url)
         return outcome
-    first_copy = _first_copy(session, harvested.sketch) if harvested.sketch else None
+    first_copy = folds.original_of(
+        session, harvested.kind, harvested.source_id, harvested.text, harvested.sketch
+    )
     item_id = _insert(session, harvested, canon, first_copy)
     if item_id is None:
         return Outcome.DUPLICATE
@@ -178,7 +181,8 @@ class _Known:
         for value in harvested.sketch or ():
             for holder in self.sketches.get(value, ()):
                 shared[holder] = shared.get(holder, 0) + 1
-        return not any(same_story(count) for count in shared.values())
+        # A candidate sends the item to ``record``, whose check on the texts decides.
+        return not any(is_candidate(count) for count in shared.values())
 
     def note(self, harvested: Harvested, canon: str, holder: int) -> None:
         self.urls.add(canon)
@@ -225,18 +229,6 @@ _BY_URL_OR_GUID = (
 )
 
 _INSERT_SKETCH = insert(cast(Table, ItemSketch.__table__))
-_SHARING = (
-    select(ItemSketch.item_id)
-    .where(ItemSketch.value.in_(bindparam("values", expanding=True)))
-    .group_by(ItemSketch.item_id)
-    .having(func.count(ItemSketch.value) >= MATCH_THRESHOLD)
-)
-_OLDEST_ORIGINAL = (
-    select(Item.id)
-    .where(Item.id.in_(bindparam("ids", expanding=True)), Item.duplicate_of_id.is_(None))
-    .order_by(Item.id)
-    .limit(1)
-)
 _HAS_ORPHANS = select(exists().where(Item.parent_url == bindparam("canon")))
 _KNOWN_URLS = select(Item.canonical_url).where(Item.canonical_url.in_(bindparam("canons", expanding=True)))
 _KNOWN_GUIDS = select(Item.source_id, Item.guid).where(
@@ -333,17 +325,6 @@ def _insert_values(
         "duplicate_of_id": duplicate_of_id,
         "updated_at": now,
     }
-
-
-def _first_copy(session: Session, sketch: tuple[int, ...]) -> int | None:
-    """Return the oldest original item sharing enough of ``sketch``, or None."""
-    # Two steps on purpose: joined to items in one query, SQLite's planner walks every original
-    # item (duplicate_of_id IS NULL matches nearly all) for each new one, a cost that grows with
-    # the table; by sketch value first, it is a few index lookups, and usually nothing follows.
-    candidates = list(session.scalars(_SHARING, {"values": list(sketch)}))
-    if not candidates:
-        return None
-    return session.scalar(_OLDEST_ORIGINAL, {"ids": candidates})
 
 
 def _store_sketch(

@@ -36,6 +36,20 @@ class TopicScoreView:
 
 
 @dataclass(frozen=True, slots=True)
+class CopyView:
+    """Another item carrying the same story: a syndicated copy, or the original a copy was folded into."""
+
+    id: int
+    source_name: str
+    url: str
+    title: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return {"id": self.id, "source": self.source_name, "url": self.url, "title": self.title}
+
+
+@dataclass(frozen=True, slots=True)
 class ItemView:
     """An item as callers see it."""
 
@@ -66,14 +80,17 @@ class ItemView:
     position: int | None
     scores: tuple[TopicScoreView, ...] = ()
     events: tuple[EventView, ...] = field(default=())
+    # Filled by services.folds.with_folds where a caller shows folds (the queue, the item page).
+    copies: tuple[CopyView, ...] = ()
+    original: CopyView | None = None
 
     @property
     def topics(self) -> tuple[str, ...]:
         """Return the slugs of the topics a curator assigned."""
         return tuple(s.slug for s in self.scores if s.assigned)
 
-    def as_dict(self, *, with_text: bool = True) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
+    def as_dict(self, *, with_text: bool = True, with_folds: bool = False) -> dict[str, Any]:
+        """Return a JSON-ready mapping; ``with_folds`` adds its copies and the original it copies."""
         data: dict[str, Any] = {
             "id": self.id,
             "source": self.source_name,
@@ -101,6 +118,9 @@ class ItemView:
             "topics": list(self.topics),
             "scores": {s.slug: {"score": round(s.score, 4), "matched": list(s.matched)} for s in self.scores},
         }
+        if with_folds:
+            data["copies"] = [c.as_dict() for c in self.copies]
+            data["original"] = self.original.as_dict() if self.original else None
         if with_text:
             data["text"] = self.text
         return data
@@ -255,4 +275,4 @@ def source_view(source: Source, item_count: int = 0) -> SourceView:
 
 
 # The ItemView fields read from an item's columns (source_name from its source).
-_COLUMNS = tuple(f.name for f in fields(ItemView) if f.name not in ("scores", "events"))
+_COLUMNS = tuple(f.name for f in fields(ItemView) if f.name not in ("scores", "events", "copies", "original"))
