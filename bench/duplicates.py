@@ -136,13 +136,13 @@ def replay(configs: list[tuple[int, int]]) -> None:
     texts = [w.text for w in reuters()] + [p["text"] for p in wcxb()]
     hashed = [(t, h) for t in texts if (h := shingles(t)) is not None]
     print(f"Replay: {len(hashed):,} texts of 50 words or more, each looked up among those before it.")
-    print("| k / t | rows per item | items meeting a candidate | candidates per item | exact check per candidate |")
+    print("| k / t | rows per item | items meeting a candidate | candidates per item | check per candidate |")
     print("|---|---|---|---|---|")
     for k, t in configs:
         index: dict[int, list[int]] = defaultdict(list)
         met = candidates = rows = 0
         checks: list[float] = []
-        for n, (text, h) in enumerate(hashed):
+        for n, (_text, h) in enumerate(hashed):
             values = bottom(h, k)
             rows += len(values)
             count: Counter[int] = Counter(holder for v in values for holder in index.get(v, ()))
@@ -174,19 +174,24 @@ def lookup(items: int, sizes: tuple[int, ...] = (16, 32, 64), probes: int = 300)
     for k in sizes:
         with tempfile.TemporaryDirectory() as folder:
             db = sqlite3.connect(Path(folder) / "sketches.db")
-            db.execute("CREATE TABLE item_sketches (item_id INTEGER, value BIGINT, PRIMARY KEY (item_id, value))")
+            db.execute(
+                "CREATE TABLE item_sketches (item_id INTEGER, value BIGINT, PRIMARY KEY (item_id, value))"
+            )
             db.execute("CREATE INDEX ix_item_sketches_value ON item_sketches (value)")
             stored = []
             for start in range(1, items + 1, 10_000):
                 batch = [
-                    (i, rng.getrandbits(64) - 2**63) for i in range(start, min(start + 10_000, items + 1)) for _ in range(k)
+                    (i, rng.getrandbits(64) - 2**63)
+                    for i in range(start, min(start + 10_000, items + 1))
+                    for _ in range(k)
                 ]
                 db.executemany("INSERT OR IGNORE INTO item_sketches VALUES (?, ?)", batch)
                 stored.extend(v for _, v in batch[:: 10_000 // 10])
             db.commit()
             marks = ",".join("?" * k)
+            # Placeholders only: the values are bound.
             query = (
-                f"SELECT item_id FROM item_sketches WHERE value IN ({marks}) "
+                f"SELECT item_id FROM item_sketches WHERE value IN ({marks}) "  # noqa: S608
                 "GROUP BY item_id HAVING count(value) >= ?"
             )
             times = []
@@ -200,7 +205,8 @@ def lookup(items: int, sizes: tuple[int, ...] = (16, 32, 64), probes: int = 300)
                 times.append(time.perf_counter() - start)
             db.close()
         times.sort()
-        print(f"| {k} | {items * k:,} | {statistics.median(times) * 1000:.3f} ms | {times[int(0.95 * len(times))] * 1000:.3f} ms |")
+        median, p95 = statistics.median(times) * 1000, times[int(0.95 * len(times))] * 1000
+        print(f"| {k} | {items * k:,} | {median:.3f} ms | {p95:.3f} ms |")
     print()
 
 
@@ -216,8 +222,15 @@ def main() -> None:
     pairs = assemble(args.seed, args.copies, args.negatives)
     rows = [measure(p) for p in pairs]
     counts = Counter(r.same for r in rows)
-    print(f"{len(rows):,} pairs: {counts[True]:,} same story, {counts[False]:,} different (seed {args.seed}).\n")
-    hard = ["Reuters, same template", "specifics swapped", "press releases, one issuer", "trial abstracts, one field"]
+    print(
+        f"{len(rows):,} pairs: {counts[True]:,} same story, {counts[False]:,} different (seed {args.seed}).\n"
+    )
+    hard = [
+        "Reuters, same template",
+        "specifics swapped",
+        "press releases, one issuer",
+        "trial abstracts, one field",
+    ]
     print("Sketch alone: fold when t of the k smallest hashes are shared.\n")
     alone: dict[str, Rule] = {}
     for k in SIZES:
@@ -232,7 +245,10 @@ def main() -> None:
         for at in (0.8, 0.85, 0.9, 0.95):
             checked[f"{k} / {t}, containment >= {at}"] = checked_rule(k, t, "containment", at)
     table(rows, checked, hard)
-    product = f"product ({duplicates.SKETCH_SIZE} / {duplicates.CANDIDATE_SHARED}, containment >= {duplicates.MIN_CONTAINMENT})"
+    product = (
+        f"product ({duplicates.SKETCH_SIZE} / {duplicates.CANDIDATE_SHARED}, "
+        f"containment >= {duplicates.MIN_CONTAINMENT})"
+    )
     per_class(rows, {"16 / 8 (before)": sketch_rule(16, 8), product: product_rule})
     replay([(16, 8), (16, 2), (16, 3), (16, 4), (32, 6), (64, 12)])
     if not args.no_lookup:

@@ -117,10 +117,16 @@ def natural_reuters(wires: list[Wire]) -> Iterator[Pair]:
                 continue
             seen.add((a, b))
             ha, hb = hashes[a], hashes[b]
-            assert ha is not None and hb is not None
+            assert ha is not None
+            assert hb is not None
             if len(ha & hb) / len(ha | hb) >= NATURAL_MIN_JACCARD:
                 same = _same_report(wires[a], wires[b])
-                yield Pair(wires[a].text, wires[b].text, same, "Reuters re-sends" if same else "Reuters, same template")
+                yield Pair(
+                    wires[a].text,
+                    wires[b].text,
+                    same,
+                    "Reuters re-sends" if same else "Reuters, same template",
+                )
 
 
 def _same_report(a: Wire, b: Wire) -> bool:
@@ -135,7 +141,9 @@ def assemble(seed: int, copies: int = 150, negatives: int = 200) -> list[Pair]:
     wires = reuters()
     pages = wcxb()
     pairs = list(natural_reuters(wires))
-    stories = [(p["title"], p["text"]) for p in pages if p["kind"] == "article" and 150 <= words(p["text"]) <= 3000]
+    stories = [
+        (p["title"], p["text"]) for p in pages if p["kind"] == "article" and 150 <= words(p["text"]) <= 3000
+    ]
     long_wires = [(w.title, w.text) for w in wires if words(w.text) >= 120]
     for title, text in rng.sample(stories, copies) + rng.sample(long_wires, copies):
         for kind, transform in TRANSFORMATIONS.items():
@@ -147,7 +155,11 @@ def assemble(seed: int, copies: int = 150, negatives: int = 200) -> list[Pair]:
     names = sorted({n for w in wires for n in re.findall(r"(?<=[a-z] )[A-Z][a-z]{3,}", w.text)})
     # A template report is dense with figures and names: one in 15 words at least (else the "two
     # stories" would be one text twice).
-    reports = [w.text for w in wires if 60 <= words(w.text) <= 200 and templates.specifics(w.text) * 15 >= words(w.text)]
+    reports = [
+        w.text
+        for w in wires
+        if 60 <= words(w.text) <= 200 and templates.specifics(w.text) * 15 >= words(w.text)
+    ]
     for text in rng.sample(reports, negatives):
         a, b = (templates.swap_specifics(text, names, rng) for _ in range(2))
         pairs.append(Pair(a, b, False, "specifics swapped"))
@@ -183,7 +195,5 @@ def _same_site(pages: list[dict[str, str]], rng: random.Random, count: int) -> l
     for page in pages:
         if words(page["text"]) >= 50:
             by_site[urlsplit(page["url"]).netloc].append(page["text"])
-    candidates = [
-        (a, b) for texts in by_site.values() for a, b in itertools.combinations(texts, 2) if a != b
-    ]
+    candidates = [(a, b) for texts in by_site.values() for a, b in itertools.combinations(texts, 2) if a != b]
     return [Pair(a, b, False, "same site") for a, b in rng.sample(candidates, min(count, len(candidates)))]
