@@ -54,17 +54,18 @@ def items_list(
         status=status, source=source, topic=topic, sort=sort, limit=limit, offset=offset
     )
     if as_json:
-        click.echo(json.dumps([i.as_dict() for i in rows], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([i.as_dict(with_folds=True) for i in rows], indent=2, ensure_ascii=False))
         return
     table = Table("id", "status", "kind", "published", "source", "title", "topics")
     for i in rows:
+        also = f" (also in {', '.join(c.source_name for c in i.copies)})" if i.copies else ""
         table.add_row(
             str(i.id),
             i.status,
             i.kind,
             i.published_at.strftime("%Y-%m-%d") if i.published_at else "-",
             i.source_name,
-            i.title,
+            i.title + also,
             ", ".join(f"{s.slug} {s.score:.2f}" for s in i.scores),
         )
     _stdout.print(table)
@@ -78,7 +79,7 @@ def items_show(state: _State, item_id: int, as_json: bool) -> None:
     """Show one item, its text and its audit trail."""
     item = state.core().items.get(item_id)
     if as_json:
-        data = item.as_dict()
+        data = item.as_dict(with_folds=True)
         data["events"] = [
             {"actor": e.actor, "action": e.action, "detail": e.detail, "at": e.at.isoformat()}
             for e in item.events
@@ -92,6 +93,11 @@ def _print_item(item: ItemView) -> None:
     click.echo(f"#{item.id} [{item.status}] {item.title}")
     click.echo(f"  {item.source_name} · {item.published_at or 'undated'} · {item.author or 'no author'}")
     click.echo(f"  {item.url}")
+    if item.original:
+        click.echo(f"  copy of #{item.original.id} ({item.original.source_name}): {item.original.title}")
+        click.echo(f"  (`aggregator items unfold {item.id}` if it is another story)")
+    for copy in item.copies:
+        click.echo(f"  also in #{copy.id} ({copy.source_name}): {copy.url}")
     if item.excerpt:
         click.echo(f"  excerpt: {item.excerpt}")
     if item.topics:
@@ -120,6 +126,16 @@ def items_reject(state: _State, item_id: int, reason: str | None) -> None:
     """Reject an item; it is never proposed again."""
     item = state.core().items.reject(item_id, actor=state.user, reason=reason)
     click.echo(f"rejected #{item.id}: {item.title}")
+
+
+@items.command("unfold")
+@click.argument("item_id", type=int)
+@pass_state
+def items_unfold(state: _State, item_id: int) -> None:
+    """Make a syndicated copy an item of its own, back in the queue (it was another story)."""
+    before = state.core().items.get(item_id)
+    item = state.core().items.unfold(item_id, actor=state.user)
+    click.echo(f"unfolded #{item.id} from #{before.duplicate_of_id}: {item.title}")
 
 
 @items.command("edit")

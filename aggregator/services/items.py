@@ -15,6 +15,7 @@ from aggregator.db import MAX_ID, Database
 from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemStatus
 from aggregator.errors import InvalidInput, NotFound
 from aggregator.models import Item, ItemEvent, ItemTopic, Topic, utcnow
+from aggregator.services.folds import unfold, with_folds
 from aggregator.services.queue import ItemFilter, ItemPage, fetch, fetch_page
 from aggregator.services.recording import (
     Harvested,
@@ -155,14 +156,24 @@ class ItemService:
             return {kind: int(n) for kind, n in session.execute(query)}
 
     def get(self, item_id: int) -> ItemView:
-        """Return one item with its topics and audit trail."""
+        """Return one item with its topics, audit trail, copies and (for a copy) its original."""
         with self._db.read() as session:
             item = self._find(session, item_id)
             events = session.scalars(
                 select(ItemEvent).where(ItemEvent.item_id == item_id).order_by(ItemEvent.at, ItemEvent.id)
             )
             trail = tuple(EventView(e.actor, e.action, dict(e.detail), e.at) for e in events)
-            return to_view(item, trail)
+            return with_folds(session, [to_view(item, trail)])[0]
+
+    def unfold(self, item_id: int, *, actor: str) -> ItemView:
+        """Make a syndicated copy a queue item of its own, recording who did it on both items.
+
+        It stays unfolded: crawls meet its page again by its URL or GUID and only merge it, and a
+        page of the same text met under a new address folds into the closest stored text, itself.
+        """
+        with self._db.write() as session:
+            unfold(session, self._find(session, item_id), actor)
+        return self.get(item_id)
 
     def stories(self, issue_id: int) -> list[ItemView]:
         """Return a newsletter issue's stories in the order the issue gave them."""

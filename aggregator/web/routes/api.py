@@ -51,7 +51,7 @@ class BulkBody(BaseModel):
 
 
 def _full(item: ItemView) -> dict[str, Any]:
-    data = item.as_dict()
+    data = item.as_dict(with_folds=True)
     data["events"] = [
         {"actor": e.actor, "action": e.action, "detail": e.detail, "at": e.at.isoformat()}
         for e in item.events
@@ -73,7 +73,7 @@ def list_items(
     """
     found = get_core(request).items.page(filters.item_filter(), size=limit, offset=offset, after=after)
     return {
-        "items": [i.as_dict(with_text=False) for i in found.items],
+        "items": [i.as_dict(with_text=False, with_folds=True) for i in found.items],
         "limit": limit,
         "offset": offset,
         "next": found.next_after,
@@ -103,6 +103,12 @@ def reject_item(
     """Reject an item; it stays as a tombstone, never proposed again."""
     reason = body.reason if body else None
     return _full(get_core(request).items.reject(item_id, actor=user.name, reason=reason))
+
+
+@router.post("/items/{item_id}/unfold")
+def unfold_item(request: Request, item_id: int, user: Reviewer) -> dict[str, Any]:
+    """Make a syndicated copy an item of its own, back in the queue; 422 if it is not folded."""
+    return _full(get_core(request).items.unfold(item_id, actor=user.name))
 
 
 @router.patch("/items/{item_id}")

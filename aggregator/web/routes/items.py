@@ -53,6 +53,14 @@ def reject(
     return _back(item_id)
 
 
+@router.post("/items/{item_id}/unfold")
+def unfold(request: Request, item_id: int, user: Reviewer) -> Response:
+    """Make this copy an item of its own, back in the queue."""
+    get_core(request).items.unfold(item_id, actor=user.name)
+    get_session(request).say("Unfolded: it is in the queue on its own.")
+    return _back(item_id)
+
+
 @router.post("/items/{item_id}/edit")
 def edit(
     request: Request,
