@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 
 from aggregator.config import Config
 from aggregator.core import Aggregator
@@ -85,5 +86,51 @@ def test_a_database_at_the_first_revision_migrates_with_its_items(config: Config
             ).value
             == "new"
         )
+    finally:
+        core.close()
+
+
+def test_folds_of_the_sketch_alone_are_rechecked_and_wrong_ones_unfolded(config: Config) -> None:
+    from aggregator.migrations import upgrade
+    from tests.test_duplicates import ASSEMBLY, REPOST, TRIAL_A, TRIAL_B
+
+    core = Aggregator(config)
+    try:
+        upgrade(core.db.engine, "0005")
+        with core.db.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO sources (name, kind, url, settings, enabled, error_count, created_at) "
+                "VALUES ('s', 'feed', 'https://ex.org/f', '{}', true, 0, CURRENT_TIMESTAMP)"
+            )
+            # As the sketch alone folded them: a real copy, and a second trial folded into the first.
+            for n, (body, copy_of) in enumerate(
+                [(ASSEMBLY, None), (REPOST, 1), (TRIAL_A, None), (TRIAL_B, 3)], start=1
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO items (id, source_id, url, canonical_url, title, first_seen_at, text, "
+                        "summary, content_origin, fetch_attempts, status, updated_at, kind, duplicate_of_id, "
+                        "excerpt_candidates) VALUES (:n, 1, :url, :url, 't', CURRENT_TIMESTAMP, :text, '', "
+                        "'article', 1, 'new', CURRENT_TIMESTAMP, 'article', :copy_of, '[]')"
+                    ),
+                    {"n": n, "url": f"https://ex.org/{n}", "text": body, "copy_of": copy_of},
+                )
+
+        core.init_db()
+
+        assert {i.id: i.duplicate_of_id for i in core.items.query(include_duplicates=True)} == {
+            1: None,
+            2: 1,
+            3: None,
+            4: None,
+        }
+        (event,) = core.items.get(4).events
+        assert (event.actor, event.action, event.detail) == (
+            "aggregator (migration 0006)",
+            "unfold",
+            {"from": 3},
+        )
+        assert [e.detail for e in core.items.get(3).events] == [{"copy": 4}]
+        assert core.items.get(1).events == ()
     finally:
         core.close()
