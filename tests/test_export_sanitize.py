@@ -230,6 +230,10 @@ def _strings(value: Any) -> Iterator[str]:
         ("x<img src=x onerror=alert(1) ", "x‹img src=x onerror=alert(1)"),
         ("1<2 and 3>2", "1<2 and 3>2"),
         ("<b>bold</b> and a<b", "bold and a‹b"),
+        ("a<b title='x' then", "a‹b title='x' then"),
+        # A quoted attribute may hold "<" and ">": the tag is still whole, and dropped with its content.
+        ('<iframe srcdoc="<script>x()</script>"></iframe>Story', "Story"),
+        ('<a title="1 < 2">link</a> text', "link text"),
     ],
 )
 def test_tag_like_text_in_a_title_is_kept_not_dropped(given: str, shown: str) -> None:

@@ -37,8 +37,9 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _MAX_STRIP_PASSES = 5
 # "<" where a tag could start (a letter, "/", "!" or "?" after it) but no ">" closes it before the
-# next "<" or the end.
-_OPEN_TAG = re.compile(r"<(?=[A-Za-z/!?][^<>]*(?:<|$))")
+# next unquoted "<" or the end. Quoted attribute values may hold "<" and ">" (an HTML parser reads
+# `<iframe srcdoc="<b>x</b>">` as one tag), so they are skipped whole; an unclosed quote closes nothing.
+_OPEN_TAG = re.compile(r"""<(?![A-Za-z/!?](?:[^<>"']|"[^"]*"|'[^']*')*>)(?=[A-Za-z/!?])""")
 # An absolute http(s) URL with a host, or a mailto: address; no spaces, quotes or angle brackets,
 # which no stored (canonical, percent-encoded) URL has and which could break out of an attribute.
 _SAFE_URL = re.compile(
