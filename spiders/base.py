@@ -106,6 +106,16 @@ class SourceSpider(scrapy.Spider):
 
     # --- shared by every kind: conditional source requests, page fetches, known-link filtering ---
 
+    def api_page_request(self, source: SourceView, url: str, page: int, **kwargs: Any) -> scrapy.Request:
+        """Return a request for page ``page`` of a source's JSON API.
+
+        The first page stands for the whole source: it carries the validators, and a 304 there means
+        nothing is new. The callback gets ``page`` beside what ``cb_kwargs`` names.
+        """
+        kwargs["cb_kwargs"] = {"page": page, **kwargs.get("cb_kwargs", {})}
+        headers = {"Accept": "application/json"}
+        return self.source_request(source, url, conditional=page == 1, headers=headers, **kwargs)
+
     def source_request(
         self, source: SourceView, url: str | None = None, *, conditional: bool | None = None, **kwargs: Any
     ) -> scrapy.Request:

@@ -55,14 +55,9 @@ class GuardianSpider(FeedSpider):
         parts = urlsplit(source.url)
         params = [*search_params(source, page), ("api-key", key)]
         url = urlunsplit((parts.scheme, parts.netloc, parts.path or "/search", urlencode(params), ""))
-        return self.source_request(
-            source,
-            url,
-            conditional=page == 1,
-            headers={"Accept": "application/json"},
-            callback=self.parse_api,
-            cb_kwargs={"key": key, "page": page},
-            meta={"download_slot": GUARDIAN_API_SLOT},
+        meta = {"download_slot": GUARDIAN_API_SLOT}
+        return self.api_page_request(
+            source, url, page, callback=self.parse_api, cb_kwargs={"key": key}, meta=meta
         )
 
     def parse_api(self, response: Response, source: SourceView, key: str, page: int) -> Iterator[Any]:

@@ -44,16 +44,9 @@ class WordPressSpider(FeedSpider):
             if ids:
                 params.append((name, ",".join(ids)))
         url = f"{urljoin(_site_root(source.url), _API_PATH)}?{urlencode(params)}"
-        # The first page stands for the whole site: unchanged (304), nothing is new.
-        return self.source_request(
-            source,
-            url,
-            conditional=page == 1,
-            headers={"Accept": "application/json"},
-            callback=self.parse_api,
-            errback=self._api_failed,
-            cb_kwargs={"page": page},
-            meta={"handle_httpstatus_all": True},
+        meta = {"handle_httpstatus_all": True}
+        return self.api_page_request(
+            source, url, page, callback=self.parse_api, errback=self._api_failed, meta=meta
         )
 
     def parse_api(self, response: Response, source: SourceView, page: int) -> Iterator[Any]:

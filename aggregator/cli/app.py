@@ -74,6 +74,11 @@ class _State:
 pass_state = click.make_pass_decorator(_State)
 
 
+def bounded_option(flag: str, low: int, high: int, default: int, help: str = "") -> Callable[[Any], Any]:
+    """Return a ``click`` option for a whole number from ``low`` to ``high`` (a port, a concurrency)."""
+    return click.option(flag, type=click.IntRange(low, high), default=default, show_default=True, help=help)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--user", "user", help="Who is acting, for the audit trail (default: your login name).")
 @click.version_option(package_name="aggregator")

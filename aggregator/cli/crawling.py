@@ -13,6 +13,7 @@ from aggregator.cli.app import (
     _progress,
     _run_dict,
     _State,
+    bounded_option,
     main,
     pass_state,
 )
@@ -100,22 +101,16 @@ def schedule(state: _State, tick: float, grace: float) -> None:
 
 
 @main.command()
-@click.option(
+@bounded_option(
     "--port",
-    type=click.IntRange(1, 65535),
-    default=8765,
-    show_default=True,
-    help="Port for the recorded sources on 127.0.0.1 (fixed, so a re-run recognises what it stored).",
+    1,
+    65535,
+    8765,
+    "Port for the recorded sources on 127.0.0.1 (fixed, so a re-run recognises what it stored).",
 )
 @click.option("--serve-only", is_flag=True, help="Serve the recorded sources until interrupted; no crawl.")
 @click.option("--no-serve", is_flag=True, help="End after the crawl instead of starting the curator app.")
-@click.option(
-    "--app-port",
-    type=click.IntRange(1, 65535),
-    default=8000,
-    show_default=True,
-    help="Port of the curator app.",
-)
+@bounded_option("--app-port", 1, 65535, 8000, "Port of the curator app.")
 @pass_state
 def demo(state: _State, port: int, serve_only: bool, no_serve: bool, app_port: int) -> None:
     """Crawl recorded pages of the default sources on 127.0.0.1, then open the curator app on them."""

@@ -8,19 +8,23 @@ import time
 
 import click
 
-from aggregator.cli.app import _exit_on_source_errors, _print_run, _run_dict, _State, main, pass_state
+from aggregator.cli.app import (
+    _exit_on_source_errors,
+    _print_run,
+    _run_dict,
+    _State,
+    bounded_option,
+    main,
+    pass_state,
+)
 from aggregator.enums import RunStatus
 
 WAIT_POLL_SECONDS = 0.5
 
 
 @main.command()
-@click.option(
-    "--concurrency",
-    type=click.IntRange(1, 512),
-    default=16,
-    show_default=True,
-    help="Downloads this worker runs at once (each host's own limit still holds across all workers).",
+@bounded_option(
+    "--concurrency", 1, 512, 16, "Downloads this worker runs at once (each host's limit holds for all)."
 )
 @pass_state
 def worker(state: _State, concurrency: int) -> None:

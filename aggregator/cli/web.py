@@ -7,7 +7,7 @@ import sys
 import click
 from rich.table import Table
 
-from aggregator.cli.app import _State, _stdout, main, pass_state
+from aggregator.cli.app import _State, _stdout, bounded_option, main, pass_state
 from aggregator.services.users import ROLES
 
 DEFAULT_HOST = "127.0.0.1"
@@ -16,7 +16,7 @@ DEFAULT_PORT = 8000
 
 @main.command()
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True)
+@bounded_option("--port", 1, 65535, DEFAULT_PORT)
 @pass_state
 def serve(state: _State, host: str, port: int) -> None:
     """Run the curator app (review queue, item pages, topics, sources, JSON API)."""
