@@ -43,6 +43,15 @@ class MailboxSpider(SourceSpider):
         yield  # an async generator that yields nothing: the poll stores through the service
 
     def requests_for(self, source: SourceView) -> Iterable[scrapy.Request]:
+        """Poll now and ask for nothing: how a distributed worker (which calls this) reads a mailbox.
+
+        The worker's reactor waits for the poll meanwhile (seconds for a folder's new messages); the
+        single-process crawl polls in a thread from ``start`` instead.
+        """
+        try:
+            self._count(source, self._poll(source))
+        except AggregatorError as exc:
+            self.fail(source.id, f"{source.url}: {brief(exc)}", source_level=True)
         return ()
 
     def _poll(self, source: SourceView) -> PollReport:

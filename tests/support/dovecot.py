@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -77,7 +78,22 @@ def _free_port() -> int:
 
 
 def start(folder: Path) -> Iterator[Dovecot]:
-    """Run Dovecot from ``folder`` until the generator is closed (a fixture's body)."""
+    """Run Dovecot from ``folder`` until the generator is closed (a fixture's body).
+
+    As root, the folder is a fresh one under the system's temporary folder instead: Dovecot's
+    unprivileged processes must reach it, and pytest's own temporary folders are private (0700).
+    """
+    if os.geteuid() == 0:
+        folder = Path(tempfile.mkdtemp(prefix="aggregator-dovecot-"))
+        try:
+            yield from _run(folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
+    yield from _run(folder)
+
+
+def _run(folder: Path) -> Iterator[Dovecot]:
     folder.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         owner = pwd.getpwnam("nobody")
@@ -148,12 +164,10 @@ userdb {{
 """,
         encoding="utf-8",
     )
-    process = subprocess.Popen(
-        [DOVECOT, "-F", "-c", str(config)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    with (folder / "dovecot.out").open("wb") as out:
+        process = subprocess.Popen(
+            [DOVECOT, "-F", "-c", str(config)], stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         _wait(port, process, folder)
         yield Dovecot("127.0.0.1", port, user, password, home)
@@ -178,7 +192,7 @@ def _wait(port: int, process: subprocess.Popen[bytes], folder: Path) -> None:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+            output = (folder / "dovecot.out").read_text(errors="replace")
             log = (
                 (folder / "dovecot.log").read_text(errors="replace")
                 if (folder / "dovecot.log").exists()
