@@ -38,6 +38,7 @@ def test_the_august_2019_issue_by_mail_gives_the_stories_of_its_web_copy() -> No
     assert [(s.title, s.text) for s in issue.stories] == [(s.title, s.text) for s in web]
     assert issue.url == "mid:august-2019.involve@mail.example"  # no web version linked in the message
     assert issue.sender == "newsletter@involve.org.uk"
+    assert issue.text.startswith("Welcome to our August newsletter.")  # the HTML's, not the text stub
     assert issue.sent is not None
     assert issue.sent.year == 2019
 

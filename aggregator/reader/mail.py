@@ -183,7 +183,9 @@ def _bodies(message: EmailMessage, message_id: str) -> tuple[str, str]:
             ) from None
     if not texts:
         raise MessageRejected("not a newsletter: no text or HTML body", message_id)
-    plain = texts.get("plain") or html_to_text(texts.get("html", ""))
+    # The issue's text is its HTML's when it has one: a mailer's text part is often a stub ("view
+    # this email in HTML"), and the web copy's text is its HTML's too.
+    plain = html_to_text(texts["html"]) if "html" in texts else texts["plain"]
     return texts.get("html", ""), plain
 
 
