@@ -70,10 +70,18 @@ def test_publishing_creates_one_page_with_the_entries_and_updates_it(
     kb: Aggregator, site: wordpress.WordPress
 ) -> None:
     before = set(_pages_titled(site, "Citizens assemblies"))
+    seed_page = int(
+        site.php(
+            "echo wp_insert_post(array('post_type' => 'page', 'post_title' => 'Co-production', "
+            "'post_status' => 'publish'));"
+        )
+    )
+    kb.config = dataclasses.replace(kb.config, wordpress_parent=seed_page)
     first = publish_topic(kb, TOPIC, actor="ann")
     assert first.created
     assert first.status == "draft"
     page = _page(site, first.page_id)
+    assert page["parent"] == seed_page
     rendered = page["content"]["rendered"]
     assert "Britain's first climate assembly: can it help fix democracy too?" in html.unescape(rendered)
     assert "July 2019 Institute of Welsh Affairs article (Click on Wales):" in rendered
