@@ -62,6 +62,13 @@ class Config:
     # Signs the curator app's session cookies; when empty, one is generated once and kept in the
     # database (table app_settings), so sessions survive restarts and every app process agrees.
     secret_key: str = ""
+    # The knowledge base's WordPress, where `aggregator publish wordpress` writes each topic's page:
+    # its address, the user, that user's application password (Users -> Profile -> Application
+    # Passwords; kept in the environment only) and the id of the page the topic pages go under (0: none).
+    wordpress_url: str = ""
+    wordpress_user: str = ""
+    wordpress_app_password: str = ""
+    wordpress_parent: int = 0
     # Addresses of the reverse proxies whose X-Forwarded-For / -Proto the app believes (comma-separated
     # addresses or networks, or "*"); empty: none, every client is who its connection says.
     forwarded_allow_ips: str = ""

@@ -8,6 +8,8 @@ from aggregator.config import Config
 from aggregator.db import Database
 from aggregator.migrations import current_revision, head_revision, upgrade
 from aggregator.services.items import ItemService
+from aggregator.services.mailboxes import MailboxService
+from aggregator.services.newsletters import NewsletterService
 from aggregator.services.runs import RunService
 from aggregator.services.scheduling import SchedulePolicy
 from aggregator.services.sessions import SessionService
@@ -31,6 +33,8 @@ class Aggregator:
             discover=lambda url: _discover(url, config),
         )
         self.items = ItemService(self.db)
+        self.newsletters = NewsletterService(self.items)
+        self.mailboxes = MailboxService(self.db, self.newsletters)
         self.topics = TopicService(self.db)
         self.runs = RunService(self.db)
         self.users = UserService(self.db)

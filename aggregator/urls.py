@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from aggregator.errors import InvalidInput
 
@@ -11,11 +11,19 @@ _TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Characters no host name holds (white space, controls, and what would end or escape the authority).
 _BAD_HOST = re.compile(r"[\x00-\x20\x7f<>\"{}|\\^`%]")
+MESSAGE_SCHEME = "mid:"
+_MESSAGE_URL = re.compile(r"mid:[A-Za-z0-9%._~!$&'()*+,;=:@-]{1,1990}")
 _SECRET_PARAMS = frozenset({"api-key", "api_key", "apikey", "key", "token", "access_token"})
 
 
 def canonical_url(url: str, base: str | None = None) -> str:
-    """Return ``url`` (resolved against ``base``) with host lower-cased, no fragment, no tracking."""
+    """Return ``url`` (resolved against ``base``) with host lower-cased, no fragment, no tracking.
+
+    A ``mid:`` URL (RFC 2392: a mail message by its Message-ID) is its own canonical form: a
+    newsletter that came only by email has no web address, and its Message-ID is its identity.
+    """
+    if url.startswith(MESSAGE_SCHEME) and _MESSAGE_URL.fullmatch(url):
+        return url
     parts, port = _split(url, base)
     if parts is None:
         raise InvalidInput(f"not an http(s) URL: {url!r}")
@@ -33,6 +41,11 @@ def canonical_url(url: str, base: str | None = None) -> str:
 def _is_tracking(key: str) -> bool:
     lowered = key.lower()
     return lowered.startswith("utm_") or lowered in _TRACKING_PARAMS
+
+
+def message_url(message_id: str) -> str:
+    """Return the ``mid:`` URL of a mail message from its Message-ID (angle brackets dropped)."""
+    return MESSAGE_SCHEME + quote(message_id.strip().strip("<>"), safe="!$&'()*+,;=:@._~-")
 
 
 def is_http_url(url: str) -> bool:

@@ -97,4 +97,7 @@ def _story(unit: Any, base_url: str) -> Story | None:
 
 def _is_chrome(href: str, title: str) -> bool:
     host = host_of(href)
-    return bool(_CHROME_HOSTS.search(host)) or bool(_CHROME_WORDS.search(title))
+    # A mailer's click-tracking link leads to a story (the target is on the mailer's server): only
+    # the mailer's own pages (unsubscribe, preferences, archive) are chrome.
+    tracked = host.endswith("list-manage.com") and "/track/click" in href
+    return (bool(_CHROME_HOSTS.search(host)) and not tracked) or bool(_CHROME_WORDS.search(title))

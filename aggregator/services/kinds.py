@@ -16,6 +16,8 @@ from typing import Any
 
 from aggregator import dates
 from aggregator.errors import InvalidInput
+from aggregator.reader.imap import parse_address
+from aggregator.reader.mail import MAX_MESSAGE_BYTES
 
 
 class SettingType(enum.StrEnum):
@@ -129,6 +131,15 @@ class SourceKind:
     interval: int  # seconds between crawls when all is well
     description: str
     settings: tuple[Setting, ...] = ()
+    # A kind read over HTTP has an http(s) URL; a mailbox an imaps:// address.
+    on_the_web: bool = True
+    # Settings refused with a reason of their own (a password is never stored in the database).
+    refused: tuple[tuple[str, str], ...] = ()
+
+    def check_address(self, url: str) -> None:
+        """Raise InvalidInput unless ``url`` is an address this (not web) kind can read."""
+        if not self.on_the_web:
+            parse_address(url)
 
     @property
     def all_settings(self) -> tuple[Setting, ...]:
@@ -149,6 +160,9 @@ class SourceKind:
             raise InvalidInput("a source's settings are a JSON object")
         checked: dict[str, Any] = {}
         for name, raw in settings.items():
+            for refused, reason in self.refused:
+                if str(name).lower() == refused:
+                    raise InvalidInput(f"setting {name!r}: {reason}")
             value = self.setting(str(name)).read(raw)
             if value is not None:
                 # Stored as JSON: a date as the text it was given, the rest as read.
@@ -230,6 +244,48 @@ KINDS: dict[str, SourceKind] = {
             6 * 3600,
             "a newsletter: an archive feed of issues, or one issue's page, split into its stories",
             (Setting("stories", SettingType.TEXT, "CSS selector of the stories, where guessing fails"),),
+        ),
+        SourceKind(
+            "mailbox",
+            "spiders.mailbox.MailboxSpider",
+            3600,
+            "an IMAP folder where newsletters arrive (address imaps://USER@HOST/FOLDER); each message "
+            "from an allowed sender is an issue split into its stories",
+            (
+                Setting("host", SettingType.TEXT, "the IMAP server (default: the address's)"),
+                Setting(
+                    "port",
+                    SettingType.INT,
+                    "its port (default: the address's, else 993 / 143)",
+                    None,
+                    1,
+                    65535,
+                ),
+                Setting("tls", SettingType.BOOL, "TLS from the start (default: yes for imaps://)"),
+                Setting("user", SettingType.TEXT, "the login (default: the address's)"),
+                Setting("folder", SettingType.TEXT, "the folder read (default: the address's, else INBOX)"),
+                Setting("password_env", SettingType.TEXT, "the environment variable holding the password"),
+                Setting("password_file", SettingType.TEXT, "a file holding the password (instead)"),
+                Setting("senders", SettingType.LIST, "allowed senders: addresses, or @domain (empty: all)"),
+                Setting("mark_seen", SettingType.BOOL, "flag the messages read as seen", False),
+                Setting(
+                    "max_bytes",
+                    SettingType.INT,
+                    "larger messages are skipped",
+                    MAX_MESSAGE_BYTES,
+                    1000,
+                    100_000_000,
+                ),
+                Setting("max_messages", SettingType.INT, "messages read per poll", 200, 1, 10_000),
+            ),
+            on_the_web=False,
+            refused=(
+                (
+                    "password",
+                    "a password is never stored: name an environment variable (password_env) or a "
+                    "file (password_file) that holds it",
+                ),
+            ),
         ),
     )
 }

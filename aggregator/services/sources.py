@@ -76,7 +76,9 @@ class SourceService:
         announces (named after the feed's title when no name is given).
         """
         url = url.strip()
-        if not is_http_url(url) or len(url) > URL_CHARS:
+        if kind != AUTO_KIND and not kind_of(kind).on_the_web:
+            kind_of(kind).check_address(url)  # a mailbox is known by its imaps:// address
+        elif not is_http_url(url) or len(url) > URL_CHARS:
             raise InvalidInput(
                 f"a source needs an http(s) URL of at most {URL_CHARS} characters, not {url[:200]!r}"
             )

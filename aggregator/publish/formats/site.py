@@ -2,7 +2,8 @@
 
 The templates live in ``templates/``; a site's own folder (``--templates DIR`` or
 ``AGGREGATOR_TEMPLATES_DIR``) is searched first, so it can replace any of ``base.html``,
-``index.html``, ``topic.html``, ``entry.html`` or ``style.css`` and keep the rest. Autoescaping is
+``index.html``, ``topic.html``, ``entry.html``, ``fragment.html`` (a topic's content alone, for
+WordPress) or ``style.css`` and keep the rest. Autoescaping is
 always on, and every string the templates receive is plain text and every link filtered.
 """
 
@@ -100,6 +101,10 @@ class SiteRenderer:
             index_file=index_file,
             stylesheet=f"../{STYLESHEET}",
         )
+
+    def fragment(self, page: TopicPage) -> str:
+        """Return a topic's intro and entries without the page around them (a WordPress page's content)."""
+        return self._render("fragment.html", page=page, topic=page.topic, entries=page.entries)
 
     def stylesheet(self) -> str:
         """Return the CSS the pages link to."""

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from aggregator.errors import Conflict, FetchError
 from aggregator.web.deps import check_csrf, current_user, get_core, get_session, require
 from aggregator.web.templating import render
 
@@ -29,8 +30,17 @@ def _back() -> Response:
 
 @router.get("", response_class=HTMLResponse)
 def topics_page(request: Request) -> Response:
-    """Return the topics, in page order, each with its form."""
-    return render(request, "topics.html", {"topics": get_core(request).topics.all()})
+    """Return the topics, in page order, each with its form (and its WordPress page, if published)."""
+    from aggregator.publish.wordpress import known_page
+
+    core = get_core(request)
+    topics = core.topics.all()
+    pages = {t.slug: known_page(core, t.slug) for t in topics} if core.config.wordpress_url else {}
+    return render(
+        request,
+        "topics.html",
+        {"topics": topics, "wordpress": bool(core.config.wordpress_url), "pages": pages},
+    )
 
 
 @router.post("", dependencies=[Editor])
@@ -64,6 +74,28 @@ def update_topic(
         slug, name=name, intro=intro, include=_lines(include), exclude=_lines(exclude)
     )
     get_session(request).say(f"Topic {topic.name!r} saved.")
+    return _back()
+
+
+@router.post("/{slug}/wordpress", dependencies=[Editor])
+def publish_to_wordpress(
+    request: Request,
+    slug: str,
+    live: Annotated[bool, Form()] = False,
+    overwrite: Annotated[bool, Form()] = False,
+) -> Response:
+    """Write the topic's page to the knowledge base's WordPress; edits made there are not overwritten."""
+    # Imported at first use: httpx and the page templates stay out of the app's start.
+    from aggregator.publish.wordpress import publish_topic
+
+    user = current_user(request)
+    try:
+        done = publish_topic(get_core(request), slug, publish=live, overwrite=overwrite, actor=user.name)
+    except (Conflict, FetchError) as exc:
+        get_session(request).say(f"Not published: {exc}")
+        return _back()
+    what = "saved as a draft revision of the live page" if done.as_revision else f"{done.status}"
+    get_session(request).say(f"WordPress page {done.page_id} {what}: {done.link}")
     return _back()
 
 
