@@ -16,15 +16,18 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from aggregator.core import Aggregator
-from aggregator.enums import ItemKind, ItemStatus
+from aggregator.enums import EntryOrder, ItemKind, ItemStatus
 from aggregator.errors import InvalidInput
-from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Source, Topic, utcnow
-from aggregator.publish.entries import Entry, SourceLabel, story_of
+from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Publisher, Source, Topic, utcnow
+from aggregator.publish import markdown
+from aggregator.publish.entries import Entry, SourceLabel, bullets_of, intro_of, story_of
 from aggregator.publish.formats import Covers, FeedInfo, Format, format_of
 from aggregator.publish.formats.site import SiteRenderer, TopicPage, write_site
-from aggregator.publish.sanitize import one_line, plain_text
+from aggregator.publish.sanitize import one_line
+from aggregator.services.publishers import PublisherView, SourceSite, resolve
 from aggregator.services.topics import TopicView
 from aggregator.services.views import ItemView, TopicScoreView, item_view
+from aggregator.urls import host_of
 
 _BATCH = 500
 _VIEW_COLUMNS = (
@@ -48,6 +51,11 @@ _VIEW_COLUMNS = (
     Item.parent_id,
     Item.position,
     Item.updated_at,
+    Item.publisher,
+    Item.site_name,
+    Item.entry_word,
+    Item.issue_intro,
+    Item.bullets,
 )
 # What only the data formats show; SQLite keeps dates as text, and parsing them is most of the cost
 # of reading a row, so feeds leave out the dates they do not print.
@@ -127,7 +135,8 @@ def feed_info(core: Aggregator, form: Format, topic: TopicView | None, updated: 
         self_url=self_url,
         feed_id=self_url,
         updated=updated,
-        subtitle=plain_text(topic.intro).strip() or None if topic else None,
+        subtitle=markdown.to_text(topic.intro) or None if topic else None,
+        intro=topic.intro if topic else "",
         topic=(topic.slug, one_line(topic.name)) if topic else None,
         base_url=config.site_url,
     )
@@ -140,12 +149,32 @@ def published_entries(
     since: dt.datetime | None = None,
     limit: int | None = None,
 ) -> Iterator[Entry]:
-    """Yield the approved entries (of one topic), newest first, newsletters with their stories."""
+    """Yield the approved entries, newsletters with their stories: a topic's in the topic's order
+    (oldest first unless its curators chose otherwise), the site's feeds newest first."""
     query = _select(full=False).where(*_approved(topic, since))
-    query = query.order_by(Item.published_at.desc().nulls_last(), Item.id.desc())
+    order = _order_of(core, topic) if topic is not None else EntryOrder.NEWEST
+    if order == EntryOrder.MANUAL:
+        place = (
+            select(ItemTopic.position)
+            .join(Topic, Topic.id == ItemTopic.topic_id)
+            .where(ItemTopic.item_id == Item.id, Topic.slug == topic)
+            .scalar_subquery()
+        )
+        # Entries a curator has not placed yet follow the placed ones, oldest first.
+        query = query.order_by(place.nulls_last(), Item.published_at.nulls_last(), Item.id)
+    elif order == EntryOrder.OLDEST:
+        query = query.order_by(Item.published_at.nulls_last(), Item.id)
+    else:
+        query = query.order_by(Item.published_at.desc().nulls_last(), Item.id.desc())
     if limit is not None:
         query = query.limit(limit)
     yield from _stream(core, query, full=False)
+
+
+def _order_of(core: Aggregator, slug: str) -> str:
+    with core.db.read() as session:
+        found = session.scalar(select(Topic.entry_order).where(Topic.slug == slug))
+    return found or EntryOrder.OLDEST
 
 
 def data_entries(
@@ -243,6 +272,8 @@ def _stream(core: Aggregator, query: Select[Any], *, full: bool) -> Iterator[Ent
     """Yield entries for ``query``'s rows, one batch in memory at a time."""
     with core.db.read() as session:
         labels = _labels(session)
+        sites = _sites(session)
+        publishers = _publishers(session)
         slugs = {topic_id: slug for topic_id, slug in session.execute(select(Topic.id, Topic.slug))}
         # Core rows through the connection: the ORM session adds nothing for plain columns.
         result = session.connection().execute(query.execution_options(yield_per=_BATCH))
@@ -252,11 +283,18 @@ def _stream(core: Aggregator, query: Select[Any], *, full: bool) -> Iterator[Ent
             issues = [row.id for row in batch if row.kind == ItemKind.NEWSLETTER] if not full else []
             stories = _stories(session, issues)
             for row in batch:
+                view = item_view(dict(zip(keys, row, strict=True)), scores.get(row.id, ()))
+                own = labels.get(row.source_id) or SourceLabel(label=row.source_name)
+                site = sites.get(row.source_id) or SourceSite(own.label, own.suffix, "")
+                who = resolve(view.url, site, publishers, chosen=view.publisher, site_name=view.site_name)
+                # An issue stored before issues kept their bullets shows its story items instead.
+                bullets = bullets_of(view) or tuple(story_of(s) for s in stories.get(row.id, ()))
                 yield Entry(
-                    item=item_view(dict(zip(keys, row, strict=True)), scores.get(row.id, ())),
-                    source=labels.get(row.source_id) or SourceLabel(label=row.source_name),
+                    item=view,
+                    source=SourceLabel(who.name, who.suffix, own.article_word),
                     updated=row.updated_at,
-                    stories=tuple(story_of(s) for s in stories.get(row.id, ())),
+                    stories=bullets,
+                    intro=intro_of(view),
                 )
 
 
@@ -295,12 +333,26 @@ def _labels(session: Session) -> dict[int, SourceLabel]:
     return {sid: SourceLabel.from_settings(name, dict(settings or {})) for sid, name, settings in rows}
 
 
+def _sites(session: Session) -> dict[int, SourceSite]:
+    rows = session.execute(select(Source.id, Source.name, Source.url, Source.settings))
+    found = {}
+    for sid, name, url, settings in rows:
+        label = SourceLabel.from_settings(name, dict(settings or {}))
+        found[sid] = SourceSite(label.label, label.suffix, host_of(url))
+    return found
+
+
+def _publishers(session: Session) -> dict[str, PublisherView]:
+    rows = session.execute(select(Publisher.host, Publisher.name, Publisher.suffix))
+    return {host: PublisherView(host, name, suffix or "") for host, name, suffix in rows}
+
+
 def _stories(session: Session, issue_ids: Sequence[int]) -> dict[int, list[ItemView]]:
     if not issue_ids:
         return {}
     query = (
         _select(full=False)
-        # A story a curator rejected is off the page; the rest of its issue stands.
+        # Only for issues without their own bullets (stored before 0007): their stories stand in.
         .where(Item.parent_id.in_(issue_ids), Item.status != ItemStatus.REJECTED)
         .order_by(Item.parent_id, Item.position.nulls_last(), Item.id)
     )

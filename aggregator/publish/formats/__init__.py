@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 
 from aggregator.errors import InvalidInput
-from aggregator.publish.formats import atom, csv, jsonfeed, jsonl, opml, rss, wxr
+from aggregator.publish.formats import atom, csv, jsonfeed, jsonl, markdown, opml, rss, text, wxr
 from aggregator.publish.formats.base import FeedInfo, SourceWriter, Writer
 
 
@@ -66,6 +66,15 @@ FORMATS: dict[str, Format] = {
             "wordpress.xml",
             "application/rss+xml; charset=utf-8",
             wxr.write,
+            needs_topic=True,
+        ),
+        Format("text", Covers.ENTRIES, "page.txt", "text/plain; charset=utf-8", text.write, needs_topic=True),
+        Format(
+            "markdown",
+            Covers.ENTRIES,
+            "page.md",
+            "text/markdown; charset=utf-8",
+            markdown.write,
             needs_topic=True,
         ),
         Format(
