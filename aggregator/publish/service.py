@@ -25,7 +25,7 @@ from aggregator.publish.formats import Covers, FeedInfo, Format, format_of
 from aggregator.publish.formats.site import SiteRenderer, TopicPage, write_site
 from aggregator.publish.sanitize import one_line
 from aggregator.services.publishers import PublisherView, SourceSite, resolve
-from aggregator.services.topics import TopicView
+from aggregator.services.topics import TopicView, entry_order_by
 from aggregator.services.views import ItemView, TopicScoreView, item_view
 from aggregator.urls import host_of
 
@@ -152,29 +152,14 @@ def published_entries(
     """Yield the approved entries, newsletters with their stories: a topic's in the topic's order
     (oldest first unless its curators chose otherwise), the site's feeds newest first."""
     query = _select(full=False).where(*_approved(topic, since))
-    order = _order_of(core, topic) if topic is not None else EntryOrder.NEWEST
-    if order == EntryOrder.MANUAL:
-        place = (
-            select(ItemTopic.position)
-            .join(Topic, Topic.id == ItemTopic.topic_id)
-            .where(ItemTopic.item_id == Item.id, Topic.slug == topic)
-            .scalar_subquery()
-        )
-        # Entries a curator has not placed yet follow the placed ones, oldest first.
-        query = query.order_by(place.nulls_last(), Item.published_at.nulls_last(), Item.id)
-    elif order == EntryOrder.OLDEST:
-        query = query.order_by(Item.published_at.nulls_last(), Item.id)
+    if topic is not None:
+        view = core.topics.get(topic)
+        query = query.order_by(*entry_order_by(view.id, view.entry_order))
     else:
-        query = query.order_by(Item.published_at.desc().nulls_last(), Item.id.desc())
+        query = query.order_by(*entry_order_by(0, EntryOrder.NEWEST))
     if limit is not None:
         query = query.limit(limit)
     yield from _stream(core, query, full=False)
-
-
-def _order_of(core: Aggregator, slug: str) -> str:
-    with core.db.read() as session:
-        found = session.scalar(select(Topic.entry_order).where(Topic.slug == slug))
-    return found or EntryOrder.OLDEST
 
 
 def data_entries(

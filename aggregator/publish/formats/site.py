@@ -22,10 +22,12 @@ from jinja2 import (
     TemplateSyntaxError,
 )
 from jinja2.loaders import BaseLoader
+from markupsafe import Markup
 
 from aggregator.errors import InvalidInput
-from aggregator.publish.entries import Entry
-from aggregator.publish.sanitize import one_line, plain_text
+from aggregator.publish import markdown
+from aggregator.publish.entries import Entry, Story
+from aggregator.publish.sanitize import clean_html, one_line, plain_text
 from aggregator.services.topics import TopicView
 
 DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
@@ -84,6 +86,8 @@ class SiteRenderer:
             site_url=site_url,
             csp=CONTENT_SECURITY_POLICY,
             paragraphs=_paragraphs,
+            markdown_html=_markdown_html,
+            story_html=_story_html,
         )
 
     def index(self, pages: list[TopicPage], *, index_file: str = "index.html") -> str:
@@ -139,6 +143,16 @@ def _write_atomic(path: Path, text: str) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _markdown_html(source: str | None) -> Markup:
+    """Return a curator's small Markdown as HTML that the one sanitizer has already cleaned."""
+    return Markup(markdown.to_html(source))  # noqa: S704 (sanitized by clean_html)
+
+
+def _story_html(story: Story) -> Markup:
+    """Return a bullet's inner HTML, escaped piece by piece and sanitized."""
+    return Markup(clean_html(story.html()))  # noqa: S704 (sanitized by clean_html)
 
 
 def _paragraphs(text: str | None) -> list[str]:
