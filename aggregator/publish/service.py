@@ -104,7 +104,7 @@ def export(
         if status not in (None, ItemStatus.APPROVED):
             raise InvalidInput(f"{fmt} publishes approved entries only; --status applies to csv and jsonl")
         info = feed_info(core, form, topic_view, latest_update(core, topic=topic, since=since) or now)
-        entries = published_entries(core, topic=topic, since=since, limit=limit)
+        entries = published_entries(core, topic=topic, since=since, limit=limit, arranged=form.arranged)
     return form.writer(entries, info, out)
 
 
@@ -148,11 +148,15 @@ def published_entries(
     topic: str | None = None,
     since: dt.datetime | None = None,
     limit: int | None = None,
+    arranged: bool = False,
 ) -> Iterator[Entry]:
-    """Yield the approved entries, newsletters with their stories: a topic's in the topic's order
-    (oldest first unless its curators chose otherwise), the site's feeds newest first."""
+    """Yield the approved entries (of one topic), newsletters with their stories, newest first.
+
+    ``arranged``: a topic's entries as its page runs them (oldest first unless its curators chose
+    newest first or their own order), for the page formats; feeds stay newest first.
+    """
     query = _select(full=False).where(*_approved(topic, since))
-    if topic is not None:
+    if topic is not None and arranged:
         view = core.topics.get(topic)
         query = query.order_by(*entry_order_by(view.id, view.entry_order))
     else:
@@ -203,7 +207,7 @@ def latest_update(
 def topic_page(core: Aggregator, slug: str) -> TopicPage:
     """Return topic ``slug`` with its approved entries; raise NotFound for an unknown topic."""
     topic = core.topics.get(slug)
-    return TopicPage(topic=topic, entries=tuple(published_entries(core, topic=slug)))
+    return TopicPage(topic=topic, entries=tuple(published_entries(core, topic=slug, arranged=True)))
 
 
 def topic_index(core: Aggregator) -> list[TopicPage]:
@@ -223,7 +227,8 @@ def topic_index(core: Aggregator) -> list[TopicPage]:
 def topic_pages(core: Aggregator) -> list[TopicPage]:
     """Return every topic, in the topics' own order, with its entries."""
     return [
-        TopicPage(topic=t, entries=tuple(published_entries(core, topic=t.slug))) for t in core.topics.all()
+        TopicPage(topic=t, entries=tuple(published_entries(core, topic=t.slug, arranged=True)))
+        for t in core.topics.all()
     ]
 
 
@@ -337,8 +342,9 @@ def _stories(session: Session, issue_ids: Sequence[int]) -> dict[int, list[ItemV
         return {}
     query = (
         _select(full=False)
-        # Only for issues without their own bullets (stored before 0007): their stories stand in.
-        .where(Item.parent_id.in_(issue_ids), Item.status != ItemStatus.REJECTED)
+        # Only for issues without their own bullets (stored before 0007): their stories stand in,
+        # rejected or not, since a story's review is not a decision about its issue.
+        .where(Item.parent_id.in_(issue_ids), Item.kind != ItemKind.NEWSLETTER)
         .order_by(Item.parent_id, Item.position.nulls_last(), Item.id)
     )
     found: dict[int, list[ItemView]] = {}

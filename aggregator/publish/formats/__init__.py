@@ -39,6 +39,8 @@ class Format:
     served: bool = False
     # One topic's document only (WordPress files a topic's posts under its category).
     needs_topic: bool = False
+    # The topic's page in the topic's own order (oldest first, ...); feeds run newest first.
+    arranged: bool = False
 
 
 FORMATS: dict[str, Format] = {
@@ -68,7 +70,15 @@ FORMATS: dict[str, Format] = {
             wxr.write,
             needs_topic=True,
         ),
-        Format("text", Covers.ENTRIES, "page.txt", "text/plain; charset=utf-8", text.write, needs_topic=True),
+        Format(
+            "text",
+            Covers.ENTRIES,
+            "page.txt",
+            "text/plain; charset=utf-8",
+            text.write,
+            needs_topic=True,
+            arranged=True,
+        ),
         Format(
             "markdown",
             Covers.ENTRIES,
@@ -76,6 +86,7 @@ FORMATS: dict[str, Format] = {
             "text/markdown; charset=utf-8",
             markdown.write,
             needs_topic=True,
+            arranged=True,
         ),
         Format(
             "opml", Covers.SOURCES, "sources.opml", "text/x-opml; charset=utf-8", source_writer=opml.write

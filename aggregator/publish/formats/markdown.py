@@ -17,14 +17,12 @@ from aggregator.publish.formats.base import FeedInfo
 from aggregator.publish.sanitize import one_line
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
-# In a curator's own Markdown only autolinks may open with "<": anything else would be raw HTML.
-_RAW_HTML = re.compile(r"<(?!(?:https?://|mailto:)[^<>\s]+>)")
 
 
 def write(entries: Iterable[Entry], info: FeedInfo, out: BinaryIO) -> int:
     """Write the topic page as Markdown to ``out``; return how many entries it holds."""
     name = info.topic[1] if info.topic else info.title
-    blocks = [f"# {escape(one_line(name))}", *_own(info.intro)]
+    blocks = [f"# {escape(one_line(name))}", *markdown.to_markdown(info.intro)]
     count = 0
     for entry in entries:
         blocks.extend(_entry(entry))
@@ -38,11 +36,6 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
-def _own(source: str | None) -> list[str]:
-    """Return a curator's Markdown paragraphs with any raw HTML made text."""
-    return [_RAW_HTML.sub(r"\\<", p) for p in markdown.paragraphs(source)]
-
-
 def _entry(entry: Entry) -> list[str]:
     title = escape(entry.page_title)
     blocks = [f"**{escape(entry.heading)}**", f"[{title}](<{entry.link}>)" if entry.link else title]
@@ -51,7 +44,7 @@ def _entry(entry: Entry) -> list[str]:
         blocks.append(
             "\n>\n".join(f"> {line}" for line in lines) if entry.is_quotation else "\n\n".join(lines)
         )
-    blocks.extend(_own(entry.item.curator_note))
+    blocks.extend(markdown.to_markdown(entry.item.curator_note))
     blocks.extend(escape(p) for p in entry.intro)
     if entry.stories:
         blocks.append("\n".join(f"- {_bullet(s)}" for s in entry.stories))
