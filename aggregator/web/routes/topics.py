@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from aggregator.services.topics import ENTRY_ORDERS
 from aggregator.web.deps import check_csrf, current_user, get_core, get_session, require
 from aggregator.web.templating import render
 
@@ -30,7 +31,25 @@ def _back() -> Response:
 @router.get("", response_class=HTMLResponse)
 def topics_page(request: Request) -> Response:
     """Return the topics, in page order, each with its form."""
-    return render(request, "topics.html", {"topics": get_core(request).topics.all()})
+    return render(request, "topics.html", {"topics": get_core(request).topics.all(), "orders": ENTRY_ORDERS})
+
+
+@router.get("/{slug}/entries", response_class=HTMLResponse)
+def entries_page(request: Request, slug: str) -> Response:
+    """Return a topic's published entries in page order, each with buttons to move it."""
+    from aggregator.publish.service import topic_page
+
+    page = topic_page(get_core(request), slug)
+    return render(request, "topic_entries.html", {"page": page, "topic": page.topic})
+
+
+@router.post("/{slug}/entries/{item_id}/move", dependencies=[Editor])
+def move_entry(
+    request: Request, slug: str, item_id: int, offset: Annotated[int, Form(ge=-1000, le=1000)]
+) -> Response:
+    """Move an entry up or down its topic's page; the page is then arranged by hand."""
+    get_core(request).topics.move_entry(slug, item_id, offset)
+    return RedirectResponse(f"/manage/topics/{slug}/entries#entry-{item_id}", status_code=303)
 
 
 @router.post("", dependencies=[Editor])
@@ -58,10 +77,16 @@ def update_topic(
     intro: Text = "",
     include: Text = "",
     exclude: Text = "",
+    order: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
-    """Save a topic's name, intro and terms."""
+    """Save a topic's name, intro, terms and entry order."""
     topic = get_core(request).topics.update(
-        slug, name=name, intro=intro, include=_lines(include), exclude=_lines(exclude)
+        slug,
+        name=name,
+        intro=intro,
+        include=_lines(include),
+        exclude=_lines(exclude),
+        order=order or None,
     )
     get_session(request).say(f"Topic {topic.name!r} saved.")
     return _back()
