@@ -22,6 +22,9 @@ class Config:
     # Comma-separated addresses or networks (CIDR) that may be fetched although they are private,
     # e.g. one intranet feed host, without opening every private network.
     allowed_networks: str = ""
+    # A replay server (``aggregator demo --serve-only``) that answers every fetch in its place, so
+    # a crawl of the real URLs reads recorded pages and stores the real URLs; empty: the network.
+    replay_url: str = ""
     user_agent: str = "aggregator/0.1 (+https://github.com/aggregator; curated knowledge base harvester)"
     fetch_timeout: float = 30.0
     fetch_retries: int = 2

@@ -114,7 +114,20 @@ def test_the_demo_and_the_seeds_decisions_give_the_seed_page(db_url: str, tmp_pa
     links = {" ".join(a.text_content().split()): a.get("href") for a in main.cssselect("li a")}
     assert set(links) == set(STORY_LINKS)
     for words, path in STORY_LINKS.items():
-        assert links[words].endswith(f"involve.org.uk/news-opinion{path}"), (words, links[words])
+        assert links[words] == f"https://involve.org.uk/news-opinion{path}", (words, links[words])
+    # The demo fetched through its replay server, but what it stored and published is the real web.
+    titles = {" ".join(a.text_content().split()): a.get("href") for a in main.cssselect(".entry-title a")}
+    assert titles == {
+        GUARDIAN_TITLE: guardian["url"],
+        IWA_TITLE: iwa["url"],
+        f"{ISSUE_TITLE}:": issue["url"],
+    }
+    assert issue["url"] == (
+        "https://involve.org.uk/news-opinion/news/involve-newsletter-august-2019-summer-citizens-assemblies"
+    )
+    assert guardian["url"].startswith("https://www.theguardian.com/politics/2019/jul/22/")
+    assert iwa["url"] == "https://www.iwa.wales/click/2019/07/impressions-from-wales-first-citizens-assembly/"
+    assert "127.0.0.1" not in (site / TOPIC / "index.html").read_text(encoding="utf-8")
     intro_link = main.cssselect(".intro a")[0]
     assert intro_link.text_content() == "Find it here:"
     assert intro_link.get("href") == "https://www.alliance4usefulevidence.org/publication/mini-publics/"
