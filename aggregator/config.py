@@ -13,6 +13,9 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+DEFAULT_SITE_URL = "http://localhost:8000/"
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """Every setting the product reads; field ``x`` comes from ``AGGREGATOR_X``."""
@@ -43,7 +46,8 @@ class Config:
     # Consecutive failures after which a source is parked (probed daily until it answers again).
     park_after_failures: int = 8
     site_title: str = "Curated entries"
-    site_url: str = "http://localhost:8000/"
+    # Left at this default, the app links its pages and feeds at the address it is served on.
+    site_url: str = DEFAULT_SITE_URL
     # A folder of templates (base.html, index.html, topic.html, entry.html, style.css) that replace
     # the default topic page templates one by one.
     templates_dir: str = ""

@@ -79,6 +79,7 @@ def export(
     since: dt.datetime | None = None,
     limit: int | None = None,
     now: dt.datetime | None = None,
+    site_url: str = "",
 ) -> int:
     """Write ``fmt`` to ``out``: approved entries (of one topic), or every item for CSV / JSON Lines.
 
@@ -99,11 +100,12 @@ def export(
     topic_view = core.topics.get(topic) if topic is not None else None
     if form.covers is Covers.ITEMS:
         entries = data_entries(core, status=status, topic=topic, since=since, limit=limit)
-        info = feed_info(core, form, topic_view, now)
+        info = feed_info(core, form, topic_view, now, site_url)
     else:
         if status not in (None, ItemStatus.APPROVED):
             raise InvalidInput(f"{fmt} publishes approved entries only; --status applies to csv and jsonl")
-        info = feed_info(core, form, topic_view, latest_update(core, topic=topic, since=since) or now)
+        updated = latest_update(core, topic=topic, since=since) or now
+        info = feed_info(core, form, topic_view, updated, site_url)
         entries = published_entries(core, topic=topic, since=since, limit=limit, arranged=form.arranged)
     return form.writer(entries, info, out)
 
@@ -119,26 +121,32 @@ def renderer(core: Aggregator, templates: Path | None = None) -> SiteRenderer:
     return SiteRenderer(site_title=core.config.site_title, site_url=core.config.site_url, templates=folder)
 
 
-def feed_info(core: Aggregator, form: Format, topic: TopicView | None, updated: dt.datetime) -> FeedInfo:
-    """Return what the ``form`` document (of ``topic``) says about itself, at its stable URL."""
+def feed_info(
+    core: Aggregator, form: Format, topic: TopicView | None, updated: dt.datetime, site_url: str = ""
+) -> FeedInfo:
+    """Return what the ``form`` document (of ``topic``) says about itself, at its stable URL.
+
+    ``site_url`` is where the site is served, when the app knows better than the configuration.
+    """
     config = core.config
+    root = site_url or config.site_url
     name = form.file_name or f"entries.{form.name}"
     if topic is None:
         title, path, page = one_line(config.site_title), f"feeds/{name}", "topics/"
     else:
         title, path = one_line(f"{config.site_title}: {topic.name}"), f"topics/{topic.slug}/{name}"
         page = f"topics/{topic.slug}/"
-    self_url = urljoin(config.site_url, path)
+    self_url = urljoin(root, path)
     return FeedInfo(
         title=title,
-        site_url=urljoin(config.site_url, page),
+        site_url=urljoin(root, page),
         self_url=self_url,
         feed_id=self_url,
         updated=updated,
         subtitle=markdown.to_text(topic.intro) or None if topic else None,
         intro=topic.intro if topic else "",
         topic=(topic.slug, one_line(topic.name)) if topic else None,
-        base_url=config.site_url,
+        base_url=root,
     )
 
 

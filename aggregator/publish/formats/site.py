@@ -90,12 +90,14 @@ class SiteRenderer:
             story_html=_story_html,
         )
 
-    def index(self, pages: list[TopicPage], *, index_file: str = "index.html") -> str:
-        """Return the index page listing every topic."""
-        return self._render("index.html", pages=pages, index_file=index_file, stylesheet=STYLESHEET)
+    def index(self, pages: list[TopicPage], *, index_file: str = "index.html", site_url: str = "") -> str:
+        """Return the index page listing every topic; ``site_url`` replaces the configured one."""
+        extra = {"site_url": site_url} if site_url else {}
+        return self._render("index.html", pages=pages, index_file=index_file, stylesheet=STYLESHEET, **extra)
 
-    def topic(self, page: TopicPage, *, index_file: str = "index.html") -> str:
-        """Return one topic's page."""
+    def topic(self, page: TopicPage, *, index_file: str = "index.html", site_url: str = "") -> str:
+        """Return one topic's page; ``site_url`` (where the page is served) replaces the configured one."""
+        extra = {"site_url": site_url} if site_url else {}
         return self._render(
             "topic.html",
             page=page,
@@ -103,6 +105,7 @@ class SiteRenderer:
             entries=page.entries,
             index_file=index_file,
             stylesheet=f"../{STYLESHEET}",
+            **extra,
         )
 
     def stylesheet(self) -> str:
