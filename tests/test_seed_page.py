@@ -77,6 +77,8 @@ def test_the_demo_and_the_seeds_decisions_give_the_seed_page(db_url: str, tmp_pa
     by_title = {item["title"]: item for item in json.loads(listed.stdout)}
     guardian, iwa, issue = (by_title[t] for t in (GUARDIAN_TITLE, IWA_TITLE, ISSUE_TITLE))
     assert issue["kind"] == "newsletter"
+    # The quotation interrupted by its attribution is proposed whole, as the knowledge base quotes it.
+    assert guardian["excerpt_candidates"][0] == quotation(GUARDIAN_TITLE, "Institute of Welsh Affairs")
 
     decisions = [
         ("items", "approve", str(guardian["id"]), "--topic", TOPIC, "--excerpt"),
