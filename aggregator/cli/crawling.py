@@ -164,7 +164,8 @@ def demo(state: _State, port: int, serve_only: bool, no_serve: bool, app_port: i
         "  list them:        .venv/bin/aggregator items list\n"
         "  read one:         .venv/bin/aggregator items show ID\n"
         "  approve one:      .venv/bin/aggregator items approve ID --excerpt '...'\n"
-        "  publish as Atom:  .venv/bin/aggregator export --format atom --output curated.atom"
+        "  publish as Atom:  .venv/bin/aggregator export --format atom --output curated.atom\n"
+        "  a topic's page:   .venv/bin/aggregator export --format text --topic citizens-assemblies"
     )
     if not no_serve:
         from aggregator.demo.run import demo_login

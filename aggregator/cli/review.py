@@ -104,6 +104,15 @@ def _print_item(item: ItemView) -> None:
         click.echo(f"  excerpt: {item.excerpt}")
     if item.topics:
         click.echo(f"  topics: {', '.join(item.topics)}")
+    if item.publisher or item.entry_word:
+        click.echo(f"  heading: {item.publisher or '(publisher by the rule)'} {item.entry_word or item.kind}")
+    if item.issue_intro:
+        click.echo(f"  intro: {item.issue_intro}")
+    for n, bullet in enumerate(item.bullets, start=1):
+        hidden = " (hidden)" if bullet.get("hidden") else ""
+        click.echo(
+            f"  {n}.{hidden} {bullet.get('title', '')} | {bullet.get('text', '')} -> {bullet.get('url', '')}"
+        )
     click.echo(f"\n{item.text or item.summary}\n")
     for event in item.events:
         click.echo(f"  {event.at:%Y-%m-%d %H:%M} {event.actor} {event.action} {json.dumps(event.detail)}")
