@@ -52,10 +52,9 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Aggregat
     env = crawl_env(url, AGGREGATOR_FETCH_TIMEOUT="20")
     done = run_cli("demo", "--port", str(_free_port()), "--no-serve", env=env, cwd=folder)
     assert done.returncode == 0, done.stderr
-    listed = {
-        i["title"]: i["id"]
-        for i in json.loads(run_cli("items", "list", "--limit", "500", "--json", env=env).stdout)
-    }
+    found = json.loads(run_cli("items", "list", "--limit", "500", "--json", env=env).stdout)
+    # The August issue is also in Involve's Mailchimp archive: the curator takes the site's.
+    listed = {i["title"]: i["id"] for i in found if not i["url"].startswith("https://mailchi.mp/")}
     core = Aggregator(Config(database_url=url))
     add_users(core)
     yield core, {"guardian": listed[GUARDIAN_TITLE], "iwa": listed[IWA_TITLE], "issue": listed[ISSUE_TITLE]}

@@ -204,13 +204,17 @@ def test_a_mailchimp_archive_gives_each_issue_and_its_stories(
     items = stored(db_url)
     issues = {i.id: i for i in items if i.kind == "newsletter"}
     assert sorted(i.title for i in issues.values()) == [
+        "A summer of citizens’ assemblies",
         "Involve newsletter: March 2020",
         "Involve newsletter: November 2021",
     ]
-    for issue_id in issues:
-        stories = [i for i in items if i.parent_id == issue_id]
-        assert len(stories) == 3
+    for issue in issues.values():
+        stories = [i for i in items if i.parent_id == issue.id]
+        assert len(stories) == len(issue.bullets) == (6 if issue.title.startswith("A summer") else 3)
         assert all(s.excerpt and s.title and s.kind == "story" for s in stories)
+    august = next(i for i in issues.values() if i.title.startswith("A summer"))
+    assert august.issue_intro.startswith("This summer kicked off")
+    assert august.bullets[0]["link_words"] == "Watch/Read Sarah’s Q&A"
     assert not any(
         "unsubscribe" in i.url.lower() or "campaign-archive" in i.url for i in items if i.kind == "story"
     )
