@@ -13,6 +13,9 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+DEFAULT_SITE_URL = "http://localhost:8000/"
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """Every setting the product reads; field ``x`` comes from ``AGGREGATOR_X``."""
@@ -22,6 +25,9 @@ class Config:
     # Comma-separated addresses or networks (CIDR) that may be fetched although they are private,
     # e.g. one intranet feed host, without opening every private network.
     allowed_networks: str = ""
+    # A replay server (``aggregator demo --serve-only``) that answers every fetch in its place, so
+    # a crawl of the real URLs reads recorded pages and stores the real URLs; empty: the network.
+    replay_url: str = ""
     user_agent: str = "aggregator/0.1 (+https://github.com/aggregator; curated knowledge base harvester)"
     fetch_timeout: float = 30.0
     fetch_retries: int = 2
@@ -40,7 +46,8 @@ class Config:
     # Consecutive failures after which a source is parked (probed daily until it answers again).
     park_after_failures: int = 8
     site_title: str = "Curated entries"
-    site_url: str = "http://localhost:8000/"
+    # Left at this default, the app links its pages and feeds at the address it is served on.
+    site_url: str = DEFAULT_SITE_URL
     # A folder of templates (base.html, index.html, topic.html, entry.html, style.css) that replace
     # the default topic page templates one by one.
     templates_dir: str = ""

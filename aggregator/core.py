@@ -10,6 +10,7 @@ from aggregator.migrations import current_revision, head_revision, upgrade
 from aggregator.services.items import ItemService
 from aggregator.services.mailboxes import MailboxService
 from aggregator.services.newsletters import NewsletterService
+from aggregator.services.publishers import PublisherService
 from aggregator.services.runs import RunService
 from aggregator.services.scheduling import SchedulePolicy
 from aggregator.services.sessions import SessionService
@@ -36,6 +37,7 @@ class Aggregator:
         self.newsletters = NewsletterService(self.items)
         self.mailboxes = MailboxService(self.db, self.newsletters)
         self.topics = TopicService(self.db)
+        self.publishers = PublisherService(self.db)
         self.runs = RunService(self.db)
         self.users = UserService(self.db)
         self.sessions = SessionService(self.db)

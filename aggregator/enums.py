@@ -46,3 +46,11 @@ class RunStatus(enum.StrEnum):
     RUNNING = "running"
     FINISHED = "finished"
     FAILED = "failed"
+
+
+class EntryOrder(enum.StrEnum):
+    """How a topic page runs its entries."""
+
+    OLDEST = "oldest"  # the knowledge base's way
+    NEWEST = "newest"
+    MANUAL = "manual"  # the curator's own order (item_topics.position)

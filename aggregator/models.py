@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from aggregator.enums import ContentOrigin, ItemKind, ItemStatus, RunStatus
+from aggregator.enums import ContentOrigin, EntryOrder, ItemKind, ItemStatus, RunStatus
 
 # The values each CHECK constraint allows, in the order the migrations wrote them.
 ITEM_STATUSES = tuple(str(s) for s in ItemStatus)
@@ -150,6 +150,17 @@ class Item(Base):
     )
     excerpt_candidates: Mapped[list[str]] = mapped_column(default=list)
     position: Mapped[int | None]  # a story's place in its issue
+    # Who wrote it, when a curator said so (else resolved from the source, the publishers table, the
+    # page's og:site_name, the host: services/publishers.py); og:site_name as harvested.
+    publisher: Mapped[str | None] = mapped_column(String(300))
+    site_name: Mapped[str | None] = mapped_column(String(300))
+    # What its heading calls it when a curator says it is not an article: "report", ...
+    entry_word: Mapped[str | None] = mapped_column(String(32))
+    # A newsletter issue as it was written: its intro paragraphs (blank-line separated) and its
+    # stories' bullets (title, text, link words, url, hidden). Kept on the issue, so what curators do
+    # to a story as an item of its own never changes the issue's bullets.
+    issue_intro: Mapped[str] = mapped_column(Text, default="")
+    bullets: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     source: Mapped[Source] = relationship(back_populates="items")
     topics: Mapped[list[ItemTopic]] = relationship(
@@ -179,6 +190,8 @@ class Topic(Base):
     exclude_terms: Mapped[list[str]] = mapped_column(default=list)
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # How its page runs: oldest first (the knowledge base's way), newest first, or the curator's order.
+    entry_order: Mapped[str] = mapped_column(String(16), default=EntryOrder.OLDEST)
 
     items: Mapped[list[ItemTopic]] = relationship(back_populates="topic", passive_deletes=True)
 
@@ -197,9 +210,24 @@ class ItemTopic(Base):
     assigned: Mapped[bool] = mapped_column(default=False)
     assigned_by: Mapped[str | None] = mapped_column(String(200))
     assigned_at: Mapped[dt.datetime | None]
+    # The entry's place on a topic arranged by hand (smaller first); None until a curator moves it.
+    position: Mapped[int | None]
 
     item: Mapped[Item] = relationship(back_populates="topics")
     topic: Mapped[Topic] = relationship(back_populates="items")
+
+
+class Publisher(Base):
+    """Who writes the pages of one host, as entry headings name them ("Institute of Welsh Affairs")."""
+
+    __tablename__ = "publishers"
+    __table_args__ = (UniqueConstraint("host", name="uq_publishers_host"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(300))
+    # Printed after the word for the entry: "article (Click on Wales)".
+    suffix: Mapped[str] = mapped_column(String(300), default="")
 
 
 class User(Base):

@@ -17,7 +17,7 @@ from aggregator.crawl.candidate import Candidate
 from aggregator.enums import ItemKind
 from aggregator.errors import FeedError
 from aggregator.reader.feeds import FeedEntry, parse_feed
-from aggregator.reader.newsletters import split_stories
+from aggregator.reader.newsletters import Story, read_issue
 from aggregator.services.views import SourceView
 from spiders.base import SourceSpider
 from spiders.feed import FEED_ACCEPT, entry_candidate
@@ -47,16 +47,16 @@ class NewsletterSpider(SourceSpider):
             issue = Candidate(source_id=source.id, link=response.url, kind=ItemKind.NEWSLETTER)
             issue.html = response.body
             issue.encoding = getattr(response, "encoding", None)
+            stories = self._read(source, issue, response.text)
             yield issue
-            yield from self._stories(source, issue.link, response.text)
+            yield from self._stories(source, issue.link, stories)
             return
         issues = [self._issue(source, entry, feed.language) for entry in feed.entries]
         for issue, entry in zip(issues, feed.entries, strict=True):
             if issue in self.unsettled(source, [issue]):
+                stories = self._read(source, issue, entry.content_html or entry.summary_html)
                 yield issue
-                yield from self._stories(
-                    source, issue.link, entry.content_html or entry.summary_html, entry.published
-                )
+                yield from self._stories(source, issue.link, stories, entry.published)
 
     def _issue(self, source: SourceView, entry: FeedEntry, language: str | None) -> Candidate:
         issue = entry_candidate(source, entry, language)
@@ -67,16 +67,26 @@ class NewsletterSpider(SourceSpider):
             issue.encoding = "utf-8"
         return issue
 
+    def _read(self, source: SourceView, issue: Candidate, html: str) -> tuple[Story, ...]:
+        """Keep the issue's intro and bullets on its candidate; return its stories."""
+        read = read_issue(html, issue.link, source.text("stories"))
+        issue.issue_intro = "\n\n".join(read.intro)
+        issue.bullets = read.stories
+        return read.stories
+
     def _stories(
-        self, source: SourceView, issue_url: str, html: str, published: dt.datetime | None = None
+        self,
+        source: SourceView,
+        issue_url: str,
+        stories: tuple[Story, ...],
+        published: dt.datetime | None = None,
     ) -> Iterator[Candidate]:
-        stories = split_stories(html, issue_url, source.text("stories"))
         for position, story in enumerate(stories, start=1):
             yield Candidate(
                 source_id=source.id,
                 link=story.url,
                 kind=ItemKind.STORY,
-                source_title=story.title,
+                source_title=story.title or story.link_words,
                 excerpt=story.text,
                 parent_url=issue_url,
                 position=position,

@@ -163,3 +163,21 @@ def test_email_chrome_is_never_proposed() -> None:
     assert excerpt_candidates(text) == [
         "Members of the assembly told us they had arrived sceptical and left convinced of the process."
     ]
+
+
+def test_a_quotation_interrupted_by_its_attribution_is_proposed_whole() -> None:
+    # The knowledge base's Guardian entry quotes it so: both halves and the attribution between them.
+    whole = (
+        "“I am interested in the idea of citizens assemblies and not just for climate change,” said the "
+        "local MP Keir Starmer, a Labour frontbencher. “I think they might turn out to be a way to have a "
+        "different kind of political dialogue to avoid the shouty tribalism of the last few years.”"
+    )
+    text = f"Residents of Camden have been meeting. {whole} Sceptics point out the risks of it."
+    assert excerpt_candidates(text, ["citizens assembly"])[0] == whole
+    assert split_sentences(f"{whole} Next.") == [whole, "Next."]
+    # A quotation that ends on a full stop is complete: what follows stands alone.
+    assert split_sentences("“We will act on it.” She said it twice. “Next” is a word.") == [
+        "“We will act on it.”",
+        "She said it twice.",
+        "“Next” is a word.",
+    ]

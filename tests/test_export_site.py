@@ -72,29 +72,32 @@ def test_an_excerpt_is_a_quotation_when_it_is_quoted() -> None:
     assert entry("newsletter").excerpt == ""  # ...except for a newsletter, whose stories speak
 
 
-def test_topic_page_lists_entries_newest_first_with_stories(core: Aggregator) -> None:
+def test_topic_page_lists_entries_oldest_first_with_stories(core: Aggregator) -> None:
     seed_citizens_assemblies(core)
     page = topic_page(core, TOPIC)
     assert [e.heading for e in page.entries] == [
-        "From the Involve newsletter in August 2019:",
-        "July 2019 Institute of Welsh Affairs article (Click on Wales):",
         "July 2019 Guardian article:",
+        "July 2019 Institute of Welsh Affairs article (Click on Wales):",
+        "From the Involve newsletter in August 2019:",
     ]
-    assert [s.text for s in page.entries[0].stories] == [
+    assert [s.text for s in page.entries[-1].stories] == [
         "Could a citizens' assembly on Brexit happen? …",
         "How Camden's citizens' assembly on climate change worked …",
         "The Irish Citizens' Assembly, two years on …",
     ]
 
 
-def test_a_rejected_story_leaves_its_issue_and_the_rest_of_the_stories(core: Aggregator) -> None:
+def test_a_rejected_story_stays_in_its_issue(core: Aggregator) -> None:
+    # An issue stored before issues kept their own bullets shows its stories; rejecting one in the
+    # queue is a decision about the story as an entry of its own, not about the issue.
     seed_citizens_assemblies(core)
-    issue = topic_page(core, TOPIC).entries[0]
+    issue = topic_page(core, TOPIC).entries[-1]
     camden = next(s for s in core.items.stories(issue.item.id) if "Camden" in s.title + s.text)
     core.items.reject(camden.id, actor="ann", reason="not about assemblies")
     page = topic_page(core, TOPIC)
-    assert [s.text for s in page.entries[0].stories] == [
+    assert [s.text for s in page.entries[-1].stories] == [
         "Could a citizens' assembly on Brexit happen? …",
+        "How Camden's citizens' assembly on climate change worked …",
         "The Irish Citizens' Assembly, two years on …",
     ]
 

@@ -44,13 +44,14 @@ def test_feeds_are_served_at_stable_urls(
     assert response.headers["content-type"].startswith(media_type)
     if path.endswith(".json"):
         assert len(response.json()["items"]) == entries
-        assert response.json()["feed_url"] == f"http://localhost:8000{path}"
+        # Where the app is served (no AGGREGATOR_SITE_URL set), not a guessed localhost:8000.
+        assert response.json()["feed_url"] == f"http://testserver{path}"
     else:
         parsed = feedparser.parse(io.BytesIO(response.content))
         assert parsed.bozo == 0
         assert len(parsed.entries) == entries
         self_links = [link.href for link in parsed.feed.links if link.rel == "self"]
-        assert self_links == [f"http://localhost:8000{path}"]
+        assert self_links == [f"http://testserver{path}"]
 
 
 def test_validators_give_304_and_change_with_the_content(core: Aggregator, client: TestClient) -> None:
@@ -104,6 +105,7 @@ def test_topic_pages_and_index_are_served_with_a_strict_policy(core: Aggregator,
     assert "default-src 'none'" in page.headers["content-security-policy"]
     assert "July 2019 Institute of Welsh Affairs article (Click on Wales):" in page.text
     assert 'href="../style.css"' in page.text
+    assert f'href="http://testserver/topics/{TOPIC}/atom.xml"' in page.text
     assert client.get(f"/topics/{TOPIC}/index.html").text.count("<article") == 3
     index = client.get("/topics/")
     assert f'href="{TOPIC}/"' in index.text
@@ -131,3 +133,15 @@ def test_served_feeds_carry_the_newest_entries_only(core: Aggregator) -> None:
     with TestClient(app) as client:
         titles = [e.title for e in feedparser.parse(io.BytesIO(client.get("/feeds/rss.xml").content)).entries]
     assert titles == ["A summer of citizens' assemblies", "Impressions from Wales' first citizens' assembly"]
+
+
+def test_a_configured_site_url_is_the_one_linked(core: Aggregator) -> None:
+    seed_citizens_assemblies(core)
+    public = Aggregator(core.config.with_overrides(site_url="https://kb.example.org/"), db=core.db)
+    app = FastAPI()
+    app.include_router(published_routes(public))
+    with TestClient(app) as client:
+        page = client.get(f"/topics/{TOPIC}/").text
+        feed = client.get(f"/topics/{TOPIC}/feed.json").json()
+    assert f'href="https://kb.example.org/topics/{TOPIC}/atom.xml"' in page
+    assert feed["feed_url"] == f"https://kb.example.org/topics/{TOPIC}/feed.json"

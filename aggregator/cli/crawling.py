@@ -116,7 +116,7 @@ def demo(state: _State, port: int, serve_only: bool, no_serve: bool, app_port: i
     """Crawl recorded pages of the default sources on 127.0.0.1, then open the curator app on them."""
     from aggregator.crawl.run import crawl as run_crawl
     from aggregator.demo.replay import ReplayServer
-    from aggregator.demo.run import DEMO_GUARDIAN_KEY, point_sources_at
+    from aggregator.demo.run import DEMO_GUARDIAN_KEY, add_demo_sources
     from aggregator.services.defaults import add_example_topic
 
     # The recorded sites live on 127.0.0.1, which the address guard refuses unless told otherwise.
@@ -126,15 +126,21 @@ def demo(state: _State, port: int, serve_only: bool, no_serve: bool, app_port: i
         guardian_api_key=state.config.guardian_api_key or DEMO_GUARDIAN_KEY,
         guardian_api_delay=min(state.config.guardian_api_delay, 0.2),
     )
+    # --serve-only serves pages for a browser (links rewritten to the server); the demo's own crawl
+    # asks for the real URLs through it and reads the pages as the sites wrote them.
+    server = ReplayServer(port=port, rewrite_links=serve_only).start()
+    state.config = state.config.with_overrides(replay_url=server.base)
     core = state.core(require_schema=False)
     core.init_db()
     add_example_topic(core.topics)
-    server = ReplayServer(port=port).start()
     try:
-        names = point_sources_at(core, server)
+        names = add_demo_sources(core)
         click.echo(f"serving recorded pages of {', '.join(server.hosts)} at {server.base}/")
         if serve_only:
-            click.echo("press Ctrl-C to stop")
+            click.echo(
+                f"crawl them at their real URLs with AGGREGATOR_REPLAY_URL={server.base} aggregator crawl; "
+                "press Ctrl-C to stop"
+            )
             server.wait()
             return
         with _progress(enabled=True) as hook:
@@ -153,7 +159,8 @@ def demo(state: _State, port: int, serve_only: bool, no_serve: bool, app_port: i
         "  list them:        .venv/bin/aggregator items list\n"
         "  read one:         .venv/bin/aggregator items show ID\n"
         "  approve one:      .venv/bin/aggregator items approve ID --excerpt '...'\n"
-        "  publish as Atom:  .venv/bin/aggregator export --format atom --output curated.atom"
+        "  publish as Atom:  .venv/bin/aggregator export --format atom --output curated.atom\n"
+        "  a topic's page:   .venv/bin/aggregator export --format text --topic citizens-assemblies"
     )
     if not no_serve:
         from aggregator.demo.run import demo_login

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 from rich.table import Table
@@ -19,8 +20,9 @@ from aggregator.cli.app import (
 )
 from aggregator.models import ITEM_STATUSES
 from aggregator.publish.formats import FORMATS
-from aggregator.services.items import ItemView
+from aggregator.services.items import EDITABLE_KINDS, ItemView
 from aggregator.services.queue import SORTS
+from aggregator.services.topics import ENTRY_ORDERS
 
 # --- items -------------------------------------------------------------------------------------
 
@@ -102,6 +104,15 @@ def _print_item(item: ItemView) -> None:
         click.echo(f"  excerpt: {item.excerpt}")
     if item.topics:
         click.echo(f"  topics: {', '.join(item.topics)}")
+    if item.publisher or item.entry_word:
+        click.echo(f"  heading: {item.publisher or '(publisher by the rule)'} {item.entry_word or item.kind}")
+    if item.issue_intro:
+        click.echo(f"  intro: {item.issue_intro}")
+    for n, bullet in enumerate(item.bullets, start=1):
+        hidden = " (hidden)" if bullet.get("hidden") else ""
+        click.echo(
+            f"  {n}.{hidden} {bullet.get('title', '')} | {bullet.get('text', '')} -> {bullet.get('url', '')}"
+        )
     click.echo(f"\n{item.text or item.summary}\n")
     for event in item.events:
         click.echo(f"  {event.at:%Y-%m-%d %H:%M} {event.actor} {event.action} {json.dumps(event.detail)}")
@@ -142,12 +153,47 @@ def items_unfold(state: _State, item_id: int) -> None:
 @click.argument("item_id", type=int)
 @click.option("--title")
 @click.option("--excerpt")
-@click.option("--note", help="The curator's note.")
+@click.option("--note", help="The curator's note (small Markdown: links, emphasis, paragraphs).")
+@click.option("--publisher", help='Who wrote it, as headings name it ("" gives it back to the rule).')
+@click.option("--kind", type=click.Choice(EDITABLE_KINDS), help="What its heading calls it.")
 @pass_state
-def items_edit(state: _State, item_id: int, title: str | None, excerpt: str | None, note: str | None) -> None:
-    """Edit an item's title, excerpt or note."""
-    item = state.core().items.edit(item_id, actor=state.user, title=title, excerpt=excerpt, note=note)
+def items_edit(
+    state: _State,
+    item_id: int,
+    title: str | None,
+    excerpt: str | None,
+    note: str | None,
+    publisher: str | None,
+    kind: str | None,
+) -> None:
+    """Edit an item's title, excerpt, note, publisher or kind."""
+    item = state.core().items.edit(
+        item_id,
+        actor=state.user,
+        title=title,
+        excerpt=excerpt,
+        note=note,
+        publisher=publisher,
+        kind=kind,
+    )
     click.echo(f"edited #{item.id}: {item.title}")
+
+
+@items.command("bullets")
+@click.argument("issue_id", type=int)
+@click.option("--hide", "hide", type=int, multiple=True, help="Hide the bullet at this place (from 1).")
+@click.option("--show", "show", type=int, multiple=True, help="Show a hidden bullet again.")
+@pass_state
+def items_bullets(state: _State, issue_id: int, hide: tuple[int, ...], show: tuple[int, ...]) -> None:
+    """List a newsletter issue's bullets; hide or show some on its published entry."""
+    core = state.core()
+    for position in hide:
+        core.items.hide_bullet(issue_id, position, actor=state.user, hidden=True)
+    for position in show:
+        core.items.hide_bullet(issue_id, position, actor=state.user, hidden=False)
+    for n, bullet in enumerate(core.items.get(issue_id).bullets, start=1):
+        mark = "hidden" if bullet.get("hidden") else "shown"
+        click.echo(f"{n}\t{mark}\t{bullet.get('title') or bullet.get('text', '')}")
 
 
 # --- topics ------------------------------------------------------------------------------------
@@ -173,6 +219,62 @@ def topics_add(
     topic = core.topics.add(slug, name=name, intro=intro, include=include, exclude=exclude)
     matched = core.topics.matching(topic.slug)
     click.echo(f"added topic {topic.slug!r}: {topic.name}; {matched} unreviewed items match it")
+
+
+@topics.command("edit")
+@click.argument("slug")
+@click.option("--name", help="The topic's title, as the page shows it.")
+@click.option("--intro", help="The text that opens the page (small Markdown: links, emphasis, paragraphs).")
+@click.option(
+    "--intro-file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the intro from this file ('-' for standard input).",
+)
+@click.option("--include", multiple=True, help="Replace the terms that make an item relevant.")
+@click.option("--exclude", multiple=True, help="Replace the terms that rule an item out.")
+@click.option("--order", type=click.Choice(ENTRY_ORDERS), help="How the page runs its entries.")
+@pass_state
+def topics_edit(
+    state: _State,
+    slug: str,
+    name: str | None,
+    intro: str | None,
+    intro_file: TextIO | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    order: str | None,
+) -> None:
+    """Change a topic's name, intro, terms or entry order."""
+    if intro is not None and intro_file is not None:
+        raise click.UsageError("give --intro or --intro-file, not both")
+    topic = state.core().topics.update(
+        slug,
+        name=name,
+        intro=intro_file.read() if intro_file is not None else intro,
+        include=include or None,
+        exclude=exclude or None,
+        order=order,
+    )
+    click.echo(
+        f"edited topic {topic.slug!r}: {topic.name} (entries {topic.entry_order} first)"
+        if topic.entry_order != "manual"
+        else f"edited topic {topic.slug!r}: {topic.name}"
+    )
+
+
+@topics.command("move")
+@click.argument("slug")
+@click.argument("item_id", type=int)
+@click.option("--up", "direction", flag_value=-1, help="Earlier on the page.")
+@click.option("--down", "direction", flag_value=1, help="Later on the page.")
+@click.option("--by", "places", type=click.IntRange(min=1), default=1, show_default=True)
+@pass_state
+def topics_move(state: _State, slug: str, item_id: int, direction: int | None, places: int) -> None:
+    """Move an entry up or down its topic's page; the page is then in the curators' own order."""
+    if direction is None:
+        raise click.UsageError("say --up or --down")
+    ordered = state.core().topics.move_entry(slug, item_id, direction * places)
+    click.echo(f"{slug}: " + " ".join(f"#{i}" for i in ordered))
 
 
 @topics.command("list")

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 
 from aggregator.enums import ContentOrigin, ItemKind
+from aggregator.reader.newsletters import Story
 from aggregator.services.recording import Harvested, TopicMatch
 
 
@@ -34,6 +35,9 @@ class Candidate:
     parent_url: str | None = None
     position: int | None = None
     excerpt: str | None = None
+    # A newsletter issue's intro paragraphs and its stories, as the issue's page gave them.
+    issue_intro: str = ""
+    bullets: tuple[Story, ...] = ()
     # Checked against storage by the spider just before its page was requested.
     vetted: bool = False
     # Filled by the pipelines.
@@ -42,6 +46,7 @@ class Candidate:
     author: str | None = None
     published: dt.datetime | None = None
     language: str | None = None
+    site_name: str | None = None
     text: str = ""
     summary: str = ""
     content_origin: str = ContentOrigin.FEED

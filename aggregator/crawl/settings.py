@@ -13,6 +13,9 @@ NEWSPIDER_MODULE = "spiders"
 GUARDIAN_API_SLOT = "guardian-content-api"
 
 
+REPLAY_HANDLER = "aggregator.crawl.replay.ReplayDownloadHandler"
+
+
 def scrapy_settings(config: Config) -> dict[str, Any]:
     """Return the Scrapy settings for ``config``."""
     return {
@@ -22,6 +25,12 @@ def scrapy_settings(config: Config) -> dict[str, Any]:
         "USER_AGENT": config.user_agent,
         "ROBOTSTXT_OBEY": config.obey_robots_txt,
         "DOWNLOAD_TIMEOUT": config.fetch_timeout,
+        # Every fetch answered by a replay server instead of the network (the offline demo).
+        **(
+            {"DOWNLOAD_HANDLERS": dict.fromkeys(("http", "https"), REPLAY_HANDLER)}
+            if config.replay_url
+            else {}
+        ),
         "DOWNLOAD_MAXSIZE": config.max_page_bytes,
         "DOWNLOAD_WARNSIZE": 0,
         "DOWNLOAD_DELAY": config.download_delay,
@@ -79,6 +88,7 @@ def scrapy_settings(config: Config) -> dict[str, Any]:
         },
         "AGGREGATOR_ALLOW_PRIVATE_NETWORKS": config.allow_private_networks,
         "AGGREGATOR_ALLOWED_NETWORKS": config.allowed_networks,
+        "AGGREGATOR_REPLAY_URL": config.replay_url,
         "AGGREGATOR_MAX_PAGE_BYTES": config.max_page_bytes,
         "AGGREGATOR_MAX_FEED_ENTRIES": config.max_feed_entries,
         "AGGREGATOR_RETRY_AFTER_MAX": config.retry_after_max,

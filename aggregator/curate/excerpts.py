@@ -36,6 +36,14 @@ _BOILERPLATE = re.compile(
 )
 _COOKIE_PROMPT = re.compile(r"\b(?:accept|allow|settings|policy|consent|use|uses|using)\b")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_OPENING = frozenset("“‘\"'")
+# “…,” said the local MP Keir Starmer, a Labour frontbencher.  — the quotation breaks on a comma
+# inside its marks, the attribution (a speech verb, a few words) ends the sentence.
+_INTERRUPTED = re.compile(
+    r"^[“\"‘'][^”\"’]*,\s*[”\"’']\s+(?:[\w’'.-]+\s+){0,3}?"
+    r"(?:said|says|told|tells|added|adds|argued|argues|explained|explains|insisted|warned|asked)\b"
+    r"[^“”\"]{0,160}[.]$"
+)
 _DANGLING = re.compile(r"^[“‘\"']?(?:This|It|But|However|He|She|They)\b")
 _WORD = re.compile(r"\w+")
 
@@ -50,11 +58,26 @@ MIN_WORDS = 4
 
 
 def split_sentences(text: str) -> list[str]:
-    """Return the sentences of plain text, each trimmed; a newline always ends a sentence."""
+    """Return the sentences of plain text, each trimmed; a newline always ends a sentence.
+
+    A quotation interrupted by its attribution ("“…,” said the local MP. “…”") is one sentence: a
+    curator quotes it whole, attribution kept, as the knowledge base does.
+    """
     sentences: list[str] = []
     for paragraph in text.splitlines():
-        sentences.extend(_split_paragraph(paragraph.strip()))
+        sentences.extend(_join_interrupted(_split_paragraph(paragraph.strip())))
     return sentences
+
+
+def _join_interrupted(pieces: list[str]) -> list[str]:
+    """Return ``pieces`` with each quotation-then-attribution joined to the quotation that resumes it."""
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and piece[:1] in _OPENING and _INTERRUPTED.match(joined[-1]):
+            joined[-1] = f"{joined[-1]} {piece}"
+        else:
+            joined.append(piece)
+    return joined
 
 
 def excerpt_candidates(text: str, terms: Sequence[str] = (), limit: int = 3) -> list[str]:

@@ -22,6 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from aggregator.crawl.replay import replayed_url
+
 SNAPSHOT = Path(__file__).resolve().parent / "snapshot"
 _RECORDED_AT = formatdate(1732492800, usegmt=True)  # fixed, so validators survive restarts
 _TEXT_TYPES = ("text/", "xml", "json", "javascript")
@@ -71,7 +73,12 @@ def _key(url: str) -> str:
 class ReplayServer:
     """Serves a snapshot on 127.0.0.1 in a background thread."""
 
-    def __init__(self, snapshot: Path = SNAPSHOT, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, snapshot: Path = SNAPSHOT, host: str = "127.0.0.1", port: int = 0, *, rewrite_links: bool = True
+    ) -> None:
+        # A crawler that fetches through this server (AGGREGATOR_REPLAY_URL) asks for the real URLs
+        # and must see the pages' own links; a browser or a crawler pointed here needs them rewritten.
+        self.rewrite_links = rewrite_links
         self.pages = load_manifest(snapshot)
         self.hosts = sorted({urlsplit(r.url).netloc.lower() for r in self.pages.values()})
         self._httpd = ThreadingHTTPServer((host, port), self._handler())
@@ -91,9 +98,7 @@ class ReplayServer:
 
     def local_url(self, url: str) -> str:
         """Return where the recorded ``url`` is served."""
-        parts = urlsplit(url)
-        query = f"?{parts.query}" if parts.query else ""
-        return f"{self.base}/{parts.netloc.lower()}{parts.path or '/'}{query}"
+        return replayed_url(self.base, url)
 
     def body(self, record: Recorded) -> bytes:
         """Return a recorded body with links to recorded hosts pointing here."""
@@ -103,7 +108,7 @@ class ReplayServer:
         raw = record.path.read_bytes()
         if record.path.suffix == ".gz":
             raw = gzip.decompress(raw)
-        if any(t in record.content_type for t in _TEXT_TYPES):
+        if self.rewrite_links and any(t in record.content_type for t in _TEXT_TYPES):
             for host in self.hosts:
                 local = f"{self.base}/{host}".encode()
                 for scheme in (b"https://", b"http://", b"https:\\/\\/", b"http:\\/\\/"):
@@ -196,9 +201,11 @@ class ReplayServer:
 
 
 @contextmanager
-def serving(snapshot: Path = SNAPSHOT, port: int = 0) -> Iterator[ReplayServer]:
+def serving(
+    snapshot: Path = SNAPSHOT, port: int = 0, *, rewrite_links: bool = True
+) -> Iterator[ReplayServer]:
     """Serve ``snapshot`` for the duration of a with-block."""
-    server = ReplayServer(snapshot, port=port).start()
+    server = ReplayServer(snapshot, port=port, rewrite_links=rewrite_links).start()
     try:
         yield server
     finally:

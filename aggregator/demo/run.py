@@ -1,11 +1,11 @@
-"""The demo's sources: one of every kind, pointed at the replay server instead of the real sites."""
+"""The demo's sources: one of every kind, at the real sites' URLs; the crawl fetches them through the
+replay server (AGGREGATOR_REPLAY_URL), so what is stored names the real sites."""
 
 from __future__ import annotations
 
 import secrets
 
 from aggregator.core import Aggregator
-from aggregator.demo.replay import ReplayServer
 from aggregator.errors import Conflict
 from aggregator.services.defaults import DefaultSource
 
@@ -58,19 +58,19 @@ DEMO_SOURCES = (
 DEMO_GUARDIAN_KEY = "demo"
 
 
-def point_sources_at(core: Aggregator, server: ReplayServer) -> list[str]:
-    """Make sure each demo source exists at its replayed URL; return their names."""
+def add_demo_sources(core: Aggregator) -> list[str]:
+    """Make sure each demo source exists at its real URL; return their names."""
     existing = {s.url: s.name for s in core.sources.all()}
     names = []
     for demo in DEMO_SOURCES:
-        local = server.local_url(demo.url)
-        if local in existing:
-            names.append(existing[local])
+        if demo.url in existing:
+            names.append(existing[demo.url])
             continue
         try:
-            source = core.sources.add(local, name=demo.name, kind=demo.kind, settings=demo.settings)
+            source = core.sources.add(demo.url, name=demo.name, kind=demo.kind, settings=demo.settings)
         except Conflict:
-            source = core.sources.add(local, kind=demo.kind, settings=demo.settings)
+            # A demo database of before, whose sources named the replay server's URLs.
+            source = core.sources.add(demo.url, kind=demo.kind, settings=demo.settings)
         names.append(source.name)
     return names
 

@@ -123,6 +123,7 @@ def extract(
         summary=first_sentences(meta.description or text, SUMMARY_CHARS),
         canonical_url=absolute_http(meta.canonical_url, url or "") if meta.canonical_url else None,
         sketch=sketch(text),
+        site_name=" ".join((meta.site_name or "").split()) or None,
     )
 
 

@@ -23,3 +23,4 @@ class Extracted:
     summary: str
     canonical_url: str | None = None
     sketch: tuple[int, ...] | None = None
+    site_name: str | None = None

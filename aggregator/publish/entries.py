@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 
 from aggregator.enums import ItemKind
+from aggregator.publish import markdown
 from aggregator.publish.sanitize import clean_html, one_line, plain_text, safe_url, text_to_html
 from aggregator.services.views import ItemView
 
@@ -44,10 +45,33 @@ class SourceLabel:
 
 @dataclass(frozen=True, slots=True)
 class Story:
-    """One bullet of a newsletter entry."""
+    """One bullet of a newsletter entry, as the newsletter wrote it: title, text, link words, link."""
 
     text: str
     url: str | None
+    title: str = ""
+    link_words: str = ""
+
+    @property
+    def line(self) -> str:
+        """Return the bullet as one line of plain text: "Title? Text" or "Title: Text"."""
+        if not self.title or not self.text or self.text == self.title:
+            return self.title or self.text
+        return f"{self.title}{_separator(self.title)} {self.text}"
+
+    def html(self) -> str:
+        """Return the bullet's inner HTML: the title in bold, the link on the newsletter's own words."""
+        link, words = self.url, self.link_words
+        if not self.title or not self.text or self.text == self.title:
+            whole = self.title or self.text
+            return _linked(whole, words or whole, link)
+        if link and words == self.title:
+            head = f'<a href="{escape(link)}"><strong>{escape(self.title)}</strong></a>'
+            body = escape(self.text)
+        else:
+            head = f"<strong>{escape(self.title)}</strong>"
+            body = _linked(self.text, words, link)
+        return f"{head}{escape(_separator(self.title))} {body}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +82,8 @@ class Entry:
     source: SourceLabel
     updated: dt.datetime
     stories: tuple[Story, ...] = ()
+    # A newsletter issue's intro paragraphs, as the issue wrote them.
+    intro: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -68,6 +94,14 @@ class Entry:
     def title(self) -> str:
         """Return the title as one line of plain text."""
         return one_line(self.item.title) or self.link or self.id
+
+    @property
+    def page_title(self) -> str:
+        """Return the title as topic pages print it: an issue's title opens its bullets with a colon."""
+        title = self.title
+        if self.item.kind == ItemKind.NEWSLETTER and (self.stories or self.intro):
+            return f"{title}{_separator(title)}"
+        return title
 
     @property
     def link(self) -> str | None:
@@ -100,8 +134,8 @@ class Entry:
 
     @property
     def note(self) -> str:
-        """Return the curator's note as plain text."""
-        return plain_text(self.item.curator_note).strip()
+        """Return the curator's note (small Markdown) as plain text: links as their words."""
+        return markdown.to_text(self.item.curator_note)
 
     @property
     def is_quotation(self) -> bool:
@@ -120,7 +154,9 @@ class Entry:
             # "Involve newsletter" or "Involve newsletter (demo)" already say it.
             name = label if "newsletter" in label.lower() else f"{label} newsletter"
             return f"From the {name}{suffix} in {month_year}:" if when else f"From the {name}{suffix}:"
-        word = "story" if self.item.kind == ItemKind.STORY else self.source.article_word
+        word = one_line(self.item.entry_word) or (
+            "story" if self.item.kind == ItemKind.STORY else self.source.article_word
+        )
         return " ".join(part for part in (month_year, label, f"{word}{suffix}:") if part)
 
     @property
@@ -135,28 +171,59 @@ class Entry:
             body = text_to_html(self.excerpt)
             parts.append(f"<blockquote>{body}</blockquote>" if self.is_quotation else body)
         if self.note:
-            parts.append(text_to_html(self.note))
+            parts.append(markdown.to_html(self.note))
+        parts.extend(f"<p>{escape(p)}</p>" for p in self.intro)
         if self.stories:
-            bullets = "".join(
-                f'<li><a href="{escape(s.url)}">{escape(s.text)}</a></li>'
-                if s.url
-                else f"<li>{escape(s.text)}</li>"
-                for s in self.stories
-            )
-            parts.append(f"<ul>{bullets}</ul>")
+            parts.append("<ul>" + "".join(f"<li>{s.html()}</li>" for s in self.stories) + "</ul>")
         return clean_html("".join(parts))
 
     def content_text(self) -> str:
         """Return the entry's body as plain text."""
         parts = [p for p in (self.excerpt, self.note) if p]
-        parts.extend(f"* {s.text}" + (f" ({s.url})" if s.url else "") for s in self.stories)
+        parts.extend(self.intro)
+        parts.extend(f"* {s.line}" + (f" ({s.url})" if s.url else "") for s in self.stories)
         return "\n\n".join(parts)
 
 
 def story_of(item: ItemView) -> Story:
-    """Return a newsletter story as its bullet: the bullet's own text, linked to the story."""
+    """Return a story item as a bullet, for an issue stored before issues kept their own bullets."""
     text = one_line(item.excerpt) or one_line(item.title) or "(untitled story)"
     return Story(text=text, url=safe_url(item.url) or safe_url(item.canonical_url))
+
+
+def bullets_of(item: ItemView) -> tuple[Story, ...]:
+    """Return the issue's own bullets that no curator hid, as the newsletter wrote them."""
+    stories = []
+    for bullet in item.bullets:
+        if bullet.get("hidden"):
+            continue
+        title = one_line(_text_setting(bullet, "title"))
+        text = one_line(_text_setting(bullet, "text"))
+        if not (title or text):
+            continue
+        url = safe_url(_text_setting(bullet, "url"))
+        words = one_line(_text_setting(bullet, "link_words"))
+        stories.append(Story(text=text, url=url, title=title, link_words=words))
+    return tuple(stories)
+
+
+def intro_of(item: ItemView) -> tuple[str, ...]:
+    """Return an issue's intro paragraphs as plain text."""
+    return tuple(p for p in (one_line(x) for x in item.issue_intro.split("\n\n")) if p)
+
+
+def _separator(title: str) -> str:
+    # "Could it happen? Last week..." but "Six things I learnt: Just before...".
+    return "" if title[-1:] in "?!:." else ":"
+
+
+def _linked(text: str, words: str, url: str | None) -> str:
+    """Return ``text`` escaped, its last occurrence of ``words`` linked to ``url``."""
+    at = text.rfind(words) if words and url else -1
+    if at < 0 or url is None:
+        return escape(text)
+    before, after = text[:at], text[at + len(words) :]
+    return f'{escape(before)}<a href="{escape(url)}">{escape(words)}</a>{escape(after)}'
 
 
 def _text_setting(settings: dict[str, Any], key: str) -> str:
@@ -166,6 +233,6 @@ def _text_setting(settings: dict[str, Any], key: str) -> str:
 
 def entry_html(entry: Entry) -> str:
     """Return the entry as the knowledge base prints it: heading, linked title, excerpt, stories."""
-    title = escape(entry.title)
+    title = escape(entry.page_title)
     linked = f'<a href="{escape(entry.link)}">{title}</a>' if entry.link else title
     return clean_html(f"<p><strong>{escape(entry.heading)}</strong><br>{linked}</p>{entry.content_html()}")

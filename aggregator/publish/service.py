@@ -16,15 +16,18 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from aggregator.core import Aggregator
-from aggregator.enums import ItemKind, ItemStatus
+from aggregator.enums import EntryOrder, ItemKind, ItemStatus
 from aggregator.errors import InvalidInput
-from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Source, Topic, utcnow
-from aggregator.publish.entries import Entry, SourceLabel, story_of
+from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Publisher, Source, Topic, utcnow
+from aggregator.publish import markdown
+from aggregator.publish.entries import Entry, SourceLabel, bullets_of, intro_of, story_of
 from aggregator.publish.formats import Covers, FeedInfo, Format, format_of
 from aggregator.publish.formats.site import SiteRenderer, TopicPage, write_site
-from aggregator.publish.sanitize import one_line, plain_text
-from aggregator.services.topics import TopicView
+from aggregator.publish.sanitize import one_line
+from aggregator.services.publishers import PublisherView, SourceSite, resolve
+from aggregator.services.topics import TopicView, entry_order_by
 from aggregator.services.views import ItemView, TopicScoreView, item_view
+from aggregator.urls import host_of
 
 _BATCH = 500
 _VIEW_COLUMNS = (
@@ -48,6 +51,11 @@ _VIEW_COLUMNS = (
     Item.parent_id,
     Item.position,
     Item.updated_at,
+    Item.publisher,
+    Item.site_name,
+    Item.entry_word,
+    Item.issue_intro,
+    Item.bullets,
 )
 # What only the data formats show; SQLite keeps dates as text, and parsing them is most of the cost
 # of reading a row, so feeds leave out the dates they do not print.
@@ -71,6 +79,7 @@ def export(
     since: dt.datetime | None = None,
     limit: int | None = None,
     now: dt.datetime | None = None,
+    site_url: str = "",
 ) -> int:
     """Write ``fmt`` to ``out``: approved entries (of one topic), or every item for CSV / JSON Lines.
 
@@ -91,12 +100,13 @@ def export(
     topic_view = core.topics.get(topic) if topic is not None else None
     if form.covers is Covers.ITEMS:
         entries = data_entries(core, status=status, topic=topic, since=since, limit=limit)
-        info = feed_info(core, form, topic_view, now)
+        info = feed_info(core, form, topic_view, now, site_url)
     else:
         if status not in (None, ItemStatus.APPROVED):
             raise InvalidInput(f"{fmt} publishes approved entries only; --status applies to csv and jsonl")
-        info = feed_info(core, form, topic_view, latest_update(core, topic=topic, since=since) or now)
-        entries = published_entries(core, topic=topic, since=since, limit=limit)
+        updated = latest_update(core, topic=topic, since=since) or now
+        info = feed_info(core, form, topic_view, updated, site_url)
+        entries = published_entries(core, topic=topic, since=since, limit=limit, arranged=form.arranged)
     return form.writer(entries, info, out)
 
 
@@ -111,25 +121,32 @@ def renderer(core: Aggregator, templates: Path | None = None) -> SiteRenderer:
     return SiteRenderer(site_title=core.config.site_title, site_url=core.config.site_url, templates=folder)
 
 
-def feed_info(core: Aggregator, form: Format, topic: TopicView | None, updated: dt.datetime) -> FeedInfo:
-    """Return what the ``form`` document (of ``topic``) says about itself, at its stable URL."""
+def feed_info(
+    core: Aggregator, form: Format, topic: TopicView | None, updated: dt.datetime, site_url: str = ""
+) -> FeedInfo:
+    """Return what the ``form`` document (of ``topic``) says about itself, at its stable URL.
+
+    ``site_url`` is where the site is served, when the app knows better than the configuration.
+    """
     config = core.config
+    root = site_url or config.site_url
     name = form.file_name or f"entries.{form.name}"
     if topic is None:
         title, path, page = one_line(config.site_title), f"feeds/{name}", "topics/"
     else:
         title, path = one_line(f"{config.site_title}: {topic.name}"), f"topics/{topic.slug}/{name}"
         page = f"topics/{topic.slug}/"
-    self_url = urljoin(config.site_url, path)
+    self_url = urljoin(root, path)
     return FeedInfo(
         title=title,
-        site_url=urljoin(config.site_url, page),
+        site_url=urljoin(root, page),
         self_url=self_url,
         feed_id=self_url,
         updated=updated,
-        subtitle=plain_text(topic.intro).strip() or None if topic else None,
+        subtitle=markdown.to_text(topic.intro) or None if topic else None,
+        intro=topic.intro if topic else "",
         topic=(topic.slug, one_line(topic.name)) if topic else None,
-        base_url=config.site_url,
+        base_url=root,
     )
 
 
@@ -139,10 +156,19 @@ def published_entries(
     topic: str | None = None,
     since: dt.datetime | None = None,
     limit: int | None = None,
+    arranged: bool = False,
 ) -> Iterator[Entry]:
-    """Yield the approved entries (of one topic), newest first, newsletters with their stories."""
+    """Yield the approved entries (of one topic), newsletters with their stories, newest first.
+
+    ``arranged``: a topic's entries as its page runs them (oldest first unless its curators chose
+    newest first or their own order), for the page formats; feeds stay newest first.
+    """
     query = _select(full=False).where(*_approved(topic, since))
-    query = query.order_by(Item.published_at.desc().nulls_last(), Item.id.desc())
+    if topic is not None and arranged:
+        view = core.topics.get(topic)
+        query = query.order_by(*entry_order_by(view.id, view.entry_order))
+    else:
+        query = query.order_by(*entry_order_by(0, EntryOrder.NEWEST))
     if limit is not None:
         query = query.limit(limit)
     yield from _stream(core, query, full=False)
@@ -189,7 +215,7 @@ def latest_update(
 def topic_page(core: Aggregator, slug: str) -> TopicPage:
     """Return topic ``slug`` with its approved entries; raise NotFound for an unknown topic."""
     topic = core.topics.get(slug)
-    return TopicPage(topic=topic, entries=tuple(published_entries(core, topic=slug)))
+    return TopicPage(topic=topic, entries=tuple(published_entries(core, topic=slug, arranged=True)))
 
 
 def topic_index(core: Aggregator) -> list[TopicPage]:
@@ -209,7 +235,8 @@ def topic_index(core: Aggregator) -> list[TopicPage]:
 def topic_pages(core: Aggregator) -> list[TopicPage]:
     """Return every topic, in the topics' own order, with its entries."""
     return [
-        TopicPage(topic=t, entries=tuple(published_entries(core, topic=t.slug))) for t in core.topics.all()
+        TopicPage(topic=t, entries=tuple(published_entries(core, topic=t.slug, arranged=True)))
+        for t in core.topics.all()
     ]
 
 
@@ -243,6 +270,8 @@ def _stream(core: Aggregator, query: Select[Any], *, full: bool) -> Iterator[Ent
     """Yield entries for ``query``'s rows, one batch in memory at a time."""
     with core.db.read() as session:
         labels = _labels(session)
+        sites = _sites(session)
+        publishers = _publishers(session)
         slugs = {topic_id: slug for topic_id, slug in session.execute(select(Topic.id, Topic.slug))}
         # Core rows through the connection: the ORM session adds nothing for plain columns.
         result = session.connection().execute(query.execution_options(yield_per=_BATCH))
@@ -252,11 +281,18 @@ def _stream(core: Aggregator, query: Select[Any], *, full: bool) -> Iterator[Ent
             issues = [row.id for row in batch if row.kind == ItemKind.NEWSLETTER] if not full else []
             stories = _stories(session, issues)
             for row in batch:
+                view = item_view(dict(zip(keys, row, strict=True)), scores.get(row.id, ()))
+                own = labels.get(row.source_id) or SourceLabel(label=row.source_name)
+                site = sites.get(row.source_id) or SourceSite(own.label, own.suffix, "")
+                who = resolve(view.url, site, publishers, chosen=view.publisher, site_name=view.site_name)
+                # An issue stored before issues kept their bullets shows its story items instead.
+                bullets = bullets_of(view) or tuple(story_of(s) for s in stories.get(row.id, ()))
                 yield Entry(
-                    item=item_view(dict(zip(keys, row, strict=True)), scores.get(row.id, ())),
-                    source=labels.get(row.source_id) or SourceLabel(label=row.source_name),
+                    item=view,
+                    source=SourceLabel(who.name, who.suffix, own.article_word),
                     updated=row.updated_at,
-                    stories=tuple(story_of(s) for s in stories.get(row.id, ())),
+                    stories=bullets,
+                    intro=intro_of(view),
                 )
 
 
@@ -295,13 +331,28 @@ def _labels(session: Session) -> dict[int, SourceLabel]:
     return {sid: SourceLabel.from_settings(name, dict(settings or {})) for sid, name, settings in rows}
 
 
+def _sites(session: Session) -> dict[int, SourceSite]:
+    rows = session.execute(select(Source.id, Source.name, Source.url, Source.settings))
+    found = {}
+    for sid, name, url, settings in rows:
+        label = SourceLabel.from_settings(name, dict(settings or {}))
+        found[sid] = SourceSite(label.label, label.suffix, host_of(url))
+    return found
+
+
+def _publishers(session: Session) -> dict[str, PublisherView]:
+    rows = session.execute(select(Publisher.host, Publisher.name, Publisher.suffix))
+    return {host: PublisherView(host, name, suffix or "") for host, name, suffix in rows}
+
+
 def _stories(session: Session, issue_ids: Sequence[int]) -> dict[int, list[ItemView]]:
     if not issue_ids:
         return {}
     query = (
         _select(full=False)
-        # A story a curator rejected is off the page; the rest of its issue stands.
-        .where(Item.parent_id.in_(issue_ids), Item.status != ItemStatus.REJECTED)
+        # Only for issues without their own bullets (stored before 0007): their stories stand in,
+        # rejected or not, since a story's review is not a decision about its issue.
+        .where(Item.parent_id.in_(issue_ids), Item.kind != ItemKind.NEWSLETTER)
         .order_by(Item.parent_id, Item.position.nulls_last(), Item.id)
     )
     found: dict[int, list[ItemView]] = {}

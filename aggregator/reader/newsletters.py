@@ -1,9 +1,11 @@
-"""Splitting a newsletter issue into its stories: each linked bullet becomes a candidate of its own.
+"""Reading a newsletter issue as it was written: its intro paragraphs and its stories' bullets.
 
-An issue (a Mailchimp email, or the same newsletter republished as a web post) lists several stories,
-each a link followed by a sentence or two. Each becomes a story whose excerpt is that bullet's text.
-Everything that is chrome (unsubscribe, preferences, "view in browser", social buttons, the site's
-own menus) is left out.
+An issue (a Mailchimp email, or the same newsletter republished as a web post) opens with a paragraph
+or two, then lists several stories. A story's bullet has a title (its bold lead, or its link when the
+bullet opens with it), a text, and the words of its link, which may be the title ("Why do they work?")
+or words at the end ("Watch/Read Sarah's Q&A"). The three are kept apart, so a topic page prints the
+bullet as the newsletter did. Everything that is chrome (unsubscribe, preferences, "view in browser",
+social buttons, the site's own menus) is left out.
 """
 
 from __future__ import annotations
@@ -40,32 +42,80 @@ _CONTENT_AREAS = (
 )
 
 
+_LEAD_TAGS = frozenset({"strong", "b", "h3", "h4"})
+
+
 @dataclass(frozen=True, slots=True)
 class Story:
-    """One story of an issue: where it links, its title (the link text) and its bullet's text."""
+    """One story of an issue: where it links, its title, the rest of its bullet, and its link's words."""
 
     url: str
     title: str
     text: str
+    link_words: str = ""
+
+    def as_bullet(self) -> dict[str, Any]:
+        """Return the story as its issue stores it (``items.bullets``), not hidden."""
+        return {
+            "title": self.title,
+            "text": self.text,
+            "link_words": self.link_words,
+            "url": self.url,
+            "hidden": False,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """An issue as written: the paragraphs before its first story, and its stories in order."""
+
+    intro: tuple[str, ...]
+    stories: tuple[Story, ...]
 
 
 def split_stories(html: str, base_url: str, selector: str | None = None) -> list[Story]:
     """Return the stories of an issue, in order, each link once; ``selector`` picks the story units."""
+    return list(read_issue(html, base_url, selector).stories)
+
+
+def read_issue(html: str, base_url: str, selector: str | None = None) -> Issue:
+    """Return the issue's intro paragraphs and stories; ``selector`` picks the story units."""
     try:
         root = lxml_html.fromstring(html.encode("utf-8"), parser=_PARSER)
     except (etree.ParserError, ValueError):
-        return []
+        return Issue((), ())
     if root is None:
-        return []
+        return Issue((), ())
     units = _units(root, selector)
     stories: list[Story] = []
     seen: set[str] = {base_url}
+    first_story: Any = None
     for unit in units:
         story = _story(unit, base_url)
         if story is not None and story.url not in seen:
             seen.add(story.url)
             stories.append(story)
-    return stories
+            first_story = unit if first_story is None else first_story
+    intro = _intro(root, first_story) if first_story is not None and selector is None else ()
+    return Issue(intro=intro, stories=tuple(stories))
+
+
+def _intro(root: Any, first_story: Any) -> tuple[str, ...]:
+    """Return the paragraphs of the issue's content that come before its first story."""
+    blocks = root.cssselect(".mcnTextContent") or next(
+        (found[:1] for area in _CONTENT_AREAS if (found := root.cssselect(area))), [root]
+    )
+    paragraphs: list[str] = []
+    for block in blocks:
+        for element in block.iter("p", "li"):
+            if element is first_story or first_story in element.iterancestors():
+                return tuple(paragraphs)
+            if first_story in element.iterdescendants():
+                return tuple(paragraphs)
+            text = " ".join(element.text_content().split())
+            if element.tag == "p" and text and not _CHROME_WORDS.search(text):
+                paragraphs.append(text)
+    return tuple(paragraphs)
 
 
 def _units(root: Any, selector: str | None) -> list[Any]:
@@ -84,15 +134,30 @@ def _units(root: Any, selector: str | None) -> list[Any]:
 def _story(unit: Any, base_url: str) -> Story | None:
     for link in unit.iter("a"):
         href = absolute_http(link.get("href") or "", base_url) or ""
-        title = " ".join(link.text_content().split())
-        if not is_http_url(href) or not title or _is_chrome(href, title):
+        words = " ".join(link.text_content().split())
+        if not is_http_url(href) or not words or _is_chrome(href, words):
             continue
         text = " ".join(unit.text_content().split())
-        if _CHROME_WORDS.search(text) and len(text) < 2 * len(title) + 40:
+        if _CHROME_WORDS.search(text) and len(text) < 2 * len(words) + 40:
             return None
-        rest = text[len(title) :].lstrip(_SEPARATORS) if text.startswith(title) else text
-        return Story(url=href, title=title, text=rest or title)
+        lead = _lead(unit)
+        title = lead if lead and text.startswith(lead) else words if text.startswith(words) else ""
+        if not title:
+            # A bullet with no title of its own: its whole text, with its link somewhere inside.
+            return Story(url=href, title="", text=text, link_words=words)
+        rest = text[len(title) :].lstrip(_SEPARATORS)
+        return Story(url=href, title=title, text=rest or title, link_words=words)
     return None
+
+
+def _lead(unit: Any) -> str:
+    """Return the bold words a bullet opens with (its title), or "" when it opens otherwise."""
+    if (unit.text or "").strip():
+        return ""
+    first = next(iter(unit), None)
+    if first is None or not isinstance(first.tag, str) or first.tag not in _LEAD_TAGS:
+        return ""
+    return " ".join(first.text_content().split())
 
 
 def _is_chrome(href: str, title: str) -> bool:

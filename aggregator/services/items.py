@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from aggregator.db import MAX_ID, Database
-from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemStatus
+from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemKind, ItemStatus
 from aggregator.errors import InvalidInput, NotFound
 from aggregator.models import Item, ItemEvent, ItemTopic, Topic, utcnow
 from aggregator.services.folds import unfold, with_folds
@@ -32,6 +32,11 @@ __all__ = ["Harvested", "ItemService", "ItemView", "Outcome", "RetryCandidate", 
 _IN_CHUNK = 500
 # A page that failed this many times is left as the feed gave it; a curator can still open the link.
 MAX_FETCH_ATTEMPTS = 5
+PUBLISHER_CHARS = 300
+# What a curator may call an item. Article and newsletter are what the item is (an issue has bullets);
+# the others are an article's heading word ("July 2019 Guardian report:").
+EDITABLE_KINDS = ("article", "newsletter", "report")
+_STRUCTURAL_KINDS = (ItemKind.ARTICLE, ItemKind.NEWSLETTER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,11 +279,32 @@ class ItemService:
         excerpt: str | None = None,
         note: str | None = None,
         published: dt.datetime | None = None,
+        publisher: str | None = None,
+        kind: str | None = None,
     ) -> ItemView:
-        """Change what a curator may change, recording each field's old and new value."""
+        """Change what a curator may change, recording each field's old and new value.
+
+        ``publisher`` names who wrote the item ("" gives the choice back to the rule in
+        services/publishers); ``kind`` is what its heading calls it (article, report, newsletter).
+        """
+        if kind is not None and kind not in EDITABLE_KINDS:
+            raise InvalidInput(f"unknown kind {kind!r}; use one of {', '.join(EDITABLE_KINDS)}")
         with self._db.write() as session:
             item = self._find(session, item_id)
             changes: dict[str, Any] = {}
+            if publisher is not None:
+                chosen = " ".join((storable(publisher, PUBLISHER_CHARS) or "").split()) or None
+                if item.publisher != chosen:
+                    changes["publisher"] = {"old": item.publisher, "new": chosen}
+                    item.publisher = chosen
+            if kind is not None:
+                old = item.entry_word or item.kind
+                if kind in _STRUCTURAL_KINDS:
+                    item.kind, item.entry_word = kind, None
+                else:
+                    item.kind, item.entry_word = ItemKind.ARTICLE, kind
+                if old != kind:
+                    changes["kind"] = {"old": old, "new": kind}
             for name, value in (("title", title), ("excerpt", excerpt), ("curator_note", note)):
                 if value is not None:
                     new = _required(value, name) if name == "title" else (storable(value.strip()) or None)
@@ -291,6 +317,27 @@ class ItemService:
             if changes:
                 session.add(ItemEvent(item_id=item.id, actor=actor, action="edit", detail=changes))
         return self.get(item_id)
+
+    def hide_bullet(self, issue_id: int, position: int, *, actor: str, hidden: bool = True) -> ItemView:
+        """Hide (or show again) the bullet at ``position`` (from 1) of a newsletter issue's page entry.
+
+        The one way a bullet leaves its issue: what curators do to the story as an item of its own
+        (approve with a quotation, reject) never changes the issue.
+        """
+        with self._db.write() as session:
+            item = self._find(session, issue_id)
+            bullets = [dict(b) for b in item.bullets or []]
+            if not 1 <= position <= len(bullets):
+                raise InvalidInput(
+                    f"item #{issue_id} has {len(bullets)} bullets; {position} is not one of them"
+                )
+            if bool(bullets[position - 1].get("hidden")) != hidden:
+                bullets[position - 1]["hidden"] = hidden
+                item.bullets = bullets
+                detail = {"position": position, "title": bullets[position - 1].get("title", "")}
+                action = "hide bullet" if hidden else "show bullet"
+                session.add(ItemEvent(item_id=item.id, actor=actor, action=action, detail=detail))
+        return self.get(issue_id)
 
     def choose_excerpt(
         self, item_id: int, *, actor: str, proposal: int | None = None, text: str | None = None

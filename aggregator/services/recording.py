@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from aggregator.curate.duplicates import is_candidate
 from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemKind, ItemStatus
 from aggregator.models import Item, ItemSketch, ItemTopic, utcnow
+from aggregator.reader.newsletters import Story
 from aggregator.services import folds
 from aggregator.text import storable
 from aggregator.urls import canonical_url
@@ -28,6 +29,7 @@ ERROR_TEXT_LIMIT = 2000
 AUTHOR_CHARS = 500
 GUID_CHARS = 2000
 LANGUAGE_CHARS = 16
+SITE_NAME_CHARS = 300
 # Stand-in texts that the article page, once fetched, replaces.
 
 
@@ -73,6 +75,11 @@ class Harvested:
     sketch: tuple[int, ...] | None = None
     # Computed once, where the crawl first met the link; empty: storage computes it.
     canonical_url: str = ""
+    # The page's og:site_name: who published it, when neither source nor publishers table says.
+    site_name: str | None = None
+    # A newsletter issue's intro paragraphs (blank-line separated) and its stories as bullets.
+    issue_intro: str = ""
+    bullets: tuple[Story, ...] = ()
 
     @property
     def canon(self) -> str:
@@ -93,6 +100,8 @@ class Harvested:
             excerpt=storable(self.excerpt),
             excerpt_candidates=tuple(c for c in (storable(e) for e in self.excerpt_candidates) if c),
             fetch_error=storable(self.fetch_error, ERROR_TEXT_LIMIT),
+            site_name=storable(self.site_name, SITE_NAME_CHARS),
+            issue_intro=storable(self.issue_intro) or "",
         )
 
 
@@ -254,6 +263,11 @@ def _existing(session: Session, harvested: Harvested, canon: str) -> Item | None
 
 
 def _merge(session: Session, item: Item, harvested: Harvested) -> Outcome:
+    if harvested.bullets and not item.bullets:
+        # An issue stored before its bullets were kept gets them; once kept they are the curator's.
+        item.bullets = [b.as_bullet() for b in harvested.bullets]
+        item.issue_intro = item.issue_intro or harvested.issue_intro
+    item.site_name = item.site_name or harvested.site_name
     if harvested.parent_url and item.parent_id is None and item.kind != ItemKind.NEWSLETTER:
         # A story already known on its own (from its site's feed) still belongs to this issue.
         item.parent_url = canonical_url(harvested.parent_url)
@@ -324,6 +338,9 @@ def _insert_values(
         "position": harvested.position,
         "duplicate_of_id": duplicate_of_id,
         "updated_at": now,
+        "site_name": harvested.site_name,
+        "issue_intro": harvested.issue_intro,
+        "bullets": [b.as_bullet() for b in harvested.bullets],
     }
 
 

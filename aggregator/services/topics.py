@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from aggregator.curate.relevance import score_topic
 from aggregator.db import Database
-from aggregator.enums import ItemStatus
+from aggregator.enums import EntryOrder, ItemStatus
 from aggregator.errors import Conflict, InvalidInput, NotFound
 from aggregator.models import Item, ItemTopic, Topic
 from aggregator.text import storable
@@ -20,6 +20,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # The topics table's column lengths (models.Topic).
 SLUG_CHARS = 200
 NAME_CHARS = 300
+ENTRY_ORDERS = tuple(str(o) for o in EntryOrder)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class TopicView:
     include_terms: tuple[str, ...]
     exclude_terms: tuple[str, ...]
     position: int
+    entry_order: str = EntryOrder.OLDEST
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""
@@ -43,6 +45,7 @@ class TopicView:
             "include": list(self.include_terms),
             "exclude": list(self.exclude_terms),
             "position": self.position,
+            "order": self.entry_order,
         }
 
 
@@ -123,8 +126,15 @@ class TopicService:
         intro: str | None = None,
         include: Iterable[str] | None = None,
         exclude: Iterable[str] | None = None,
+        order: str | None = None,
     ) -> TopicView:
-        """Change what is given of a topic; rescore the unreviewed items when its terms changed."""
+        """Change what is given of a topic; rescore the unreviewed items when its terms changed.
+
+        ``order`` is how its page runs: oldest (first), newest (first) or manual (as curators moved
+        the entries; see ``move_entry``).
+        """
+        if order is not None and order not in ENTRY_ORDERS:
+            raise InvalidInput(f"unknown order {order!r}; use one of {', '.join(ENTRY_ORDERS)}")
         with self._db.write() as session:
             topic = session.scalar(select(Topic).where(Topic.slug == slug))
             if topic is None:
@@ -138,6 +148,8 @@ class TopicService:
                 topic.include_terms = _terms(include)
             if exclude is not None:
                 topic.exclude_terms = _terms(exclude)
+            if order is not None:
+                topic.entry_order = order
             changed_terms = before != (list(topic.include_terms), list(topic.exclude_terms))
         if changed_terms:
             self.rescore(slug)
@@ -167,6 +179,39 @@ class TopicService:
             for position, each in enumerate(ordered, start=1):
                 each.position = position
         return self.all()
+
+    def entries(self, slug: str) -> list[int]:
+        """Return the ids of the topic's published entries, in its page's order."""
+        with self._db.read() as session:
+            topic = session.scalar(select(Topic).where(Topic.slug == slug))
+            if topic is None:
+                raise NotFound(f"no topic {slug!r}")
+            query = select(Item.id).where(Item.status == ItemStatus.APPROVED, on_topic(topic.id))
+            return list(session.scalars(query.order_by(*entry_order_by(topic.id, topic.entry_order))))
+
+    def move_entry(self, slug: str, item_id: int, offset: int) -> list[int]:
+        """Move an entry ``offset`` places on the topic's page (negative: up); return the new order.
+
+        The page keeps the order it showed, with this one entry moved, and is arranged by hand
+        from then on (its order becomes manual).
+        """
+        ordered = self.entries(slug)
+        if item_id not in ordered:
+            raise NotFound(f"item #{item_id} is not a published entry of topic {slug!r}")
+        index = ordered.index(item_id)
+        ordered.pop(index)
+        ordered.insert(max(0, min(len(ordered), index + offset)), item_id)
+        with self._db.write() as session:
+            topic = session.scalar(select(Topic).where(Topic.slug == slug))
+            assert topic is not None
+            topic.entry_order = EntryOrder.MANUAL
+            links = session.scalars(
+                select(ItemTopic).where(ItemTopic.topic_id == topic.id, ItemTopic.item_id.in_(ordered))
+            )
+            place = {entry: n for n, entry in enumerate(ordered, start=1)}
+            for link in links:
+                link.position = place[link.item_id]
+        return ordered
 
     def all(self) -> list[TopicView]:
         """Return every topic in page order."""
@@ -210,4 +255,30 @@ def _view(topic: Topic) -> TopicView:
         include_terms=tuple(topic.include_terms or ()),
         exclude_terms=tuple(topic.exclude_terms or ()),
         position=topic.position,
+        entry_order=topic.entry_order or EntryOrder.OLDEST,
     )
+
+
+def on_topic(topic_id: int) -> ColumnElement[bool]:
+    """Return the condition that an item is on topic ``topic_id`` by a curator's choice."""
+    assigned = select(ItemTopic.item_id).where(ItemTopic.topic_id == topic_id, ItemTopic.assigned.is_(True))
+    return Item.id.in_(assigned)
+
+
+def entry_order_by(topic_id: int, order: str) -> list[ColumnElement[Any]]:
+    """Return the ORDER BY of a topic's entries: oldest first, newest first, or the curators' order.
+
+    The one place the page order is decided: the published pages and ``move_entry`` both read it.
+    Entries a curator has not placed yet follow the placed ones, oldest first.
+    """
+    if order == EntryOrder.NEWEST:
+        return [Item.published_at.desc().nulls_last(), Item.id.desc()]
+    oldest: list[ColumnElement[Any]] = [Item.published_at.asc().nulls_last(), Item.id.asc()]
+    if order != EntryOrder.MANUAL:
+        return oldest
+    place = (
+        select(ItemTopic.position)
+        .where(ItemTopic.item_id == Item.id, ItemTopic.topic_id == topic_id)
+        .scalar_subquery()
+    )
+    return [place.asc().nulls_last(), *oldest]

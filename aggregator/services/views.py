@@ -78,6 +78,11 @@ class ItemView:
     parent_id: int | None
     duplicate_of_id: int | None
     position: int | None
+    publisher: str | None = None
+    site_name: str | None = None
+    entry_word: str | None = None
+    issue_intro: str = ""
+    bullets: tuple[dict[str, Any], ...] = ()
     scores: tuple[TopicScoreView, ...] = ()
     events: tuple[EventView, ...] = field(default=())
     # Filled by services.folds.with_folds where a caller shows folds (the queue, the item page).
@@ -115,6 +120,10 @@ class ItemView:
             "parent_id": self.parent_id,
             "duplicate_of_id": self.duplicate_of_id,
             "position": self.position,
+            "publisher": self.publisher,
+            "entry_word": self.entry_word,
+            "issue_intro": self.issue_intro,
+            "bullets": [dict(b) for b in self.bullets],
             "topics": list(self.topics),
             "scores": {s.slug: {"score": round(s.score, 4), "matched": list(s.matched)} for s in self.scores},
         }
@@ -142,6 +151,8 @@ def item_view(
     given = {name: values[name] for name in _COLUMNS if name in values}
     given.setdefault("first_seen_at", values.get("updated_at"))
     given["excerpt_candidates"] = tuple(given.get("excerpt_candidates") or ())
+    given["bullets"] = tuple(dict(b) for b in given.get("bullets") or () if isinstance(b, dict))
+    given["issue_intro"] = given.get("issue_intro") or ""
     given["text"] = given.get("text") or ""
     given["content_origin"] = given.get("content_origin") or ContentOrigin.ARTICLE
     for optional in ("fetched_at", "duplicate_of_id"):

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
+from aggregator.config import DEFAULT_SITE_URL
 from aggregator.core import Aggregator
 from aggregator.errors import NotFound
 from aggregator.models import utcnow
@@ -61,10 +62,24 @@ def published_routes(core: Aggregator, *, templates: Path | None = None) -> APIR
     renderer = publish.renderer(core, templates)
     stamps = _Stamps()
 
+    def site(request: Request) -> str:
+        # AGGREGATOR_SITE_URL when set; else where this request reached the app, so links work on
+        # whatever address and port it is served (forwarded headers count only from named proxies).
+        configured = core.config.site_url
+        return configured if configured != DEFAULT_SITE_URL else str(request.base_url)
+
     def feed(request: Request, form: Format, topic: str | None) -> Response:
         def render(now: dt.datetime) -> tuple[bytes, int]:
             out = io.BytesIO()
-            count = publish.export(core, form.name, out, topic=topic, limit=core.config.feed_limit, now=now)
+            count = publish.export(
+                core,
+                form.name,
+                out,
+                topic=topic,
+                limit=core.config.feed_limit,
+                now=now,
+                site_url=site(request),
+            )
             return out.getvalue(), count
 
         body, count = render(_EPOCH)
@@ -91,7 +106,8 @@ def published_routes(core: Aggregator, *, templates: Path | None = None) -> APIR
     @router.api_route("/topics/", methods=["GET", "HEAD"], include_in_schema=False)
     @router.api_route("/topics/index.html", methods=["GET", "HEAD"], include_in_schema=False)
     def index(request: Request) -> Response:
-        return page(request, renderer.index(publish.topic_index(core), index_file=_index_file(request)))
+        listed = publish.topic_index(core)
+        return page(request, renderer.index(listed, index_file=_index_file(request), site_url=site(request)))
 
     @router.api_route(f"/topics/{STYLESHEET}", methods=["GET", "HEAD"], include_in_schema=False)
     def stylesheet(request: Request) -> Response:
@@ -103,12 +119,12 @@ def published_routes(core: Aggregator, *, templates: Path | None = None) -> APIR
 
     @router.api_route("/topics/{slug}/", methods=["GET", "HEAD"], include_in_schema=False)
     def topic_page(request: Request, slug: str) -> Response:
-        return page(request, renderer.topic(_topic(core, slug), index_file=""))
+        return page(request, renderer.topic(_topic(core, slug), index_file="", site_url=site(request)))
 
     @router.api_route("/topics/{slug}/{name}", methods=["GET", "HEAD"], include_in_schema=False)
     def topic_file(request: Request, slug: str, name: str) -> Response:
         if name == "index.html":
-            return page(request, renderer.topic(_topic(core, slug)))
+            return page(request, renderer.topic(_topic(core, slug), site_url=site(request)))
         if name not in SERVED:
             raise HTTPException(status_code=404, detail=f"no feed {name!r}")
         _topic(core, slug)

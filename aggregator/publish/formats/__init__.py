@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 
 from aggregator.errors import InvalidInput
-from aggregator.publish.formats import atom, csv, jsonfeed, jsonl, opml, rss, wxr
+from aggregator.publish.formats import atom, csv, jsonfeed, jsonl, markdown, opml, rss, text, wxr
 from aggregator.publish.formats.base import FeedInfo, SourceWriter, Writer
 
 
@@ -39,6 +39,8 @@ class Format:
     served: bool = False
     # One topic's document only (WordPress files a topic's posts under its category).
     needs_topic: bool = False
+    # The topic's page in the topic's own order (oldest first, ...); feeds run newest first.
+    arranged: bool = False
 
 
 FORMATS: dict[str, Format] = {
@@ -67,6 +69,24 @@ FORMATS: dict[str, Format] = {
             "application/rss+xml; charset=utf-8",
             wxr.write,
             needs_topic=True,
+        ),
+        Format(
+            "text",
+            Covers.ENTRIES,
+            "page.txt",
+            "text/plain; charset=utf-8",
+            text.write,
+            needs_topic=True,
+            arranged=True,
+        ),
+        Format(
+            "markdown",
+            Covers.ENTRIES,
+            "page.md",
+            "text/markdown; charset=utf-8",
+            markdown.write,
+            needs_topic=True,
+            arranged=True,
         ),
         Format(
             "opml", Covers.SOURCES, "sources.opml", "text/x-opml; charset=utf-8", source_writer=opml.write

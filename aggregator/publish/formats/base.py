@@ -26,6 +26,8 @@ class FeedInfo:
     base_url: str = ""
     # The topic (slug, name) a per-topic document is about: WXR files it as the posts' category.
     topic: tuple[str, str] | None = None
+    # The topic's intro as its curators wrote it (small Markdown), for the page formats.
+    intro: str = ""
 
 
 Writer = Callable[[Iterable[Entry], FeedInfo, BinaryIO], int]

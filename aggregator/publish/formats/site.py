@@ -23,10 +23,12 @@ from jinja2 import (
     TemplateSyntaxError,
 )
 from jinja2.loaders import BaseLoader
+from markupsafe import Markup
 
 from aggregator.errors import InvalidInput
-from aggregator.publish.entries import Entry
-from aggregator.publish.sanitize import one_line, plain_text
+from aggregator.publish import markdown
+from aggregator.publish.entries import Entry, Story
+from aggregator.publish.sanitize import clean_html, one_line, plain_text
 from aggregator.services.topics import TopicView
 
 DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
@@ -85,14 +87,18 @@ class SiteRenderer:
             site_url=site_url,
             csp=CONTENT_SECURITY_POLICY,
             paragraphs=_paragraphs,
+            markdown_html=_markdown_html,
+            story_html=_story_html,
         )
 
-    def index(self, pages: list[TopicPage], *, index_file: str = "index.html") -> str:
-        """Return the index page listing every topic."""
-        return self._render("index.html", pages=pages, index_file=index_file, stylesheet=STYLESHEET)
+    def index(self, pages: list[TopicPage], *, index_file: str = "index.html", site_url: str = "") -> str:
+        """Return the index page listing every topic; ``site_url`` replaces the configured one."""
+        extra = {"site_url": site_url} if site_url else {}
+        return self._render("index.html", pages=pages, index_file=index_file, stylesheet=STYLESHEET, **extra)
 
-    def topic(self, page: TopicPage, *, index_file: str = "index.html") -> str:
-        """Return one topic's page."""
+    def topic(self, page: TopicPage, *, index_file: str = "index.html", site_url: str = "") -> str:
+        """Return one topic's page; ``site_url`` (where the page is served) replaces the configured one."""
+        extra = {"site_url": site_url} if site_url else {}
         return self._render(
             "topic.html",
             page=page,
@@ -100,6 +106,7 @@ class SiteRenderer:
             entries=page.entries,
             index_file=index_file,
             stylesheet=f"../{STYLESHEET}",
+            **extra,
         )
 
     def fragment(self, page: TopicPage) -> str:
@@ -144,6 +151,16 @@ def _write_atomic(path: Path, text: str) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _markdown_html(source: str | None) -> Markup:
+    """Return a curator's small Markdown as HTML that the one sanitizer has already cleaned."""
+    return Markup(markdown.to_html(source))  # noqa: S704 (sanitized by clean_html)
+
+
+def _story_html(story: Story) -> Markup:
+    """Return a bullet's inner HTML, escaped piece by piece and sanitized."""
+    return Markup(clean_html(story.html()))  # noqa: S704 (sanitized by clean_html)
 
 
 def _paragraphs(text: str | None) -> list[str]:

@@ -40,6 +40,27 @@ class EditBody(BaseModel):
     note: str | None = Field(default=None, max_length=10_000)
     published_at: dt.datetime | None = None
     topics: list[str] | None = None
+    publisher: str | None = Field(default=None, max_length=300)
+    kind: str | None = Field(default=None, max_length=32)
+
+
+class BulletBody(BaseModel):
+    """Hide a bullet of an issue's entry (or show it again)."""
+
+    hidden: bool = True
+
+
+class MoveBody(BaseModel):
+    """Move an entry this many places on its topic's page (negative: up)."""
+
+    offset: int = Field(ge=-1000, le=1000)
+
+
+class PublisherBody(BaseModel):
+    """Who publishes a host's pages, as headings name them."""
+
+    name: str = Field(min_length=1, max_length=300)
+    suffix: str = Field(default="", max_length=300)
 
 
 class BulkBody(BaseModel):
@@ -119,7 +140,14 @@ def edit_item(request: Request, item_id: int, user: Reviewer, body: EditBody) ->
     if published is not None and published.tzinfo is None:
         published = published.replace(tzinfo=dt.UTC)
     item = items.edit(
-        item_id, actor=user.name, title=body.title, excerpt=body.excerpt, note=body.note, published=published
+        item_id,
+        actor=user.name,
+        title=body.title,
+        excerpt=body.excerpt,
+        note=body.note,
+        published=published,
+        publisher=body.publisher,
+        kind=body.kind,
     )
     if body.topics is not None:
         item = items.set_topics(item_id, actor=user.name, topics=body.topics)
@@ -139,6 +167,47 @@ def bulk(request: Request, user: Reviewer, body: BulkBody) -> dict[str, Any]:
 def list_topics(request: Request) -> dict[str, Any]:
     """Return the topics in page order."""
     return {"topics": [t.as_dict() for t in get_core(request).topics.all()]}
+
+
+@router.post("/items/{item_id}/bullets/{position}")
+def hide_bullet(
+    request: Request, item_id: int, position: int, user: Reviewer, body: BulletBody
+) -> dict[str, Any]:
+    """Hide (or show) the bullet at ``position`` (from 1) of a newsletter issue's entry."""
+    return _full(get_core(request).items.hide_bullet(item_id, position, actor=user.name, hidden=body.hidden))
+
+
+@router.get("/topics/{slug}/entries")
+def topic_entries(request: Request, slug: str) -> dict[str, Any]:
+    """Return the ids of a topic's published entries, in its page's order."""
+    topics = get_core(request).topics
+    return {"order": topics.get(slug).entry_order, "entries": topics.entries(slug)}
+
+
+@router.post("/topics/{slug}/entries/{item_id}/move")
+def move_entry(
+    request: Request,
+    slug: str,
+    item_id: int,
+    body: MoveBody,
+    user: Annotated[UserView, Depends(require("topics"))],
+) -> dict[str, Any]:
+    """Move an entry up or down its topic's page; the page is then arranged by hand."""
+    return {"order": "manual", "entries": get_core(request).topics.move_entry(slug, item_id, body.offset)}
+
+
+@router.get("/publishers")
+def list_publishers(request: Request) -> dict[str, Any]:
+    """Return the publishers table, by host."""
+    return {"publishers": [p.as_dict() for p in get_core(request).publishers.all()]}
+
+
+@router.put("/publishers/{host}")
+def put_publisher(
+    request: Request, host: str, body: PublisherBody, user: Annotated[UserView, Depends(require("topics"))]
+) -> dict[str, Any]:
+    """Say who publishes the pages of ``host`` (or change it)."""
+    return get_core(request).publishers.put(host, name=body.name, suffix=body.suffix).as_dict()
 
 
 @router.get("/sources")

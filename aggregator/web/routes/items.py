@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from aggregator.services.items import EDITABLE_KINDS
 from aggregator.services.users import UserView
 from aggregator.web.deps import check_csrf, current_user, get_core, get_session, require
 from aggregator.web.filters import parse_day
@@ -28,6 +29,7 @@ def item_page(request: Request, item_id: int) -> Response:
     item = core.items.get(item_id)
     context = {
         "item": item,
+        "kinds": EDITABLE_KINDS,
         "topics": core.topics.all(),
         "assigned": set(item.topics),
         "scores": {s.slug: s for s in item.scores},
@@ -69,8 +71,10 @@ def edit(
     title: Annotated[str, Form(max_length=2000)],
     published: Annotated[str, Form()] = "",
     note: Annotated[str, Form(max_length=10_000)] = "",
+    publisher: Annotated[str, Form(max_length=300)] = "",
+    kind: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    """Save the title, publication day and curator note."""
+    """Save the title, publication day, curator note, publisher and kind."""
     items = get_core(request).items
     current = items.get(item_id)
     day = parse_day(published, "date")
@@ -78,8 +82,30 @@ def edit(
     if day is not None and (current.published_at is None or current.published_at.date() != day.date()):
         # Only a changed day replaces the stored time; saving the form as it was keeps it exact.
         when = day
-    items.edit(item_id, actor=user.name, title=title, note=note, published=when)
+    items.edit(
+        item_id,
+        actor=user.name,
+        title=title,
+        note=note,
+        published=when,
+        publisher=publisher,
+        kind=kind or None,
+    )
     get_session(request).say("Saved.")
+    return _back(item_id)
+
+
+@router.post("/items/{item_id}/bullets/{position}")
+def bullet(
+    request: Request,
+    item_id: int,
+    position: int,
+    user: Reviewer,
+    hidden: Annotated[bool, Form()] = True,
+) -> Response:
+    """Hide a bullet of a newsletter issue's entry, or show it again."""
+    get_core(request).items.hide_bullet(item_id, position, actor=user.name, hidden=hidden)
+    get_session(request).say("Bullet hidden." if hidden else "Bullet shown.")
     return _back(item_id)
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from aggregator.errors import Conflict, FetchError
+from aggregator.services.topics import ENTRY_ORDERS
 from aggregator.web.deps import check_csrf, current_user, get_core, get_session, require
 from aggregator.web.templating import render
 
@@ -36,11 +37,26 @@ def topics_page(request: Request) -> Response:
     core = get_core(request)
     topics = core.topics.all()
     pages = {t.slug: known_page(core, t.slug) for t in topics} if core.config.wordpress_url else {}
-    return render(
-        request,
-        "topics.html",
-        {"topics": topics, "wordpress": bool(core.config.wordpress_url), "pages": pages},
-    )
+    context = {"topics": topics, "orders": ENTRY_ORDERS, "wordpress": bool(core.config.wordpress_url)}
+    return render(request, "topics.html", {**context, "pages": pages})
+
+
+@router.get("/{slug}/entries", response_class=HTMLResponse)
+def entries_page(request: Request, slug: str) -> Response:
+    """Return a topic's published entries in page order, each with buttons to move it."""
+    from aggregator.publish.service import topic_page
+
+    page = topic_page(get_core(request), slug)
+    return render(request, "topic_entries.html", {"page": page, "topic": page.topic})
+
+
+@router.post("/{slug}/entries/{item_id}/move", dependencies=[Editor])
+def move_entry(
+    request: Request, slug: str, item_id: int, offset: Annotated[int, Form(ge=-1000, le=1000)]
+) -> Response:
+    """Move an entry up or down its topic's page; the page is then arranged by hand."""
+    get_core(request).topics.move_entry(slug, item_id, offset)
+    return RedirectResponse(f"/manage/topics/{slug}/entries#entry-{item_id}", status_code=303)
 
 
 @router.post("", dependencies=[Editor])
@@ -68,10 +84,16 @@ def update_topic(
     intro: Text = "",
     include: Text = "",
     exclude: Text = "",
+    order: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
-    """Save a topic's name, intro and terms."""
+    """Save a topic's name, intro, terms and entry order."""
     topic = get_core(request).topics.update(
-        slug, name=name, intro=intro, include=_lines(include), exclude=_lines(exclude)
+        slug,
+        name=name,
+        intro=intro,
+        include=_lines(include),
+        exclude=_lines(exclude),
+        order=order or None,
     )
     get_session(request).say(f"Topic {topic.name!r} saved.")
     return _back()
