@@ -24,10 +24,12 @@ INVOLVE_ARCHIVE = SNAPSHOT / "us4.campaign-archive.com" / "feed-involve-newslett
 
 # The August 2019 issue's stories, as they are on the web copy (and so in the seed).
 AUGUST_2019_STORIES = (
-    "https://www.theguardian.com/politics/2019/aug/14/councils-turn-to-citizens-assemblies-after-climate-emergency-declarations",
-    "https://www.iwa.wales/agenda/2019/03/what-a-citizens-assembly-could-teach-cardiff-bay/",
-    "https://www.oecd.org/gov/open-government/catching-the-deliberative-wave-emerging-findings.htm",
-    "https://citizensassembly.ie/news/reflections-on-three-years-of-deliberation/",
+    "https://involve.org.uk/news-opinion/news/could-citizens-assembly-brexit-happen",
+    "https://involve.org.uk/news-opinion/opinion/why-do-citizens-assemblies-work",
+    "https://involve.org.uk/news-opinion/opinion/six-things-i-learnt-citizens-assembly-brexit",
+    "https://involve.org.uk/news-opinion/news/how-can-practitioners-respond-growing-demand-citizens-assemblies",
+    "https://involve.org.uk/news-opinion/opinion/citizens-assembly-climate-change-how-would-it-work",
+    "https://involve.org.uk/news-opinion/opinion/what-was-it-facilitate-national-assembly-wales-citizens-assembly",
 )
 
 
@@ -69,12 +71,15 @@ def august_2019() -> bytes:
     body = re.search(r'<div class="field--name-body">.*?</div>', page, re.S)
     assert body is not None
     html = body.group(0)
-    guardian, iwa, oecd, _ireland = AUGUST_2019_STORIES
+    # Three ways mailers wrap a link: a Mandrill redirect, campaign tags, a Google redirect.
+    mandrilled, tagged, redirected, *_ = AUGUST_2019_STORIES
     html = html.replace(
-        f'href="{guardian}"', f'href="{mandrill(guardian + "?utm_source=involve&utm_medium=email")}"'
+        f'href="{mandrilled}"', f'href="{mandrill(mandrilled + "?utm_source=involve&utm_medium=email")}"'
     )
-    html = html.replace(f'href="{iwa}"', f'href="{iwa}?utm_campaign=august-2019&amp;utm_source=newsletter"')
-    html = html.replace(f'href="{oecd}"', f'href="https://www.google.com/url?q={oecd}&amp;sa=D"')
+    html = html.replace(
+        f'href="{tagged}"', f'href="{tagged}?utm_campaign=august-2019&amp;utm_source=newsletter"'
+    )
+    html = html.replace(f'href="{redirected}"', f'href="https://www.google.com/url?q={redirected}&amp;sa=D"')
     footer = (
         '<p><a href="https://involve.us4.list-manage.com/unsubscribe?u=5c6e&amp;id=1a2b">Unsubscribe</a> | '
         '<a href="https://twitter.com/involveuk">Twitter</a></p>'
