@@ -28,6 +28,23 @@ def _clip(text: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+# What an item is, as a curator says it (the stored kinds are one word each).
+_KIND_LABELS = {"article": "article", "newsletter": "newsletter issue", "story": "story"}
+
+
+def _kind_label(kind: str) -> str:
+    return _KIND_LABELS.get(kind, kind)
+
+
+def _strength(score: float) -> str:
+    """Return a topic score as a word: a lone title hit scores about 0.5, title, summary and body 0.75."""
+    if score >= 0.75:
+        return "strong"
+    if score >= 0.45:
+        return "good"
+    return "weak"
+
+
 def _change(value: Any) -> str:
     # An edit records {"old": ..., "new": ...} per field; everything else reads as it is.
     if isinstance(value, dict) and set(value) == {"old", "new"}:
@@ -55,6 +72,8 @@ def _environment() -> Environment:
     env.filters["paragraphs"] = _paragraphs
     env.filters["clip"] = _clip
     env.filters["change"] = _change
+    env.filters["kind_label"] = _kind_label
+    env.filters["strength"] = _strength
     return env
 
 
@@ -70,6 +89,7 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
         "user": getattr(request.state, "user", None),
         "csrf": session.csrf,
         "flash": session.take_flash(),
+        "undo": session.take_undo(),
         **context,
     }
     response: HTMLResponse = templates.TemplateResponse(request, name, full, status_code=status_code)

@@ -49,6 +49,8 @@ def queue_page(
         newer = urlencode({**params, "page": page - 1})
     context = {
         "items": found.items,
+        "total": core.items.total(wanted),
+        "queue": urlencode(params),
         "filters": filters,
         "page": page if not wanted.by_cursor else None,
         "newer": newer,
