@@ -288,7 +288,15 @@ class ItemService:
         """
         with self._db.write() as session:
             item = self._find(session, item_id)
-            review.edit(session, item, actor, title=form.title, excerpt=form.excerpt, note=form.note)
+            review.edit(
+                session,
+                item,
+                actor,
+                title=form.title,
+                excerpt=form.excerpt,
+                note=form.note,
+                published=form.published,
+            )
             if form.topics is not None:
                 review.set_topics(session, item, actor, form.topics)
             if approve and item.status != ItemStatus.APPROVED:
@@ -300,17 +308,6 @@ class ItemService:
         with self._db.write() as session:
             review.undo(session, self._find(session, item_id), actor)
         return self.get(item_id)
-
-    def choose_excerpt(
-        self, item_id: int, *, actor: str, proposal: int | None = None, text: str | None = None
-    ) -> ItemView:
-        """Keep one of the proposed excerpts (by its place) or the curator's own; never an empty one."""
-        if text is None:
-            candidates = self.get(item_id).excerpt_candidates
-            if proposal is None or not 0 <= proposal < len(candidates):
-                raise InvalidInput("pick a proposed excerpt or write one")
-            text = candidates[proposal]
-        return self.edit(item_id, actor=actor, excerpt=review.required(text, "excerpt"))
 
     def curated(self, *, topic: str | None = None) -> Iterator[ItemView]:
         """Yield the approved entries, newest first, optionally of one topic."""

@@ -34,6 +34,7 @@ class ReviewForm:
     excerpt: str | None = None
     note: str | None = None
     topics: tuple[str, ...] | None = None
+    published: dt.datetime | None = None
 
 
 def edit(

@@ -34,6 +34,7 @@ class ReviewInput:
     """The item page's one form as the browser sent it, kept to show again if it cannot be saved."""
 
     title: str
+    published: str
     choice: str
     custom: str
     note: str
@@ -55,7 +56,8 @@ def _form_of(item: ItemView) -> ReviewInput:
         choice, custom = str(candidates.index(item.excerpt)), ""
     else:
         choice, custom = "custom", item.excerpt
-    return ReviewInput(item.title, choice, custom, item.curator_note or "", item.topics, False)
+    day = item.published_at.strftime("%Y-%m-%d") if item.published_at else ""
+    return ReviewInput(item.title, day, choice, custom, item.curator_note or "", item.topics, False)
 
 
 def _show(
@@ -95,6 +97,7 @@ def review(
     user: Reviewer,
     filters: Filters,
     title: Annotated[str, Form(max_length=2000)] = "",
+    published: Annotated[str, Form(max_length=20)] = "",
     choice: Annotated[str, Form(max_length=20)] = "",
     custom: Annotated[str, Form(max_length=5000)] = "",
     note: Annotated[str, Form(max_length=10_000)] = "",
@@ -109,7 +112,8 @@ def review(
     """
     items = get_core(request).items
     item = items.get(item_id)
-    sent = ReviewInput(title, choice, custom, note, tuple(dict.fromkeys(topics)), without_topic == "1")
+    chosen = tuple(dict.fromkeys(topics))
+    sent = ReviewInput(title, published, choice, custom, note, chosen, without_topic == "1")
     approving = not save
     if approving and not sent.topics and not sent.without_topic:
         warning = (
@@ -118,7 +122,13 @@ def review(
         )
         return _show(request, item, filters, replace(sent, without_topic=True), warning)
     try:
-        form = ReviewForm(title=title, excerpt=_excerpt(item, sent), note=note, topics=sent.topics)
+        form = ReviewForm(
+            title=title,
+            excerpt=_excerpt(item, sent),
+            note=note,
+            topics=sent.topics,
+            published=_changed_day(item, published),
+        )
         _, after = items.neighbours(filters.item_filter(), item_id)
         was = item.status
         saved = items.save_review(item_id, actor=user.name, form=form, approve=approving)
@@ -150,6 +160,14 @@ def _excerpt(item: ItemView, sent: ReviewInput) -> str | None:
     if sent.choice:
         raise InvalidInput(f"no proposed excerpt number {sent.choice}")
     return None
+
+
+def _changed_day(item: ItemView, published: str) -> dt.datetime | None:
+    """Return the day sent if it differs from the stored one (saving the form as it was keeps the time)."""
+    day = parse_day(published, "date")
+    if day is None or (item.published_at is not None and item.published_at.date() == day.date()):
+        return None
+    return day
 
 
 @router.post("/items/{item_id}/undo")
@@ -185,57 +203,4 @@ def unfold(request: Request, item_id: int, user: Reviewer) -> Response:
     """Make this copy an item of its own, back in the queue."""
     get_core(request).items.unfold(item_id, actor=user.name)
     get_session(request).say("Unfolded: it is in the queue on its own.")
-    return _back(item_id)
-
-
-@router.post("/items/{item_id}/edit")
-def edit(
-    request: Request,
-    item_id: int,
-    user: Reviewer,
-    title: Annotated[str, Form(max_length=2000)],
-    published: Annotated[str, Form()] = "",
-    note: Annotated[str, Form(max_length=10_000)] = "",
-) -> Response:
-    """Save the title, publication day and curator note."""
-    items = get_core(request).items
-    current = items.get(item_id)
-    day = parse_day(published, "date")
-    when: dt.datetime | None = None
-    if day is not None and (current.published_at is None or current.published_at.date() != day.date()):
-        # Only a changed day replaces the stored time; saving the form as it was keeps it exact.
-        when = day
-    items.edit(item_id, actor=user.name, title=title, note=note, published=when)
-    get_session(request).say("Saved.")
-    return _back(item_id)
-
-
-@router.post("/items/{item_id}/excerpt")
-def excerpt(
-    request: Request,
-    item_id: int,
-    user: Reviewer,
-    choice: Annotated[str, Form()] = "",
-    custom: Annotated[str, Form(max_length=5000)] = "",
-) -> Response:
-    """Keep one of the proposed excerpts, or the curator's own."""
-    own = choice == "custom" or (not choice and bool(custom.strip()))
-    proposal = None if own or not (choice.isascii() and choice.isdigit()) else int(choice[:6])
-    get_core(request).items.choose_excerpt(
-        item_id, actor=user.name, proposal=proposal, text=custom if own else None
-    )
-    get_session(request).say("Excerpt saved.")
-    return _back(item_id)
-
-
-@router.post("/items/{item_id}/topics")
-def assign_topics(
-    request: Request,
-    item_id: int,
-    user: Reviewer,
-    topics: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
-) -> Response:
-    """Make the checked topics the item's topics."""
-    get_core(request).items.set_topics(item_id, actor=user.name, topics=topics)
-    get_session(request).say("Topics saved.")
     return _back(item_id)
