@@ -270,8 +270,6 @@
         event.preventDefault();
         search.focus();
         search.select();
-      } else if (page !== "login") {
-        window.location.href = "/queue";
       }
       return;
     }
