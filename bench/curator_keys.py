@@ -40,6 +40,7 @@ CLI = ROOT / ".venv" / "bin" / "aggregator"
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "bench curator password"  # noqa: S105 (a throwaway user of a throwaway database)
 TOPIC = "citizens-assemblies"
+COUNCILS = "Councils turn to citizens' assemblies after declaring climate emergencies"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Tally:
     typed: int = 0
     clicks: int = 0
     loads: int = 0
+    search_rank: int = 0
     log: list[str] = field(default_factory=list)
 
     def press(self, page: Page, key: str) -> None:
@@ -147,7 +149,11 @@ def run(base: str, core: Aggregator) -> tuple[Tally, list[str]]:
         page.fill('input[name="password"]', PASSWORD)
         page.click('button[type="submit"]')
         page.wait_for_url(f"{base}/queue")
-        page.on("load", lambda _: setattr(tally, "loads", tally.loads + 1))
+
+        def counted(_: Page) -> None:
+            tally.loads += 1
+
+        page.on("load", counted)
         for entry in ENTRIES:
             tally.press(page, "/")
             page.wait_for_function("document.activeElement && document.activeElement.id === 'search'")
@@ -172,6 +178,11 @@ def run(base: str, core: Aggregator) -> tuple[Tally, list[str]]:
             item_url = page.url
             tally.press(page, "a")
             page.wait_for_url(lambda url, before=item_url: url != before)
+        # The issue's search: "councils turn" put the item of that title fourth when sorted newest first.
+        page.remove_listener("load", counted)
+        page.goto(f"{base}/queue?q=councils+turn")
+        titles = page.locator("tr.item-row a.title").all_inner_texts()
+        tally.search_rank = 1 + titles.index(COUNCILS) if COUNCILS in titles else 0
         browser.close()
     return tally, chosen
 
@@ -213,6 +224,7 @@ def main() -> None:
     print(f"clicks: {tally.clicks}")
     print(f"page loads: {tally.loads} ({tally.loads / len(ENTRIES):.1f} per entry)")
     print("keys: " + " ".join(tally.log))
+    print(f'searching "councils turn": {COUNCILS!r} is result {tally.search_rank or "(missing)"}')
 
 
 if __name__ == "__main__":
