@@ -220,15 +220,10 @@
       o: () => openOriginal(article?.dataset.url),
     };
     for (let n = 1; n <= 9; n += 1) actions[String(n)] = () => pick(n - 1);
-    actions.approve = approve;
     return actions;
   }
 
-  function otherPage() {
-    return { u: () => { if (!undoOffered()) say("Nothing to undo."); } };
-  }
-
-  const actions = page === "queue" ? queue() : page === "item" ? itemPage() : otherPage();
+  const actions = page === "queue" ? queue() : page === "item" ? itemPage() : {};
   const places = { q: "/queue", t: "/manage/topics", s: "/manage/sources" };
   let pendingG = 0;  // when "g" was pressed: the next key names a place
 
@@ -240,10 +235,10 @@
       if (typing(event)) event.target.blur();
       return;
     }
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && actions.approve) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && page === "item") {
       // Ctrl/Cmd+Enter approves from anywhere on the item page, a text field included.
       event.preventDefault();
-      actions.approve();
+      actions.a();
       return;
     }
     if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -275,7 +270,7 @@
     }
     // Enter on a link or button keeps its own meaning; elsewhere on the queue it opens the item.
     if (event.key === "Enter" && event.target instanceof HTMLElement && event.target.closest("a, button")) return;
-    const action = event.key !== "approve" ? actions[event.key] : undefined;
+    const action = Object.hasOwn(actions, event.key) ? actions[event.key] : undefined;
     if (action) {
       event.preventDefault();
       action();
