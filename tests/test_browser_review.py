@@ -189,6 +189,15 @@ def test_j_and_k_on_the_item_page_and_undo_a_reject(page: Page, app: AppServer, 
     assert core.items.get(ids[1]).status == "new"
     page.keyboard.press("?")
     expect(page.locator("#keys")).to_contain_text("use the text selected in the article")
+    page.keyboard.press("Escape")
+    page.keyboard.press("g")
+    page.keyboard.press("t")
+    expect(page).to_have_url(f"{app.base}/manage/topics")
+    page.keyboard.press("?")
+    expect(page.locator("#keys")).not_to_contain_text("approve")
+    page.keyboard.press("g")
+    page.keyboard.press("q")
+    expect(page).to_have_url(f"{app.base}/queue")
 
 
 def test_a_dense_queue_with_its_total_kinds_words_and_undo(
