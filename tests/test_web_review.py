@@ -233,3 +233,18 @@ def test_the_openapi_document_describes_the_api_to_logged_in_users(client: TestC
     } <= set(paths)
     assert "patch" in paths["/api/items/{item_id}"]
     assert not any(p.startswith(("/queue", "/login", "/manage")) for p in paths)
+
+
+def test_the_item_page_shows_the_text_as_paragraphs_and_lists(
+    core: Aggregator, client: TestClient, seeded: Seeded
+) -> None:
+    from tests.support.curator import item
+
+    text = "An issue <b>intro</b>.\n- First story: <i>one</i>\n- Second story\nNews from us.\n* Later"
+    item_id = item(core, seeded.iwa, "bulleted-issue", text=text, kind="newsletter")
+    login(client, "viewer")
+    html = client.get(f"/items/{item_id}").text
+    body = html.split('id="article-text">', 1)[1].split("</section>", 1)[0]
+    assert "<p>An issue &lt;b&gt;intro&lt;/b&gt;.</p>" in body
+    assert "<ul><li>First story: &lt;i&gt;one&lt;/i&gt;</li><li>Second story</li></ul>" in body
+    assert "<p>News from us.</p><ul><li>Later</li></ul>" in body

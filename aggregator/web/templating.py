@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,24 @@ def _date(value: dt.datetime | None, fmt: str = "%d %b %Y") -> str:
 
 def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n") if p.strip()]
+
+
+# A stored line starting with one of these is a list item (newsletters keep their bullets so).
+_BULLET = re.compile(r"^(?:[-*•●▪]\s+)")
+
+
+def _blocks(text: str) -> list[tuple[str, list[str]]]:
+    """Return the text as ("p", [line]) paragraphs and ("ul", [items]) lists of consecutive bullets."""
+    blocks: list[tuple[str, list[str]]] = []
+    for line in _paragraphs(text):
+        bullet = _BULLET.match(line)
+        if bullet is None:
+            blocks.append(("p", [line]))
+        elif blocks and blocks[-1][0] == "ul":
+            blocks[-1][1].append(line[bullet.end() :])
+        else:
+            blocks.append(("ul", [line[bullet.end() :]]))
+    return blocks
 
 
 def _clip(text: str, limit: int = 240) -> str:
@@ -70,6 +89,7 @@ def _environment() -> Environment:
     )
     env.filters["date"] = _date
     env.filters["paragraphs"] = _paragraphs
+    env.filters["blocks"] = _blocks
     env.filters["clip"] = _clip
     env.filters["change"] = _change
     env.filters["kind_label"] = _kind_label
