@@ -110,3 +110,7 @@ def test_search_by_relevance_puts_the_title_holding_the_words_first(core: Aggreg
     best = core.items.query(search="councils turn", sort="relevance")
     assert best[0].id == exact
     assert core.items.total(ItemFilter(search="councils turn")) == 5
+    # The item page walks the same order: the best match, then the next best.
+    ranked = ItemFilter(search="councils turn", sort="relevance")
+    assert core.items.neighbours(ranked, exact) == (None, best[1].id)
+    assert core.items.neighbours(ranked, best[1].id) == (exact, best[2].id)

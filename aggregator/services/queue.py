@@ -121,23 +121,38 @@ def neighbours(db: Database, wanted: ItemFilter, item_id: int) -> tuple[int | No
     order its date and id still say where it stood. The relevance orders look among the first
     ``NEIGHBOUR_WINDOW`` items.
     """
+    if not wanted.by_cursor:
+        order = _relevance_ids(db, wanted)
+        if item_id not in order:
+            return None, (order[0] if order else None)
+        at = order.index(item_id)
+        return (order[at - 1] if at > 0 else None), (order[at + 1] if at + 1 < len(order) else None)
     query, match = _filtered(db, wanted)
     if match is not None:
         query = match.apply(query, by_rank=False)
     with db.read() as session:
-        if wanted.by_cursor:
-            published = session.scalar(select(Item.published_at).where(Item.id == item_id))
-            ids = query.with_only_columns(Item.id)
-            older = ids.where(_older_than(published, item_id))
-            older = older.order_by(Item.published_at.desc().nulls_last(), Item.id.desc()).limit(1)
-            newer = ids.where(_newer_than(published, item_id))
-            newer = newer.order_by(Item.published_at.asc().nulls_first(), Item.id.asc()).limit(1)
-            return session.scalar(newer), session.scalar(older)
-    order = [v.id for v in fetch(db, wanted, limit=NEIGHBOUR_WINDOW)]
-    if item_id not in order:
-        return None, (order[0] if order else None)
-    at = order.index(item_id)
-    return (order[at - 1] if at > 0 else None), (order[at + 1] if at + 1 < len(order) else None)
+        published = session.scalar(select(Item.published_at).where(Item.id == item_id))
+        ids = query.with_only_columns(Item.id)
+        older = ids.where(_older_than(published, item_id))
+        older = older.order_by(Item.published_at.desc().nulls_last(), Item.id.desc()).limit(1)
+        newer = ids.where(_newer_than(published, item_id))
+        newer = newer.order_by(Item.published_at.asc().nulls_first(), Item.id.asc()).limit(1)
+        return session.scalar(newer), session.scalar(older)
+
+
+def _relevance_ids(db: Database, wanted: ItemFilter) -> list[int]:
+    """Return the ids of the first ``NEIGHBOUR_WINDOW`` items of a relevance order, ids alone read."""
+    query, match = _filtered(db, wanted)
+    by_rank = _by_rank(wanted, match)
+    if wanted.topic is not None:
+        query = query.order_by(ItemTopic.score.desc())
+    elif by_rank and match is not None:
+        query = query.order_by(match.in_title().desc())
+    if match is not None:
+        query = match.apply(query, by_rank=by_rank, cap=10 * NEIGHBOUR_WINDOW)
+    ids = query.order_by(Item.published_at.desc().nulls_last(), Item.id.desc()).limit(NEIGHBOUR_WINDOW)
+    with db.read() as session:
+        return list(session.scalars(ids.with_only_columns(Item.id)))
 
 
 def _filtered(db: Database, wanted: ItemFilter) -> tuple[Select[Item], SearchMatch | None]:
