@@ -98,6 +98,8 @@ def test_neighbours_follow_the_queue_even_after_the_item_left_it(core: Aggregato
     assert core.items.neighbours(queue, ids[2]) == (ids[3], ids[1])
     assert core.items.total(queue) == 3
     assert core.items.total(ItemFilter(status="approved")) == 1
+    # Counting stops past the cap: the queue then says "more than".
+    assert core.items.total(queue, at_most=2) == 3
 
 
 def test_search_by_relevance_puts_the_title_holding_the_words_first(core: Aggregator, source_id: int) -> None:

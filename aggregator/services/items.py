@@ -17,7 +17,15 @@ from aggregator.errors import InvalidInput, NotFound
 from aggregator.models import Item, ItemEvent, ItemTopic, Topic
 from aggregator.services import review
 from aggregator.services.folds import unfold, with_folds
-from aggregator.services.queue import ItemFilter, ItemPage, count, fetch, fetch_page, neighbours
+from aggregator.services.queue import (
+    COUNT_CAP,
+    ItemFilter,
+    ItemPage,
+    count,
+    fetch,
+    fetch_page,
+    neighbours,
+)
 from aggregator.services.recording import (
     Harvested,
     Outcome,
@@ -142,9 +150,9 @@ class ItemService:
         """Return one page of the queue, from ``offset`` or after the cursor ``after`` (newest first)."""
         return fetch_page(self._db, filters, size=size, offset=offset, after=after)
 
-    def total(self, filters: ItemFilter) -> int:
-        """Return how many items the queue ``filters`` holds."""
-        return count(self._db, filters)
+    def total(self, filters: ItemFilter, *, at_most: int = COUNT_CAP) -> int:
+        """Return how many items the queue ``filters`` holds; past ``at_most``, ``at_most`` + 1."""
+        return count(self._db, filters, at_most=at_most)
 
     def neighbours(self, filters: ItemFilter, item_id: int) -> tuple[int | None, int | None]:
         """Return the ids before and after ``item_id`` in the queue ``filters`` (None at either end)."""

@@ -25,6 +25,8 @@ MAX_OFFSET = 1_000_000
 Cursor = tuple[dt.datetime | None, int]
 # How deep the relevance orders look for an item's neighbours (the newest-first order has cursors).
 NEIGHBOUR_WINDOW = 1000
+# How far the queue's total counts (see ``count``).
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,15 +105,19 @@ def fetch(
         cap = None
 
 
-def count(db: Database, wanted: ItemFilter) -> int:
-    """Return how many items ``wanted`` holds (syndicated copies left out unless asked for)."""
+def count(db: Database, wanted: ItemFilter, *, at_most: int = COUNT_CAP) -> int:
+    """Return how many items ``wanted`` holds, counting no further than ``at_most`` + 1.
+
+    Counting every match of a broad filter reads every matching row (their text too, on SQLite):
+    over a second at 100,000 items, against milliseconds for a page. Past ``at_most`` a curator
+    needs to know only that there are more.
+    """
     query, match = _filtered(db, wanted)
     if match is not None:
         query = match.apply(query, by_rank=False)
+    counted = query.with_only_columns(Item.id).limit(at_most + 1).subquery()
     with db.read() as session:
-        return int(
-            session.scalar(select(func.count()).select_from(query.with_only_columns(Item.id).subquery())) or 0
-        )
+        return int(session.scalar(select(func.count()).select_from(counted)) or 0)
 
 
 def neighbours(db: Database, wanted: ItemFilter, item_id: int) -> tuple[int | None, int | None]:
