@@ -119,7 +119,9 @@ def test_state_changes_without_the_csrf_token_are_refused(
         client.post(f"/api/items/{seeded.assembly}/approve", json={}, headers={"X-CSRF-Token": "wrong"}),
         client.patch(f"/api/items/{seeded.assembly}", json={"title": "Hijacked"}),
         client.post(f"/items/{seeded.assembly}/review", data={"topics": "budgets"}),
-        client.post(f"/items/{seeded.assembly}/edit", data={"title": "Hijacked", "csrf_token": "x" + token}),
+        client.post(
+            f"/items/{seeded.assembly}/review", data={"title": "Hijacked", "csrf_token": "x" + token}
+        ),
         client.post("/queue/bulk", data={"action": "reject", "ids": [seeded.assembly]}),
         client.post("/manage/topics", data={"slug": "evil", "name": "Evil"}),
         client.post("/manage/sources", data={"url": "https://evil.example/feed", "kind": "feed"}),
