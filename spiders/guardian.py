@@ -19,10 +19,13 @@ from aggregator import dates
 from aggregator.crawl.candidate import Candidate
 from aggregator.crawl.settings import GUARDIAN_API_SLOT
 from aggregator.services.views import SourceView
+from aggregator.text import html_to_text
 from aggregator.urls import without_secrets
 from spiders.feed import FeedSpider
 
-SHOW_FIELDS = "trailText,headline,byline,bodyText,lastModified"
+# ``body`` is the article's HTML, paragraphs and headings kept; ``bodyText`` runs them together into
+# one paragraph, so it only stands in when a response has no ``body``.
+SHOW_FIELDS = "trailText,headline,byline,body,bodyText,lastModified"
 _API_HOST = "content.guardianapis.com"
 _FILTERS = ("q", "tag", "section")
 
@@ -133,6 +136,6 @@ def result_candidate(source: SourceView, result: dict[str, Any]) -> Candidate:
         source_author=str(fields["byline"]) if fields.get("byline") else None,
         source_published=dates.from_iso(result.get("webPublicationDate")),
         source_summary_html=str(fields.get("trailText") or ""),
-        body_text=str(fields.get("bodyText") or "") or None,
+        body_text=html_to_text(str(fields.get("body") or "")) or str(fields.get("bodyText") or "") or None,
         source_language="en",
     )

@@ -64,8 +64,8 @@ def test_out_of_range_ids_in_forms_and_bodies_are_refused_not_500(
             data={"kind": "feed", "interval_minutes": "²", "csrf_token": csrf},
         ),
         lenient.post(
-            f"/items/{seeded.assembly}/excerpt",
-            data={"choice": "²", "csrf_token": csrf},
+            f"/items/{seeded.assembly}/review",
+            data={"choice": "²", "title": "T", "topics": "budgets", "csrf_token": csrf},
             follow_redirects=False,
         ),
     ]

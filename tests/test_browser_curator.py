@@ -126,26 +126,27 @@ def test_pick_an_excerpt_assign_a_topic_reject_and_read_the_audit_log(
     page.keyboard.press("Enter")
     expect(page.locator("tr.item-row")).to_have_count(1)
     page.keyboard.press("e")
-    expect(page).to_have_url(f"{app.base}/items/{seeded.assembly}")
+    expect(page).to_have_url(f"{app.base}/items/{seeded.assembly}?status=new&q=Birmingham")
     expect(page.locator("article.item h1")).to_have_text("Britain's first climate assembly")
     expect(page.locator("a.original")).to_have_attribute("href", "https://example.org/climate-assembly")
 
-    page.locator("#excerpt-form label.candidate").first.click()
-    page.click('#excerpt-form button[type="submit"]')
-    expect(page.locator("blockquote.current-excerpt")).to_contain_text("I am interested in the idea")
-
-    page.check('#topics-form input[value="budgets"]')
-    page.click('#topics-form button[type="submit"]')
-    expect(page.locator("p.flash")).to_have_text("Topics saved.")
-    expect(page.locator('#topics-form input[value="budgets"]')).to_be_checked()
+    # The one form saves the excerpt and topic together, without approving.
+    page.locator("#review-form label.candidate").first.click()
+    page.check('#topics input[value="budgets"]')
+    page.click("#save")
+    expect(page.locator("p.flash")).to_have_text("Saved.")
+    expect(page.locator('#topics input[value="budgets"]')).to_be_checked()
+    expect(page.locator('input[name="choice"][value="0"]')).to_be_checked()
 
     page.fill('#reject-form input[name="reason"]', "covered elsewhere")
     page.click('#reject-form button[type="submit"]')
+    # The only item of that search: rejecting it leaves the curator on it.
     expect(page.locator("strong.status")).to_have_text("rejected")
 
     events = page.locator("section.audit tr.event")
     expect(events).to_have_count(3)
     expect(events.nth(0)).to_contain_text("curator")
+    expect(events.nth(0)).to_contain_text("excerpt")
     expect(events.nth(1)).to_contain_text("topics")
     expect(events.nth(2)).to_contain_text("covered elsewhere")
     ARTIFACTS.mkdir(exist_ok=True)

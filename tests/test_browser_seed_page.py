@@ -78,19 +78,16 @@ def page() -> Iterator[Page]:
 
 
 def _approve(page: Page, app: AppServer, item_id: int, *, own_excerpt: str | None, pick_first: bool) -> None:
+    """Approve through the item page's one form: excerpt, topic and Approve, saved together."""
     page.goto(f"{app.base}/items/{item_id}")
     if pick_first:
-        page.locator("#excerpt-form label.candidate").first.click()
-        page.click('#excerpt-form button[type="submit"]')
+        page.locator('#review-form input[name="choice"]').first.check()
     elif own_excerpt is not None:
-        page.locator('#excerpt-form input[value="custom"]').check()
-        page.fill('#excerpt-form textarea[name="custom"]', own_excerpt)
-        page.click('#excerpt-form button[type="submit"]')
-    page.check(f'#topics-form input[value="{TOPIC}"]')
-    page.click('#topics-form button[type="submit"]')
-    expect(page.locator("p.flash")).to_have_text("Topics saved.")
-    page.click('#approve-form button[type="submit"]')
-    expect(page.locator("strong.status")).to_have_text("approved")
+        page.check("#choice-custom")
+        page.fill("#custom-excerpt", own_excerpt)
+    page.check(f'#review-form input[name="topics"][value="{TOPIC}"]')
+    page.click("#approve")
+    expect(page.locator("p.flash")).to_contain_text("Approved:")
 
 
 def test_the_seed_page_made_in_the_browser(
@@ -104,9 +101,11 @@ def test_the_seed_page_made_in_the_browser(
     expect(page).to_have_url(f"{app.base}/queue")
 
     _approve(page, app, ids["guardian"], own_excerpt=None, pick_first=True)
-    expect(page.locator("blockquote.current-excerpt")).to_have_text(quotation(GUARDIAN_TITLE, "Institute"))
+    assert core.items.get(ids["guardian"]).excerpt == quotation(GUARDIAN_TITLE, "Institute")
     _approve(page, app, ids["iwa"], own_excerpt=quotation(IWA_TITLE, "Involve newsletter"), pick_first=False)
     _approve(page, app, ids["issue"], own_excerpt=None, pick_first=False)
+    assert {core.items.get(i).status for i in ids.values()} == {"approved"}
+    page.goto(f"{app.base}/items/{ids['issue']}")
     expect(page.locator("#bullets li.bullet")).to_have_count(6)
 
     page.goto(f"{app.base}/manage/topics")

@@ -83,7 +83,7 @@ def test_guardian_api_pages_through_three_pages_without_fetching_pages(
     assert len(calls) == 3
     assert [p["page"] for p in pages] == ["1", "2", "3"]
     assert all(p["api-key"] == "test-key" for p in pages)
-    assert all(p["show-fields"] == "trailText,headline,byline,bodyText,lastModified" for p in pages)
+    assert all(p["show-fields"] == "trailText,headline,byline,body,bodyText,lastModified" for p in pages)
     items = stored(db_url)
     assert len(items) == 10
     for item in items:
@@ -353,3 +353,33 @@ def test_a_wordpress_site_without_its_api_is_read_through_its_feed(server: Local
     for item in items:
         assert_complete(item)
         assert item.content_origin == "article"
+
+
+def test_the_guardian_api_body_keeps_its_paragraphs_and_headings() -> None:
+    from aggregator.services.views import SourceView
+    from spiders.guardian import result_candidate
+
+    source = SourceView(
+        id=1,
+        name="G",
+        kind="guardian",
+        url="https://content.guardianapis.com/search",
+        enabled=True,
+        settings={},
+        etag=None,
+        last_modified=None,
+        last_attempt_at=None,
+        last_success_at=None,
+        error_count=0,
+        last_error=None,
+    )
+    result = {
+        "webUrl": "https://www.theguardian.com/a",
+        "fields": {
+            "body": "<p>First &amp; foremost.</p><h2>A heading</h2><p>Second <a href='x'>part</a>.</p>",
+            "bodyText": "First & foremost. A heading Second part.",
+        },
+    }
+    assert result_candidate(source, result).body_text == "First & foremost.\nA heading\nSecond part."
+    result["fields"] = {"bodyText": "Only the run-together text."}
+    assert result_candidate(source, result).body_text == "Only the run-together text."

@@ -23,15 +23,18 @@ def test_publisher_and_kind_are_edited_on_the_item_page(
     page = client.get(f"/items/{seeded.assembly}")
     assert 'id="edit-publisher"' in page.text
     saved = client.post(
-        f"/items/{seeded.assembly}/edit",
+        f"/items/{seeded.assembly}/review",
         data={
             "csrf_token": token,
             "title": "Britain's first climate assembly",
+            "topics": TOPIC,
             "publisher": "Institute of Welsh Affairs",
             "kind": "report",
+            "save": "1",
         },
     )
     assert saved.status_code == 200
+    assert "Not saved" not in saved.text
     entry = topic_page(core, TOPIC).entries[0]
     assert entry.heading == "July 2019 Institute of Welsh Affairs report (Click on Wales):"
     api = client.patch(

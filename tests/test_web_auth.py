@@ -118,8 +118,10 @@ def test_state_changes_without_the_csrf_token_are_refused(
         client.post(f"/api/items/{seeded.assembly}/approve", json={}),
         client.post(f"/api/items/{seeded.assembly}/approve", json={}, headers={"X-CSRF-Token": "wrong"}),
         client.patch(f"/api/items/{seeded.assembly}", json={"title": "Hijacked"}),
-        client.post(f"/items/{seeded.assembly}/approve", data={}),
-        client.post(f"/items/{seeded.assembly}/edit", data={"title": "Hijacked", "csrf_token": "x" + token}),
+        client.post(f"/items/{seeded.assembly}/review", data={"topics": "budgets"}),
+        client.post(
+            f"/items/{seeded.assembly}/review", data={"title": "Hijacked", "csrf_token": "x" + token}
+        ),
         client.post("/queue/bulk", data={"action": "reject", "ids": [seeded.assembly]}),
         client.post("/manage/topics", data={"slug": "evil", "name": "Evil"}),
         client.post("/manage/sources", data={"url": "https://evil.example/feed", "kind": "feed"}),
@@ -147,7 +149,7 @@ def test_a_viewer_reads_but_cannot_approve_reject_or_edit(
     assert (
         client.patch(f"/api/items/{seeded.assembly}", json={"title": "x"}, headers=headers).status_code == 403
     )
-    form = client.post(f"/items/{seeded.assembly}/approve", data={"csrf_token": token})
+    form = client.post(f"/items/{seeded.assembly}/review", data={"csrf_token": token, "topics": "budgets"})
     assert form.status_code == 403
     assert "may not" in form.text
     bulk = client.post(

@@ -147,6 +147,33 @@ def test_a_source_kind_settings_schedule_and_enabled_are_edited(
     assert "disabled" in page
 
 
+def test_a_source_settings_are_edited_as_the_fields_of_its_kind(
+    core: Aggregator, client: TestClient, seeded: Seeded
+) -> None:
+    token = login(client, "admin")
+    core.sources.save("IWA", kind="wordpress", settings={"per_page": 30, "categories": ["4", "7"]})
+    page = client.get("/manage/sources").text
+    # The kinds table's settings, typed: a number with its bounds, a list as words, no JSON to write.
+    assert 'type="number" name="setting:per_page" min="1" max="100" value="30"' in page
+    assert 'name="setting:categories" value="4, 7"' in page
+    assert 'name="setting:same_site"' not in page  # a listing's setting, not a WordPress one
+    form = {
+        "csrf_token": token,
+        "kind": "wordpress",
+        "setting:per_page": "50",
+        "setting:categories": "4, 9",
+        "setting:tags": "",
+        "setting:label": "IWA",
+        "enabled": "1",
+    }
+    client.post(f"/manage/sources/{seeded.iwa}", data=form)
+    iwa = core.sources.get("IWA")
+    assert iwa.settings == {"per_page": 50, "categories": ["4", "9"], "label": "IWA"}
+    refused = client.post(f"/manage/sources/{seeded.iwa}", data={**form, "setting:per_page": "500"})
+    assert "Not done: setting &#39;per_page&#39;: must be between 1 and 100" in refused.text
+    assert core.sources.get("IWA").setting("per_page") == 50
+
+
 def test_the_sources_page_shows_health(core: Aggregator, client: TestClient, seeded: Seeded) -> None:
     core.sources.record_failure(seeded.guardian, "HTTP 503 <b>Service Unavailable</b>")
     login(client, "viewer")

@@ -109,23 +109,27 @@ def test_curating_an_item_through_its_forms_is_recorded(
 ) -> None:
     token = login(client, "curator")
     base = f"/items/{seeded.assembly}"
-    client.post(f"{base}/excerpt", data={"csrf_token": token, "choice": "0"})
+    form = {
+        "csrf_token": token,
+        "title": "Britain's first climate assembly",
+        "published": "2019-07-20",
+        "choice": "0",
+        "save": "1",
+    }
+    client.post(f"{base}/review", data=form)
     assert core.items.get(seeded.assembly).excerpt.startswith("“I am interested")  # type: ignore[union-attr]
-    client.post(f"{base}/excerpt", data={"csrf_token": token, "choice": "custom", "custom": "My own words."})
+    client.post(f"{base}/review", data={**form, "choice": "custom", "custom": "My own words."})
     assert core.items.get(seeded.assembly).excerpt == "My own words."
-    client.post(f"{base}/topics", data={"csrf_token": token, "topics": ["citizens-assemblies", "budgets"]})
+    mine = {**form, "choice": "custom", "custom": "My own words."}
+    client.post(f"{base}/review", data={**mine, "topics": ["citizens-assemblies", "budgets"]})
     assert set(core.items.get(seeded.assembly).topics) == {"citizens-assemblies", "budgets"}
+    both = {**mine, "topics": ["citizens-assemblies", "budgets"]}
     client.post(
-        f"{base}/edit",
-        data={
-            "csrf_token": token,
-            "title": "A better title",
-            "published": "2019-07-21",
-            "note": "Pair with IWA",
-        },
+        f"{base}/review",
+        data={**both, "title": "A better title", "published": "2019-07-21", "note": "Pair with IWA"},
     )
     item = core.items.get(seeded.assembly)
-    assert (item.title, item.curator_note) == ("A better title", "Pair with IWA")
+    assert (item.title, item.curator_note, item.status) == ("A better title", "Pair with IWA", "new")
     assert item.published_at == dt.datetime(2019, 7, 21, tzinfo=dt.UTC)
     client.post(f"{base}/reject", data={"csrf_token": token, "reason": "off topic after all"})
     item = core.items.get(seeded.assembly)
@@ -135,14 +139,36 @@ def test_curating_an_item_through_its_forms_is_recorded(
     page = client.get(base).text
     assert "off topic after all" in page
     assert page.count('<tr class="event">') == 5
-    # An empty title is refused with a message, and nothing changes.
-    refused = client.post(
-        f"{base}/edit",
-        data={"csrf_token": token, "title": "  "},
-        headers={"referer": f"http://testserver{base}"},
-    )
-    assert "Not done: the title cannot be empty" in refused.text
+    # An empty title is refused with a message, nothing changes, and the form comes back as sent.
+    refused = client.post(f"{base}/review", data={**both, "title": "  ", "note": "Kept as typed"})
+    assert "Not saved: the title cannot be empty" in refused.text
+    assert "Kept as typed" in refused.text
     assert core.items.get(seeded.assembly).title == "A better title"
+
+
+def test_approve_without_a_topic_asks_once_then_opens_the_next_item_of_the_queue(
+    core: Aggregator, client: TestClient, seeded: Seeded
+) -> None:
+    token = login(client, "curator")
+    # The IWA queue, newest first: the budgeting item, then the Welsh one.
+    form = {"csrf_token": token, "title": "Participatory budgeting", "choice": "custom", "custom": "Own."}
+    url = f"/items/{seeded.budget}/review?source=IWA"
+    asked = client.post(url, data=form, follow_redirects=False)
+    assert asked.status_code == 200
+    assert "No topic is ticked" in asked.text
+    assert 'name="without_topic" value="1"' in asked.text
+    assert core.items.get(seeded.budget).status == "new"
+    done = client.post(url, data={**form, "without_topic": "1"}, follow_redirects=False)
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/items/{seeded.welsh}?status=new&source=IWA"
+    item = core.items.get(seeded.budget)
+    assert (item.status, item.excerpt, item.title) == ("approved", "Own.", "Participatory budgeting")
+    shown = client.get(done.headers["location"]).text
+    assert "Approved: Participatory budgeting" in shown
+    assert f'action="/items/{seeded.budget}/undo?status=new&amp;source=IWA"' in shown
+    undone = client.post(f"/items/{seeded.budget}/undo?source=IWA", data={"csrf_token": token})
+    assert undone.url.path == f"/items/{seeded.budget}"
+    assert core.items.get(seeded.budget).status == "new"
 
 
 def test_the_json_api_reviews_and_edits(core: Aggregator, client: TestClient, seeded: Seeded) -> None:
@@ -207,3 +233,18 @@ def test_the_openapi_document_describes_the_api_to_logged_in_users(client: TestC
     } <= set(paths)
     assert "patch" in paths["/api/items/{item_id}"]
     assert not any(p.startswith(("/queue", "/login", "/manage")) for p in paths)
+
+
+def test_the_item_page_shows_the_text_as_paragraphs_and_lists(
+    core: Aggregator, client: TestClient, seeded: Seeded
+) -> None:
+    from tests.support.curator import item
+
+    text = "An issue <b>intro</b>.\n- First story: <i>one</i>\n- Second story\nNews from us.\n* Later"
+    item_id = item(core, seeded.iwa, "bulleted-issue", text=text, kind="newsletter")
+    login(client, "viewer")
+    html = client.get(f"/items/{item_id}").text
+    body = html.split('id="article-text">', 1)[1].split("</section>", 1)[0]
+    assert "<p>An issue &lt;b&gt;intro&lt;/b&gt;.</p>" in body
+    assert "<ul><li>First story: &lt;i&gt;one&lt;/i&gt;</li><li>Second story</li></ul>" in body
+    assert "<p>News from us.</p><ul><li>Later</li></ul>" in body

@@ -20,8 +20,9 @@ from aggregator.cli.app import (
 )
 from aggregator.models import ITEM_STATUSES
 from aggregator.publish.formats import FORMATS
-from aggregator.services.items import EDITABLE_KINDS, ItemView
+from aggregator.services.items import ItemView
 from aggregator.services.queue import SORTS
+from aggregator.services.review import EDITABLE_KINDS
 from aggregator.services.topics import ENTRY_ORDERS
 
 # --- items -------------------------------------------------------------------------------------

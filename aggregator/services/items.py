@@ -12,11 +12,20 @@ from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from aggregator.db import MAX_ID, Database
-from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemKind, ItemStatus
+from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemStatus
 from aggregator.errors import InvalidInput, NotFound
-from aggregator.models import Item, ItemEvent, ItemTopic, Topic, utcnow
+from aggregator.models import Item, ItemEvent, ItemTopic, Topic
+from aggregator.services import review
 from aggregator.services.folds import unfold, with_folds
-from aggregator.services.queue import ItemFilter, ItemPage, fetch, fetch_page
+from aggregator.services.queue import (
+    COUNT_CAP,
+    ItemFilter,
+    ItemPage,
+    count,
+    fetch,
+    fetch_page,
+    neighbours,
+)
 from aggregator.services.recording import (
     Harvested,
     Outcome,
@@ -24,19 +33,14 @@ from aggregator.services.recording import (
     record,
     record_batch,
 )
+from aggregator.services.review import ReviewForm
 from aggregator.services.views import EventView, ItemView, to_view, with_relations
-from aggregator.text import storable
 
 __all__ = ["Harvested", "ItemService", "ItemView", "Outcome", "RetryCandidate", "TopicMatch"]
 
 _IN_CHUNK = 500
 # A page that failed this many times is left as the feed gave it; a curator can still open the link.
 MAX_FETCH_ATTEMPTS = 5
-PUBLISHER_CHARS = 300
-# What a curator may call an item. Article and newsletter are what the item is (an issue has bullets);
-# the others are an article's heading word ("July 2019 Guardian report:").
-EDITABLE_KINDS = ("article", "newsletter", "report")
-_STRUCTURAL_KINDS = (ItemKind.ARTICLE, ItemKind.NEWSLETTER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +150,14 @@ class ItemService:
         """Return one page of the queue, from ``offset`` or after the cursor ``after`` (newest first)."""
         return fetch_page(self._db, filters, size=size, offset=offset, after=after)
 
+    def total(self, filters: ItemFilter, *, at_most: int = COUNT_CAP) -> int:
+        """Return how many items the queue ``filters`` holds; past ``at_most``, ``at_most`` + 1."""
+        return count(self._db, filters, at_most=at_most)
+
+    def neighbours(self, filters: ItemFilter, item_id: int) -> tuple[int | None, int | None]:
+        """Return the ids before and after ``item_id`` in the queue ``filters`` (None at either end)."""
+        return neighbours(self._db, filters, item_id)
+
     def count(self, *, status: str | None = None) -> int:
         """Return how many items are stored, optionally of one status."""
         query = select(func.count()).select_from(Item)
@@ -200,12 +212,12 @@ class ItemService:
             item = self._find(session, item_id)
             detail: dict[str, Any] = {"from": item.status}
             if excerpt is not None:
-                item.excerpt = _required(excerpt, "excerpt")
+                item.excerpt = review.required(excerpt, "excerpt")
                 detail["excerpt"] = item.excerpt
-            self._assign(session, item, slugs, actor)
+            review.assign(session, item, slugs, actor)
             if slugs:
                 detail["topics"] = slugs
-            self._review(session, item, ItemStatus.APPROVED, actor, detail)
+            review.mark(session, item, ItemStatus.APPROVED, actor, detail)
         return self.get(item_id)
 
     def reject(self, item_id: int, *, actor: str, reason: str | None = None) -> ItemView:
@@ -215,7 +227,7 @@ class ItemService:
             detail: dict[str, Any] = {"from": item.status}
             if reason:
                 detail["reason"] = reason
-            self._review(session, item, ItemStatus.REJECTED, actor, detail)
+            review.mark(session, item, ItemStatus.REJECTED, actor, detail)
         return self.get(item_id)
 
     def review_many(
@@ -238,25 +250,14 @@ class ItemService:
                 detail: dict[str, Any] = {"from": item.status, "bulk": True}
                 if reason and action == "reject":
                     detail["reason"] = reason
-                self._review(session, item, status, actor, detail)
+                review.mark(session, item, status, actor, detail)
                 changed += 1
         return changed
 
     def set_topics(self, item_id: int, *, actor: str, topics: Iterable[str]) -> ItemView:
         """Make ``topics`` exactly the topics a curator assigned to the item, recording the change."""
-        wanted = sorted(set(topics))
         with self._db.write() as session:
-            item = self._find(session, item_id)
-            before = sorted(link.topic.slug for link in item.topics if link.assigned)
-            if before != wanted:
-                for link in item.topics:
-                    if link.assigned and link.topic.slug not in wanted:
-                        link.assigned = False
-                        link.assigned_by = None
-                        link.assigned_at = None
-                self._assign(session, item, [s for s in wanted if s not in before], actor)
-                detail = {"old": before, "new": wanted}
-                session.add(ItemEvent(item_id=item.id, actor=actor, action="topics", detail=detail))
+            review.set_topics(session, self._find(session, item_id), actor, list(topics))
         return self.get(item_id)
 
     def languages(self) -> list[str]:
@@ -287,35 +288,51 @@ class ItemService:
         ``publisher`` names who wrote the item ("" gives the choice back to the rule in
         services/publishers); ``kind`` is what its heading calls it (article, report, newsletter).
         """
-        if kind is not None and kind not in EDITABLE_KINDS:
-            raise InvalidInput(f"unknown kind {kind!r}; use one of {', '.join(EDITABLE_KINDS)}")
         with self._db.write() as session:
             item = self._find(session, item_id)
-            changes: dict[str, Any] = {}
-            if publisher is not None:
-                chosen = " ".join((storable(publisher, PUBLISHER_CHARS) or "").split()) or None
-                if item.publisher != chosen:
-                    changes["publisher"] = {"old": item.publisher, "new": chosen}
-                    item.publisher = chosen
-            if kind is not None:
-                old = item.entry_word or item.kind
-                if kind in _STRUCTURAL_KINDS:
-                    item.kind, item.entry_word = kind, None
-                else:
-                    item.kind, item.entry_word = ItemKind.ARTICLE, kind
-                if old != kind:
-                    changes["kind"] = {"old": old, "new": kind}
-            for name, value in (("title", title), ("excerpt", excerpt), ("curator_note", note)):
-                if value is not None:
-                    new = _required(value, name) if name == "title" else (storable(value.strip()) or None)
-                    if getattr(item, name) != new:
-                        changes[name] = {"old": getattr(item, name), "new": new}
-                        setattr(item, name, new)
-            if published is not None and item.published_at != published:
-                changes["published_at"] = {"old": _iso(item.published_at), "new": _iso(published)}
-                item.published_at = published
-            if changes:
-                session.add(ItemEvent(item_id=item.id, actor=actor, action="edit", detail=changes))
+            review.edit(
+                session,
+                item,
+                actor,
+                title=title,
+                excerpt=excerpt,
+                note=note,
+                published=published,
+                publisher=publisher,
+                kind=kind,
+            )
+        return self.get(item_id)
+
+    def save_review(self, item_id: int, *, actor: str, form: ReviewForm, approve: bool = True) -> ItemView:
+        """Save the item page's form (title, note, excerpt, topics) and approve, in one transaction.
+
+        All or nothing: an unknown topic or an empty title leaves the item as it was, so an entry is
+        never published without the excerpt and topics its curator picked. ``approve=False`` saves
+        the form alone.
+        """
+        with self._db.write() as session:
+            item = self._find(session, item_id)
+            review.edit(
+                session,
+                item,
+                actor,
+                title=form.title,
+                excerpt=form.excerpt,
+                note=form.note,
+                published=form.published,
+                publisher=form.publisher,
+                kind=form.kind,
+            )
+            if form.topics is not None:
+                review.set_topics(session, item, actor, form.topics)
+            if approve and item.status != ItemStatus.APPROVED:
+                review.mark(session, item, ItemStatus.APPROVED, actor, {"from": item.status})
+        return self.get(item_id)
+
+    def undo(self, item_id: int, *, actor: str) -> ItemView:
+        """Put the item back where it stood before its last approve or reject (edits stay)."""
+        with self._db.write() as session:
+            review.undo(session, self._find(session, item_id), actor)
         return self.get(item_id)
 
     def hide_bullet(self, issue_id: int, position: int, *, actor: str, hidden: bool = True) -> ItemView:
@@ -348,7 +365,7 @@ class ItemService:
             if proposal is None or not 0 <= proposal < len(candidates):
                 raise InvalidInput("pick a proposed excerpt or write one")
             text = candidates[proposal]
-        return self.edit(item_id, actor=actor, excerpt=_required(text, "excerpt"))
+        return self.edit(item_id, actor=actor, excerpt=review.required(text, "excerpt"))
 
     def curated(self, *, topic: str | None = None) -> Iterator[ItemView]:
         """Yield the approved entries, newest first, optionally of one topic."""
@@ -372,40 +389,7 @@ class ItemService:
             raise NotFound(f"no item with id {item_id}")
         return item
 
-    @staticmethod
-    def _assign(session: Session, item: Item, slugs: list[str], actor: str) -> None:
-        for slug in slugs:
-            topic = session.scalar(select(Topic).where(Topic.slug == slug))
-            if topic is None:
-                raise NotFound(f"no topic {slug!r}; create it with `aggregator topics add {slug} --name ...`")
-            link = session.get(ItemTopic, (item.id, topic.id))
-            if link is None:
-                link = ItemTopic(item_id=item.id, topic_id=topic.id)
-                session.add(link)
-            link.assigned = True
-            link.assigned_by = actor
-            link.assigned_at = utcnow()
-
-    @staticmethod
-    def _review(session: Session, item: Item, status: str, actor: str, detail: dict[str, Any]) -> None:
-        item.status = status
-        item.reviewed_by = actor
-        item.reviewed_at = utcnow()
-        action = "approve" if status == ItemStatus.APPROVED else "reject"
-        session.add(ItemEvent(item_id=item.id, actor=actor, action=action, detail=detail))
-
-
-def _required(value: str, name: str) -> str:
-    stripped = (storable(value) or "").strip()
-    if not stripped:
-        raise InvalidInput(f"the {name} cannot be empty")
-    return stripped
-
 
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(values), _IN_CHUNK):
         yield values[start : start + _IN_CHUNK]
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None

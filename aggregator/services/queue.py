@@ -10,19 +10,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from aggregator.db import MAX_ID, Database
 from aggregator.errors import InvalidInput
 from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Source, Topic
 from aggregator.services.folds import with_folds
-from aggregator.services.search import search_match
+from aggregator.services.search import SearchMatch, search_match
 from aggregator.services.views import ItemView, to_view, with_relations
 
 SORTS = ("newest", "relevance")
 # Deeper than this, counting past an offset is no way to page (the newest-first order has cursors).
 MAX_OFFSET = 1_000_000
 Cursor = tuple[dt.datetime | None, int]
+# How deep the relevance orders look for an item's neighbours (the newest-first order has cursors).
+NEIGHBOUR_WINDOW = 1000
+# How far the queue's total counts (see ``count``).
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +74,96 @@ def fetch(
     """
     if offset < 0 or offset > MAX_OFFSET or (limit is not None and limit < 0):
         raise InvalidInput(f"a page starts at an offset from 0 to {MAX_OFFSET:,}")
-    query = with_relations(select(Item))
+    query, match = _filtered(db, wanted)
+    query = with_relations(query)
+    newest = (Item.published_at.desc().nulls_last(), Item.id.desc())
+    topic = wanted.topic
+    by_rank = _by_rank(wanted, match)
+    relevance = wanted.sort == "relevance"
+    if after is not None:
+        if not wanted.by_cursor:
+            raise InvalidInput("paging after an item works in the newest-first order only")
+        query = query.where(_older_than(*after))
+    if relevance and topic is not None:
+        query = query.order_by(ItemTopic.score.desc())
+    elif by_rank and match is not None:
+        # The words as typed found in a title put that item first: the curator is looking for it.
+        query = query.order_by(match.in_title().desc())
+    most = None if limit is None else offset + limit
+    # Ranking every match of a common word is the slow part of a search; the best few hundred
+    # matches usually fill the page. When the filters leave too few of them, rank them all.
+    cap = 10 * most if by_rank and most is not None else None
+    while True:
+        page = match.apply(query, by_rank=by_rank, cap=cap) if match is not None else query
+        page = page.order_by(*newest).offset(offset)
+        if limit is not None:
+            page = page.limit(limit)
+        with db.read() as session:
+            found = with_folds(session, [to_view(i) for i in session.scalars(page)])
+        if cap is None or limit is None or len(found) == limit:
+            return found
+        cap = None
+
+
+def count(db: Database, wanted: ItemFilter, *, at_most: int = COUNT_CAP) -> int:
+    """Return how many items ``wanted`` holds, counting no further than ``at_most`` + 1.
+
+    Counting every match of a broad filter reads every matching row (their text too, on SQLite):
+    over a second at 100,000 items, against milliseconds for a page. Past ``at_most`` a curator
+    needs to know only that there are more.
+    """
+    query, match = _filtered(db, wanted)
+    if match is not None:
+        query = match.apply(query, by_rank=False)
+    counted = query.with_only_columns(Item.id).limit(at_most + 1).subquery()
+    with db.read() as session:
+        return int(session.scalar(select(func.count()).select_from(counted)) or 0)
+
+
+def neighbours(db: Database, wanted: ItemFilter, item_id: int) -> tuple[int | None, int | None]:
+    """Return the ids of the items before and after ``item_id`` in the queue ``wanted``, or None.
+
+    The item itself need not be in the queue any more (a curator just approved it): in the newest-first
+    order its date and id still say where it stood. The relevance orders look among the first
+    ``NEIGHBOUR_WINDOW`` items.
+    """
+    if not wanted.by_cursor:
+        order = _relevance_ids(db, wanted)
+        if item_id not in order:
+            return None, (order[0] if order else None)
+        at = order.index(item_id)
+        return (order[at - 1] if at > 0 else None), (order[at + 1] if at + 1 < len(order) else None)
+    query, match = _filtered(db, wanted)
+    if match is not None:
+        query = match.apply(query, by_rank=False)
+    with db.read() as session:
+        published = session.scalar(select(Item.published_at).where(Item.id == item_id))
+        ids = query.with_only_columns(Item.id)
+        older = ids.where(_older_than(published, item_id))
+        older = older.order_by(Item.published_at.desc().nulls_last(), Item.id.desc()).limit(1)
+        newer = ids.where(_newer_than(published, item_id))
+        newer = newer.order_by(Item.published_at.asc().nulls_first(), Item.id.asc()).limit(1)
+        return session.scalar(newer), session.scalar(older)
+
+
+def _relevance_ids(db: Database, wanted: ItemFilter) -> list[int]:
+    """Return the ids of the first ``NEIGHBOUR_WINDOW`` items of a relevance order, ids alone read."""
+    query, match = _filtered(db, wanted)
+    by_rank = _by_rank(wanted, match)
+    if wanted.topic is not None:
+        query = query.order_by(ItemTopic.score.desc())
+    elif by_rank and match is not None:
+        query = query.order_by(match.in_title().desc())
+    if match is not None:
+        query = match.apply(query, by_rank=by_rank, cap=10 * NEIGHBOUR_WINDOW)
+    ids = query.order_by(Item.published_at.desc().nulls_last(), Item.id.desc()).limit(NEIGHBOUR_WINDOW)
+    with db.read() as session:
+        return list(session.scalars(ids.with_only_columns(Item.id)))
+
+
+def _filtered(db: Database, wanted: ItemFilter) -> tuple[Select[Item], SearchMatch | None]:
+    """Return the query of the items ``wanted`` holds, unordered, and its search (not yet applied)."""
+    query = select(Item)
     if wanted.language:
         query = query.where(Item.language == wanted.language)
     if wanted.since is not None:
@@ -88,37 +181,21 @@ def fetch(
         query = query.where(Item.source_id.in_(source_ids.scalar_subquery()))
     if not wanted.include_duplicates:
         query = query.where(Item.duplicate_of_id.is_(None))
-    newest = (Item.published_at.desc().nulls_last(), Item.id.desc())
-    topic = wanted.topic
-    if topic is not None:
-        query = query.join(ItemTopic, ItemTopic.item_id == Item.id).join(Topic).where(Topic.slug == topic)
+    if wanted.topic is not None:
+        query = (
+            query.join(ItemTopic, ItemTopic.item_id == Item.id).join(Topic).where(Topic.slug == wanted.topic)
+        )
         query = query.where(or_(ItemTopic.score > 0, ItemTopic.assigned.is_(True)))
     if wanted.sort not in SORTS:
         raise InvalidInput(f"unknown sort {wanted.sort!r}; use one of {', '.join(SORTS)}")
-    relevance = wanted.sort == "relevance"
-    if relevance and topic is None and match is None:
+    if wanted.sort == "relevance" and wanted.topic is None and match is None:
         raise InvalidInput("sorting by relevance needs a topic or a search")
-    by_rank = relevance and topic is None and match is not None
-    if after is not None:
-        if not wanted.by_cursor:
-            raise InvalidInput("paging after an item works in the newest-first order only")
-        query = query.where(_older_than(*after))
-    if relevance and topic is not None:
-        query = query.order_by(ItemTopic.score.desc())
-    most = None if limit is None else offset + limit
-    # Ranking every match of a common word is the slow part of a search; the best few hundred
-    # matches usually fill the page. When the filters leave too few of them, rank them all.
-    cap = 10 * most if by_rank and most is not None else None
-    while True:
-        page = match.apply(query, by_rank=by_rank, cap=cap) if match is not None else query
-        page = page.order_by(*newest).offset(offset)
-        if limit is not None:
-            page = page.limit(limit)
-        with db.read() as session:
-            found = with_folds(session, [to_view(i) for i in session.scalars(page)])
-        if cap is None or limit is None or len(found) == limit:
-            return found
-        cap = None
+    return query, match
+
+
+def _by_rank(wanted: ItemFilter, match: SearchMatch | None) -> bool:
+    """Return whether the search's rank orders the items (relevance asked for, no topic to rank by)."""
+    return wanted.sort == "relevance" and wanted.topic is None and match is not None
 
 
 def fetch_page(db: Database, wanted: ItemFilter, *, size: int, offset: int = 0, after: str = "") -> ItemPage:
@@ -166,3 +243,10 @@ def _older_than(published: dt.datetime | None, item_id: int) -> ColumnElement[bo
         and_(Item.published_at == published, Item.id < item_id),
         Item.published_at.is_(None),
     )
+
+
+def _newer_than(published: dt.datetime | None, item_id: int) -> ColumnElement[bool]:
+    """Return the condition for items before (published, id) in the newest-first order (nulls last)."""
+    if published is None:
+        return or_(Item.published_at.is_not(None), and_(Item.published_at.is_(None), Item.id > item_id))
+    return or_(Item.published_at > published, and_(Item.published_at == published, Item.id > item_id))

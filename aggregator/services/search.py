@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Float, Integer, Select, TextualSelect, select, text
+from sqlalchemy import ColumnElement, Float, Integer, Select, TextualSelect, case, func, literal, select, text
 from sqlalchemy.engine import Connection
 
 from aggregator.models import Item
@@ -165,6 +165,16 @@ class SearchMatch:
     """A search as SQL: the matching item ids, each with a rank (higher is better)."""
 
     matches: TextualSelect
+    # The query as the curator typed it, trimmed: a title holding it is what they are looking for.
+    phrase: str = ""
+
+    def in_title(self) -> ColumnElement[int]:
+        """Return 2 for an item titled exactly as the query, 1 for a title holding it, else 0."""
+        phrase = " ".join(self.phrase.lower().split())
+        if not phrase:
+            return literal(0)
+        title = func.lower(Item.title)
+        return case((title == phrase, 2), (title.contains(phrase, autoescape=True), 1), else_=0)
 
     def apply(self, query: Select[Item], *, by_rank: bool, cap: int | None = None) -> Select[Item]:
         """Return ``query`` limited to matching items, best match first when ``by_rank``.
@@ -200,4 +210,4 @@ def search_match(dialect: str, query: str) -> SearchMatch | None:
     else:
         raise ValueError(f"no full-text search for {dialect}")
     matches = text(sql).bindparams(search_query=bound).columns(item_id=Integer, rank=Float)
-    return SearchMatch(matches)
+    return SearchMatch(matches, query.strip())

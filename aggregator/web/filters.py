@@ -24,14 +24,15 @@ class QueueFilters:
     since: str = ""
     until: str = ""
     q: str = ""
-    sort: str = "newest"
+    # Empty: the best matches first when searching, else the newest.
+    sort: str = ""
 
     def item_filter(self) -> ItemFilter:
         """Return these filters as the queue service reads them."""
         if self.status not in (*ITEM_STATUSES, "all"):
             raise InvalidInput(f"unknown status {self.status!r}")
         until = parse_day(self.until, "until")
-        sort = self.sort
+        sort = self.sort or ("relevance" if self.q.strip() else "newest")
         if sort == "relevance" and not (self.topic or self.q.strip()):
             # Relevance needs something to be relevant to; without it the newest come first.
             sort = "newest"

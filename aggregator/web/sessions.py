@@ -26,6 +26,8 @@ class SessionData:
     token: str | None = None
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     flash: str | None = None
+    # The item whose approve or reject the next page offers to undo (with the message).
+    undo: int | None = None
     changed: bool = False
     cleared: bool = False
     # A session the browser does not hold yet; sent only once a page needs it (it shows the token).
@@ -48,12 +50,24 @@ class SessionData:
         self.flash = message if len(message) <= FLASH_LIMIT else message[: FLASH_LIMIT - 1] + "…"
         self.changed = True
 
+    def offer_undo(self, item_id: int) -> None:
+        """Offer, on the next page shown, to undo the decision just taken on ``item_id``."""
+        self.undo = item_id
+        self.changed = True
+
     def take_flash(self) -> str | None:
         """Return the pending message once."""
         message, self.flash = self.flash, None
         if message is not None:
             self.changed = True
         return message
+
+    def take_undo(self) -> int | None:
+        """Return the item whose decision can be undone, once."""
+        item_id, self.undo = self.undo, None
+        if item_id is not None:
+            self.changed = True
+        return item_id
 
 
 class SessionCodec:
@@ -73,10 +87,12 @@ class SessionCodec:
             if isinstance(data, dict) and isinstance(data.get("c"), str):
                 token = data.get("t")
                 flash = data.get("f")
+                undo = data.get("u")
                 return SessionData(
                     token=token if isinstance(token, str) else None,
                     csrf=data["c"],
                     flash=flash if isinstance(flash, str) else None,
+                    undo=undo if isinstance(undo, int) and not isinstance(undo, bool) else None,
                 )
         return SessionData(fresh=True)
 
@@ -88,7 +104,9 @@ class SessionCodec:
             return
         if not session.changed:
             return
-        value = self._serializer.dumps({"t": session.token, "c": session.csrf, "f": session.flash})
+        value = self._serializer.dumps(
+            {"t": session.token, "c": session.csrf, "f": session.flash, "u": session.undo}
+        )
         response.set_cookie(
             COOKIE, value, max_age=MAX_AGE, path="/", secure=secure, httponly=True, samesite="lax"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,43 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n") if p.strip()]
 
 
+# A stored line starting with one of these is a list item (newsletters keep their bullets so).
+_BULLET = re.compile(r"^(?:[-*•●▪]\s+)")
+
+
+def _blocks(text: str) -> list[tuple[str, list[str]]]:
+    """Return the text as ("p", [line]) paragraphs and ("ul", [items]) lists of consecutive bullets."""
+    blocks: list[tuple[str, list[str]]] = []
+    for line in _paragraphs(text):
+        bullet = _BULLET.match(line)
+        if bullet is None:
+            blocks.append(("p", [line]))
+        elif blocks and blocks[-1][0] == "ul":
+            blocks[-1][1].append(line[bullet.end() :])
+        else:
+            blocks.append(("ul", [line[bullet.end() :]]))
+    return blocks
+
+
 def _clip(text: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# What an item is, as a curator says it (the stored kinds are one word each).
+_KIND_LABELS = {"article": "article", "newsletter": "newsletter issue", "story": "story"}
+
+
+def _kind_label(kind: str) -> str:
+    return _KIND_LABELS.get(kind, kind)
+
+
+def _strength(score: float) -> str:
+    """Return a topic score as a word: a lone title hit scores about 0.5, title, summary and body 0.75."""
+    if score >= 0.75:
+        return "strong"
+    if score >= 0.45:
+        return "good"
+    return "weak"
 
 
 def _change(value: Any) -> str:
@@ -53,8 +89,11 @@ def _environment() -> Environment:
     )
     env.filters["date"] = _date
     env.filters["paragraphs"] = _paragraphs
+    env.filters["blocks"] = _blocks
     env.filters["clip"] = _clip
     env.filters["change"] = _change
+    env.filters["kind_label"] = _kind_label
+    env.filters["strength"] = _strength
     return env
 
 
@@ -70,6 +109,7 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
         "user": getattr(request.state, "user", None),
         "csrf": session.csrf,
         "flash": session.take_flash(),
+        "undo": session.take_undo(),
         **context,
     }
     response: HTMLResponse = templates.TemplateResponse(request, name, full, status_code=status_code)

@@ -126,6 +126,12 @@ def reject_item(
     return _full(get_core(request).items.reject(item_id, actor=user.name, reason=reason))
 
 
+@router.post("/items/{item_id}/undo")
+def undo_review(request: Request, item_id: int, user: Reviewer) -> dict[str, Any]:
+    """Put an item back where it stood before its last approve or reject; 422 if nothing to undo."""
+    return _full(get_core(request).items.undo(item_id, actor=user.name))
+
+
 @router.post("/items/{item_id}/unfold")
 def unfold_item(request: Request, item_id: int, user: Reviewer) -> dict[str, Any]:
     """Make a syndicated copy an item of its own, back in the queue; 422 if it is not folded."""

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from aggregator.services.queue import COUNT_CAP
 from aggregator.services.users import UserView
 from aggregator.web.deps import check_csrf, current_user, get_core, get_session, require
 from aggregator.web.errors import back_to
@@ -49,6 +50,9 @@ def queue_page(
         newer = urlencode({**params, "page": page - 1})
     context = {
         "items": found.items,
+        "total": core.items.total(wanted),
+        "total_cap": COUNT_CAP,
+        "queue": urlencode(params),
         "filters": filters,
         "page": page if not wanted.by_cursor else None,
         "newer": newer,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -47,6 +48,7 @@ def sources_page(request: Request) -> Response:
         "sources": core.sources.all(),
         "per_month": core.sources.items_per_month(),
         "kinds": list(KINDS),
+        "kind_table": KINDS,
     }
     return render(request, "sources.html", context)
 
@@ -67,8 +69,12 @@ async def add_source(
     return _back()
 
 
+# The form names each of the kind's settings "setting:<name>" (from the kinds table).
+_FIELD = "setting:"
+
+
 @router.post("/{source_id}", dependencies=[Admin])
-def update_source(
+async def update_source(
     request: Request,
     source_id: int,
     kind: Annotated[str, Form()],
@@ -76,19 +82,29 @@ def update_source(
     interval_minutes: Annotated[str, Form()] = "",
     enabled: Annotated[str, Form()] = "",
 ) -> Response:
-    """Save a source's kind, settings, schedule and whether it is crawled."""
+    """Save a source's kind, settings (its kind's fields, JSON as a fallback), schedule and state."""
     sources = get_core(request).sources
     minutes = interval_minutes.strip()
     if minutes and not (minutes.isascii() and minutes.isdigit() and len(minutes) <= 6):
         raise InvalidInput("the interval is a whole number of minutes")
-    current = sources.get(str(source_id))
+    sent = await request.form()
+    # An empty field means the setting's default; the kinds table reads and checks every value.
+    fields = {
+        key.removeprefix(_FIELD): value.strip()
+        for key, value in sent.multi_items()
+        if key.startswith(_FIELD) and isinstance(value, str) and value.strip()
+    }
+    current = await run_in_threadpool(sources.get, str(source_id))
     seconds = int(minutes) * 60 if minutes else None
-    saved = sources.save(
-        str(source_id),
-        kind=kind,
-        settings=_settings(settings),
-        interval_seconds=seconds if seconds != current.interval_seconds else UNCHANGED,
-        enabled=bool(enabled) if bool(enabled) != current.enabled else None,
+    saved = await run_in_threadpool(
+        partial(
+            sources.save,
+            str(source_id),
+            kind=kind,
+            settings={**fields, **_settings(settings)},
+            interval_seconds=seconds if seconds != current.interval_seconds else UNCHANGED,
+            enabled=bool(enabled) if bool(enabled) != current.enabled else None,
+        )
     )
     get_session(request).say(f"Source {saved.name!r} saved.")
     return _back()
