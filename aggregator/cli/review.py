@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -164,15 +165,66 @@ def topics() -> None:
 @click.option("--intro", default="", help="The text that opens the topic page.")
 @click.option("--include", multiple=True, help="A term that makes an item relevant (repeatable, or commas).")
 @click.option("--exclude", multiple=True, help="A term that rules an item out (repeatable, or commas).")
+@click.option(
+    "--include-in",
+    "include_in",
+    multiple=True,
+    type=(str, str),
+    metavar="LANG TERMS",
+    help="Include terms for items in language LANG, e.g. --include-in cy 'cynulliad dinasyddion'.",
+)
+@click.option("--exclude-in", "exclude_in", multiple=True, type=(str, str), metavar="LANG TERMS")
 @pass_state
 def topics_add(
-    state: _State, slug: str, name: str, intro: str, include: tuple[str, ...], exclude: tuple[str, ...]
+    state: _State,
+    slug: str,
+    name: str,
+    intro: str,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    include_in: tuple[tuple[str, str], ...],
+    exclude_in: tuple[tuple[str, str], ...],
 ) -> None:
-    """Create a topic."""
+    """Create a topic; items in a language given its own terms are scored by those."""
     core = state.core()
-    topic = core.topics.add(slug, name=name, intro=intro, include=include, exclude=exclude)
+    languages = _language_terms(include_in, exclude_in)
+    topic = core.topics.add(
+        slug, name=name, intro=intro, include=include, exclude=exclude, language_terms=languages
+    )
     matched = core.topics.matching(topic.slug)
     click.echo(f"added topic {topic.slug!r}: {topic.name}; {matched} unreviewed items match it")
+
+
+@topics.command("terms")
+@click.argument("slug")
+@click.argument("language")
+@click.option("--include", multiple=True, help="Include terms for LANGUAGE (repeatable, or commas).")
+@click.option("--exclude", multiple=True, help="Exclude terms for LANGUAGE (repeatable, or commas).")
+@pass_state
+def topics_terms(
+    state: _State, slug: str, language: str, include: tuple[str, ...], exclude: tuple[str, ...]
+) -> None:
+    """Set a topic's term list for one LANGUAGE (e.g. cy); with no terms, remove it."""
+    core = state.core()
+    topic = core.topics.get(slug)
+    lists: dict[str, dict[str, Sequence[str]]] = {
+        code: {"include": inc, "exclude": exc} for code, (inc, exc) in topic.language_terms.items()
+    }
+    lists[language.strip().lower()] = {"include": include, "exclude": exclude}
+    topic = core.topics.update(slug, language_terms=lists)
+    own = topic.language_terms.get(language.strip().lower())
+    shown = ", ".join(own[0]) if own else "none (the main list applies)"
+    click.echo(f"topic {topic.slug!r}, {language} include terms: {shown}; unreviewed items scored again")
+
+
+def _language_terms(
+    include_in: Sequence[tuple[str, str]], exclude_in: Sequence[tuple[str, str]]
+) -> dict[str, dict[str, list[str]]]:
+    lists: dict[str, dict[str, list[str]]] = {}
+    for key, pairs in (("include", include_in), ("exclude", exclude_in)):
+        for language, terms in pairs:
+            lists.setdefault(language, {"include": [], "exclude": []})[key].append(terms)
+    return lists
 
 
 @topics.command("list")
@@ -185,7 +237,10 @@ def topics_list(state: _State, as_json: bool) -> None:
         click.echo(json.dumps([t.as_dict() for t in rows], indent=2, ensure_ascii=False))
         return
     for t in rows:
-        click.echo(f"{t.slug}\t{t.name}\tinclude: {', '.join(t.include_terms) or '-'}")
+        line = f"{t.slug}\t{t.name}\tinclude: {', '.join(t.include_terms) or '-'}"
+        for code, (include, _) in t.language_terms.items():
+            line += f"\t{code}: {', '.join(include) or '-'}"
+        click.echo(line)
 
 
 # --- export ------------------------------------------------------------------------------------
