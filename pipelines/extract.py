@@ -59,6 +59,7 @@ def _from_page(item: Candidate, page: Extracted) -> None:
     item.text = page.text
     item.summary = page.summary
     item.sketch = page.sketch
+    item.alternates = page.alternates
     item.content_origin = ContentOrigin.ARTICLE
 
 

@@ -99,6 +99,11 @@ def _print_item(item: ItemView) -> None:
         click.echo(f"  (`aggregator items unfold {item.id}` if it is another story)")
     for copy in item.copies:
         click.echo(f"  also in #{copy.id} ({copy.source_name}): {copy.url}")
+    if item.pair:
+        other = item.pair
+        click.echo(
+            f"  {other.language or 'other-language'} version #{other.id} ({other.status}): {other.url}"
+        )
     if item.excerpt:
         click.echo(f"  excerpt: {item.excerpt}")
     if item.topics:
@@ -117,6 +122,13 @@ def items_approve(state: _State, item_id: int, excerpt: str | None, topics: tupl
     """Approve an item for publication."""
     item = state.core().items.approve(item_id, actor=state.user, excerpt=excerpt, topics=topics)
     click.echo(f"approved #{item.id}: {item.title}")
+    other = item.pair
+    if other is not None and other.status == "new":
+        # Approving one version offers the other: it is the same piece for readers of the other language.
+        click.echo(
+            f"its {other.language or 'other-language'} version #{other.id} is still new: {other.title}\n"
+            f"  approve it too: aggregator items approve {other.id}"
+        )
 
 
 @items.command("reject")
@@ -137,6 +149,27 @@ def items_unfold(state: _State, item_id: int) -> None:
     before = state.core().items.get(item_id)
     item = state.core().items.unfold(item_id, actor=state.user)
     click.echo(f"unfolded #{item.id} from #{before.duplicate_of_id}: {item.title}")
+
+
+@items.command("pair")
+@click.argument("item_id", type=int)
+@click.argument("other_id", type=int)
+@pass_state
+def items_pair(state: _State, item_id: int, other_id: int) -> None:
+    """Link ITEM_ID and OTHER_ID as one piece in two languages (an English item and its Welsh version)."""
+    item = state.core().items.pair(item_id, other_id, actor=state.user)
+    other = item.pair.language if item.pair else None
+    click.echo(f"paired #{item.id} ({item.language or '?'}) with #{other_id} ({other or '?'})")
+
+
+@items.command("unpair")
+@click.argument("item_id", type=int)
+@pass_state
+def items_unpair(state: _State, item_id: int) -> None:
+    """Undo the pair of ITEM_ID with its other-language version."""
+    before = state.core().items.get(item_id)
+    item = state.core().items.unpair(item_id, actor=state.user)
+    click.echo(f"unpaired #{item.id} from #{before.pair_id}")
 
 
 @items.command("edit")

@@ -23,3 +23,5 @@ class Extracted:
     summary: str
     canonical_url: str | None = None
     sketch: tuple[int, ...] | None = None
+    # (language, canonical URL) of each version in another language the page announces
+    alternates: tuple[tuple[str, str], ...] = ()

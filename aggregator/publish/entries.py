@@ -50,6 +50,23 @@ class Story:
     url: str | None
 
 
+# What the link to an entry's other-language version says, in that language.
+OTHER_LANGUAGE_LABELS = {"cy": "Darllen yn Gymraeg", "en": "Read in English"}
+
+
+@dataclass(frozen=True, slots=True)
+class OtherLanguage:
+    """The entry's version in another language: where it is, and the words of the link to it."""
+
+    language: str
+    url: str
+
+    @property
+    def label(self) -> str:
+        """Return the link's words, in the language it leads to ("Darllen yn Gymraeg")."""
+        return OTHER_LANGUAGE_LABELS.get(self.language, f"Read in another language ({self.language})")
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """An item ready to publish in any format."""
@@ -58,6 +75,7 @@ class Entry:
     source: SourceLabel
     updated: dt.datetime
     stories: tuple[Story, ...] = ()
+    other_language: OtherLanguage | None = None
 
     @property
     def id(self) -> str:
@@ -144,12 +162,18 @@ class Entry:
                 for s in self.stories
             )
             parts.append(f"<ul>{bullets}</ul>")
+        other = self.other_language
+        if other is not None:
+            code, url = escape(other.language), escape(other.url)
+            parts.append(f'<p><a href="{url}" hreflang="{code}">{escape(other.label)}</a></p>')
         return clean_html("".join(parts))
 
     def content_text(self) -> str:
         """Return the entry's body as plain text."""
         parts = [p for p in (self.excerpt, self.note) if p]
         parts.extend(f"* {s.text}" + (f" ({s.url})" if s.url else "") for s in self.stories)
+        if self.other_language is not None:
+            parts.append(f"{self.other_language.label}: {self.other_language.url}")
         return "\n\n".join(parts)
 
 

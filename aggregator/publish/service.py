@@ -13,16 +13,16 @@ from typing import Any, BinaryIO
 from urllib.parse import urljoin
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from aggregator.core import Aggregator
 from aggregator.enums import ItemKind, ItemStatus
 from aggregator.errors import InvalidInput
 from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Source, Topic, utcnow
-from aggregator.publish.entries import Entry, SourceLabel, story_of
+from aggregator.publish.entries import Entry, OtherLanguage, SourceLabel, story_of
 from aggregator.publish.formats import Covers, FeedInfo, Format, format_of
 from aggregator.publish.formats.site import SiteRenderer, TopicPage, write_site
-from aggregator.publish.sanitize import one_line, plain_text
+from aggregator.publish.sanitize import one_line, plain_text, safe_url
 from aggregator.services.topics import TopicView
 from aggregator.services.views import ItemView, TopicScoreView, item_view
 
@@ -47,6 +47,7 @@ _VIEW_COLUMNS = (
     Item.reviewed_at,
     Item.parent_id,
     Item.position,
+    Item.pair_id,
     Item.updated_at,
 )
 # What only the data formats show; SQLite keeps dates as text, and parsing them is most of the cost
@@ -140,8 +141,18 @@ def published_entries(
     since: dt.datetime | None = None,
     limit: int | None = None,
 ) -> Iterator[Entry]:
-    """Yield the approved entries (of one topic), newest first, newsletters with their stories."""
-    query = _select(full=False).where(*_approved(topic, since))
+    """Yield the approved entries (of one topic), newest first, newsletters with their stories.
+
+    An entry whose other-language version is listed too is printed once, as the version stored first,
+    with a link to the other.
+    """
+    partner = aliased(Item)
+    listed_first = (
+        select(partner.id)
+        .where(partner.id == Item.pair_id, partner.id < Item.id, *_approved(topic, since, partner))
+        .exists()
+    )
+    query = _select(full=False).where(*_approved(topic, since), ~listed_first)
     query = query.order_by(Item.published_at.desc().nulls_last(), Item.id.desc())
     if limit is not None:
         query = query.limit(limit)
@@ -213,23 +224,24 @@ def topic_pages(core: Aggregator) -> list[TopicPage]:
     ]
 
 
-def _approved(topic: str | None, since: dt.datetime | None) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = [Item.status == ItemStatus.APPROVED]
+def _approved(topic: str | None, since: dt.datetime | None, item: Any = Item) -> list[ColumnElement[bool]]:
+    """Return the conditions of a published entry (of ``topic``, since ``since``) on ``item`` or an alias."""
+    clauses: list[ColumnElement[bool]] = [item.status == ItemStatus.APPROVED]
     if topic is not None:
         assigned = (
             select(ItemTopic.item_id)
             .join(Topic, Topic.id == ItemTopic.topic_id)
             .where(and_(Topic.slug == topic, ItemTopic.assigned.is_(True)))
         )
-        clauses.append(Item.id.in_(assigned))
+        clauses.append(item.id.in_(assigned))
     if since is not None:
-        clauses.append(_dated(since))
+        clauses.append(_dated(since, item))
     return clauses
 
 
-def _dated(since: dt.datetime) -> ColumnElement[bool]:
+def _dated(since: dt.datetime, item: Any = Item) -> ColumnElement[bool]:
     # Undated items count from when they were first seen.
-    return func.coalesce(Item.published_at, Item.first_seen_at) >= since
+    return func.coalesce(item.published_at, item.first_seen_at) >= since
 
 
 def _select(*, full: bool) -> Select[Any]:
@@ -251,12 +263,14 @@ def _stream(core: Aggregator, query: Select[Any], *, full: bool) -> Iterator[Ent
             scores = _scores(session, [row.id for row in batch], slugs, assigned_only=not full)
             issues = [row.id for row in batch if row.kind == ItemKind.NEWSLETTER] if not full else []
             stories = _stories(session, issues)
+            others = _other_languages(session, [row.pair_id for row in batch if row.pair_id is not None])
             for row in batch:
                 yield Entry(
                     item=item_view(dict(zip(keys, row, strict=True)), scores.get(row.id, ())),
                     source=labels.get(row.source_id) or SourceLabel(label=row.source_name),
                     updated=row.updated_at,
                     stories=tuple(story_of(s) for s in stories.get(row.id, ())),
+                    other_language=others.get(row.pair_id) if row.pair_id is not None else None,
                 )
 
 
@@ -287,6 +301,22 @@ def _scores(
     return {
         item_id: tuple(sorted(views, key=lambda v: (-v.score, v.slug))) for item_id, views in found.items()
     }
+
+
+def _other_languages(session: Session, pair_ids: Sequence[int]) -> dict[int, OtherLanguage]:
+    """Return the other-language versions worth linking: not rejected, with a language and a safe link."""
+    if not pair_ids:
+        return {}
+    query = select(Item.id, Item.language, Item.url, Item.canonical_url, Item.archived_url).where(
+        Item.id.in_(sorted(set(pair_ids))), Item.status != ItemStatus.REJECTED
+    )
+    found: dict[int, OtherLanguage] = {}
+    for item_id, language, url, canon, archived in session.execute(query):
+        link = safe_url(archived) or safe_url(url) or safe_url(canon)
+        code = (language or "").split("-", 1)[0].lower()
+        if link and code:
+            found[item_id] = OtherLanguage(language=code, url=link)
+    return found
 
 
 def _labels(session: Session) -> dict[int, SourceLabel]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from aggregator.curate.duplicates import is_candidate
 from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemKind, ItemStatus
 from aggregator.models import Item, ItemSketch, ItemTopic, utcnow
-from aggregator.services import folds
+from aggregator.services import folds, pairs
 from aggregator.text import storable
 from aggregator.urls import canonical_url
 
@@ -71,6 +71,8 @@ class Harvested:
     excerpt_candidates: tuple[str, ...] = ()
     topic_matches: tuple[TopicMatch, ...] = ()
     sketch: tuple[int, ...] | None = None
+    # (language, canonical URL) of the versions in other languages its page announced
+    alternates: tuple[tuple[str, str], ...] = ()
     # Computed once, where the crawl first met the link; empty: storage computes it.
     canonical_url: str = ""
 
@@ -204,6 +206,8 @@ def _insert(session: Session, harvested: Harvested, canon: str, duplicate_of_id:
     if item_id is not None:
         _store_matches(session, item_id, harvested.topic_matches)
         _store_sketch(session, item_id, harvested.sketch, new=True)
+        if duplicate_of_id is None:
+            pairs.link_from_page(session, item_id, canon, harvested.language, harvested.alternates, new=True)
     return item_id
 
 
@@ -291,6 +295,11 @@ def _merge(session: Session, item: Item, harvested: Harvested) -> Outcome:
     session.flush()
     _store_matches(session, item.id, harvested.topic_matches)
     _store_sketch(session, item.id, harvested.sketch)
+    if item.duplicate_of_id is None:
+        # Its page, read at last, may announce its other-language version.
+        pairs.link_from_page(
+            session, item.id, item.canonical_url, item.language, harvested.alternates, new=False
+        )
     return Outcome.COMPLETED
 
 

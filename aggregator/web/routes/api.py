@@ -111,6 +111,24 @@ def unfold_item(request: Request, item_id: int, user: Reviewer) -> dict[str, Any
     return _full(get_core(request).items.unfold(item_id, actor=user.name))
 
 
+class PairBody(BaseModel):
+    """The item that is the other-language version."""
+
+    other: int = Field(ge=1)
+
+
+@router.post("/items/{item_id}/pair")
+def pair_item(request: Request, item_id: int, user: Reviewer, body: PairBody) -> dict[str, Any]:
+    """Link the item and ``other`` as one piece in two languages; 409 if either is paired already."""
+    return _full(get_core(request).items.pair(item_id, body.other, actor=user.name))
+
+
+@router.delete("/items/{item_id}/pair")
+def unpair_item(request: Request, item_id: int, user: Reviewer) -> dict[str, Any]:
+    """Undo the item's pair with its other-language version; 422 if it has none."""
+    return _full(get_core(request).items.unpair(item_id, actor=user.name))
+
+
 @router.patch("/items/{item_id}")
 def edit_item(request: Request, item_id: int, user: Reviewer, body: EditBody) -> dict[str, Any]:
     """Change an item's title, excerpt, note, date or assigned topics."""

@@ -37,9 +37,15 @@ def item_page(request: Request, item_id: int) -> Response:
 
 @router.post("/items/{item_id}/approve")
 def approve(request: Request, item_id: int, user: Reviewer) -> Response:
-    """Approve the item as it stands."""
-    get_core(request).items.approve(item_id, actor=user.name)
-    get_session(request).say("Approved.")
+    """Approve the item as it stands; offer its other-language version when that is still new."""
+    item = get_core(request).items.approve(item_id, actor=user.name)
+    other = item.pair
+    if other is not None and other.status == "new":
+        get_session(request).say(
+            f"Approved. Its {other.language or 'other-language'} version is still new: approve it too?"
+        )
+    else:
+        get_session(request).say("Approved.")
     return _back(item_id)
 
 
@@ -58,6 +64,22 @@ def unfold(request: Request, item_id: int, user: Reviewer) -> Response:
     """Make this copy an item of its own, back in the queue."""
     get_core(request).items.unfold(item_id, actor=user.name)
     get_session(request).say("Unfolded: it is in the queue on its own.")
+    return _back(item_id)
+
+
+@router.post("/items/{item_id}/pair")
+def pair(request: Request, item_id: int, user: Reviewer, other: Annotated[int, Form(ge=1)]) -> Response:
+    """Link the item with its other-language version, item ``other``."""
+    get_core(request).items.pair(item_id, other, actor=user.name)
+    get_session(request).say(f"Paired with item {other}.")
+    return _back(item_id)
+
+
+@router.post("/items/{item_id}/unpair")
+def unpair(request: Request, item_id: int, user: Reviewer) -> Response:
+    """Undo the item's pair."""
+    get_core(request).items.unpair(item_id, actor=user.name)
+    get_session(request).say("Unpaired.")
     return _back(item_id)
 
 
