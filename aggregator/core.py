@@ -8,6 +8,7 @@ from aggregator.config import Config
 from aggregator.db import Database
 from aggregator.migrations import current_revision, head_revision, upgrade
 from aggregator.services.items import ItemService
+from aggregator.services.links import LinkService
 from aggregator.services.runs import RunService
 from aggregator.services.scheduling import SchedulePolicy
 from aggregator.services.sessions import SessionService
@@ -32,6 +33,7 @@ class Aggregator:
         )
         self.items = ItemService(self.db)
         self.topics = TopicService(self.db)
+        self.links = LinkService(self.db, gone_after=config.link_gone_after)
         self.runs = RunService(self.db)
         self.users = UserService(self.db)
         self.sessions = SessionService(self.db)

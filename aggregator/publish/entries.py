@@ -89,8 +89,9 @@ class Entry:
 
     @property
     def link(self) -> str | None:
-        """Return the entry's link, or None when it is not an http(s) or mailto URL."""
-        return safe_url(self.item.url) or safe_url(self.item.canonical_url)
+        """Return the entry's link (an archived copy's, once a curator recorded one), or None when unsafe."""
+        archived = safe_url(self.item.archived_url) if self.item.archived_url else None
+        return archived or safe_url(self.item.url) or safe_url(self.item.canonical_url)
 
     @property
     def author(self) -> str:

@@ -48,6 +48,7 @@ _VIEW_COLUMNS = (
     Item.parent_id,
     Item.position,
     Item.pair_id,
+    Item.archived_url,
     Item.updated_at,
 )
 # What only the data formats show; SQLite keeps dates as text, and parsing them is most of the cost
