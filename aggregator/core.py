@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from aggregator.config import Config
 from aggregator.db import Database
 from aggregator.migrations import current_revision, head_revision, upgrade
+from aggregator.services.coverage import CoverageService
 from aggregator.services.items import ItemService
 from aggregator.services.links import LinkService
 from aggregator.services.runs import RunService
@@ -34,6 +35,7 @@ class Aggregator:
         self.items = ItemService(self.db)
         self.topics = TopicService(self.db)
         self.links = LinkService(self.db, gone_after=config.link_gone_after)
+        self.coverage = CoverageService(self.db)
         self.runs = RunService(self.db)
         self.users = UserService(self.db)
         self.sessions = SessionService(self.db)
