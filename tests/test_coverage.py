@@ -111,7 +111,8 @@ def test_csv_markdown_and_svg(core: Aggregator) -> None:
     assert "| =Stopped | 5 | 2 | 0 | 3 | 2024-04-29 | 7.0 days | **quiet** |" in markdown
     assert "## Month by month" in markdown
     svg = chart_svg(report, by="source")
-    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert svg.lstrip().startswith("<?xml")
+    assert "<svg" in svg
     assert "Weekly &lt;Wales&gt;" in svg
     assert "<script" not in svg
 
