@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import cast
 
-from sqlalchemy import bindparam, delete, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
 from aggregator.curate.pairs import counterpart_urls, may_pair
@@ -23,15 +24,24 @@ from aggregator.services.views import ItemView, PairView
 FROM_PAGE = "page"
 FROM_CURATOR = "curator"
 
-_ANNOUNCING = select(ItemAlternate.item_id).where(ItemAlternate.url == bindparam("canon"))
-_CANDIDATES = select(Item.id, Item.canonical_url, Item.language).where(
-    or_(
-        Item.canonical_url.in_(bindparam("urls", expanding=True)),
-        Item.id.in_(_ANNOUNCING.scalar_subquery()),
+_ITEMS = cast(Table, Item.__table__)
+# One statement per new item, each half read from its own index: the stored items at the URLs where its
+# other version would be, and those whose page named it (``named`` = 1). Asked as one condition with
+# "pair_id IS NULL", SQLite walked the pair_id index over every unpaired item instead; the unpaired
+# ones are kept in Python.
+_FIELDS = (_ITEMS.c.id, _ITEMS.c.canonical_url, _ITEMS.c.language, _ITEMS.c.pair_id, _ITEMS.c.duplicate_of_id)
+_CANDIDATES = union_all(
+    select(*_FIELDS, literal(0).label("named")).where(
+        _ITEMS.c.canonical_url.in_(bindparam("urls", expanding=True))
     ),
-    Item.pair_id.is_(None),
-    Item.duplicate_of_id.is_(None),
-    Item.id != bindparam("item_id"),
+    select(*_FIELDS, literal(1).label("named"))
+    .join(ItemAlternate, ItemAlternate.item_id == _ITEMS.c.id)
+    .where(ItemAlternate.url == bindparam("canon")),
+)
+_SET_PAIR = (
+    update(_ITEMS)
+    .where(_ITEMS.c.id == bindparam("item"))
+    .values(pair_id=bindparam("other"), pair_origin=bindparam("origin"))
 )
 _BRIEF = select(Item.id, Item.language, Item.title, Item.url, Item.status)
 
@@ -57,17 +67,17 @@ def link_from_page(
     if announced:
         rows = [{"item_id": item_id, "url": url, "language": code} for url, code in announced.items()]
         connection.execute(insert(ItemAlternate), rows)
-    if connection.scalar(select(Item.pair_id).where(Item.id == item_id)) is not None:
+    if not new and connection.scalar(select(Item.pair_id).where(Item.id == item_id)) is not None:
         return None
     urls = sorted({*announced, *counterpart_urls(canon)})
-    params = {"urls": urls, "canon": canon, "item_id": item_id}
-    named_me = set(connection.scalars(_ANNOUNCING, {"canon": canon}))
     best: tuple[int, int] | None = None
-    for other_id, other_url, other_language in connection.execute(_CANDIDATES, params):
-        said = other_url in announced or other_id in named_me
-        same = bool(language and other_language) and not may_pair(language, other_language)
-        if (said and not same) or may_pair(language, other_language):
-            rank = (0 if said else 1, other_id)
+    for row in connection.execute(_CANDIDATES, {"urls": urls, "canon": canon}):
+        if row.id == item_id or row.pair_id is not None or row.duplicate_of_id is not None:
+            continue
+        said = row.canonical_url in announced or bool(row.named)
+        same = bool(language and row.language) and not may_pair(language, row.language)
+        if (said and not same) or may_pair(language, row.language):
+            rank = (0 if said else 1, int(row.id))
             best = rank if best is None or rank < best else best
     if best is None:
         return None
@@ -128,5 +138,9 @@ def with_pairs(session: Session, views: Sequence[ItemView]) -> list[ItemView]:
 
 
 def _join(session: Session, item_id: int, other_id: int, origin: str) -> None:
-    session.execute(update(Item).where(Item.id == item_id).values(pair_id=other_id, pair_origin=origin))
-    session.execute(update(Item).where(Item.id == other_id).values(pair_id=item_id, pair_origin=origin))
+    # Core statements on the session's connection: no ORM bookkeeping on the crawl's storage path.
+    rows = [
+        {"item": item_id, "other": other_id, "origin": origin},
+        {"item": other_id, "other": item_id, "origin": origin},
+    ]
+    session.connection().execute(_SET_PAIR, rows)
