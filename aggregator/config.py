@@ -79,6 +79,12 @@ class Config:
     # Addresses of the reverse proxies whose X-Forwarded-For / -Proto the app believes (comma-separated
     # addresses or networks, or "*"); empty: none, every client is who its connection says.
     forwarded_allow_ips: str = ""
+    # Published entries' links: the scheduler checks them every this many days (0: never; `aggregator
+    # links check` any time), asking this many hosts at once; a link is gone after this many 404, 410
+    # or unknown-host answers in a row.
+    link_check_days: float = 7.0
+    link_check_hosts: int = 4
+    link_gone_after: int = 3
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 from aggregator.config import Config
 from aggregator.db import Database
 from aggregator.migrations import current_revision, head_revision, upgrade
+from aggregator.services.coverage import CoverageService
 from aggregator.services.items import ItemService
+from aggregator.services.links import LinkService
 from aggregator.services.mailboxes import MailboxService
 from aggregator.services.newsletters import NewsletterService
 from aggregator.services.publishers import PublisherService
@@ -38,6 +40,8 @@ class Aggregator:
         self.mailboxes = MailboxService(self.db, self.newsletters)
         self.topics = TopicService(self.db)
         self.publishers = PublisherService(self.db)
+        self.links = LinkService(self.db, gone_after=config.link_gone_after)
+        self.coverage = CoverageService(self.db)
         self.runs = RunService(self.db)
         self.users = UserService(self.db)
         self.sessions = SessionService(self.db)

@@ -8,6 +8,7 @@ AggregatorError
  ├── InvalidInput         a value a user gave is unusable (bad URL, bad OPML, bad status ...)
  ├── FetchError           a source could not be fetched or parsed
  │    ├── BlockedAddress  the URL resolves to a private or loopback address
+ │    ├── HostNotFound    the URL's host name does not resolve (DNS)
  │    └── FeedError       the response is not a feed feedparser can read
  └── ExtractionError      a page could not be turned into an article (too large, no text)
 """
@@ -45,6 +46,10 @@ class FetchError(AggregatorError):
 
 class BlockedAddress(FetchError):
     """The URL resolves to a private, loopback or link-local address."""
+
+
+class HostNotFound(FetchError):
+    """The URL's host name does not resolve."""
 
 
 class FeedError(FetchError):

@@ -161,11 +161,47 @@ class Item(Base):
     # to a story as an item of its own never changes the issue's bullets.
     issue_intro: Mapped[str] = mapped_column(Text, default="")
     bullets: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The same piece in the other language (an English item and its Welsh version point at each
+    # other), linked because the page said so ("page") or a curator did ("curator").
+    pair_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"), index=True)
+    pair_origin: Mapped[str | None] = mapped_column(String(16))
+    # Where an archived copy of a gone article lives, as a curator recorded it; published entries link it.
+    archived_url: Mapped[str | None] = mapped_column(String(2000))
 
     source: Mapped[Source] = relationship(back_populates="items")
     topics: Mapped[list[ItemTopic]] = relationship(
         back_populates="item", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+class ItemAlternate(Base):
+    """A version of an item's page in another language, as the page announced it (canonical URL).
+
+    Kept so that whichever of the two versions is stored second finds the first and is paired with it.
+    """
+
+    __tablename__ = "item_alternates"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True, index=True)
+    language: Mapped[str] = mapped_column(String(16))
+
+
+class LinkCheck(Base):
+    """The last time a published entry's link was asked for, and what came of it."""
+
+    __tablename__ = "link_checks"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    checked_at: Mapped[dt.datetime]
+    # ok, moved (a permanent redirect to another page), gone (404, 410 or no such host, several checks
+    # in a row), failing (a gone answer not yet repeated enough, or an error such as a timeout)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    http_status: Mapped[int | None]
+    final_url: Mapped[str | None] = mapped_column(String(2000))
+    error: Mapped[str | None] = mapped_column(Text)
+    # Gone answers (404, 410, DNS failure) in a row; a link is called gone only after several.
+    gone_in_row: Mapped[int] = mapped_column(default=0)
 
 
 class ItemSketch(Base):
@@ -188,6 +224,9 @@ class Topic(Base):
     intro: Mapped[str] = mapped_column(Text, default="")
     include_terms: Mapped[list[str]] = mapped_column(default=list)
     exclude_terms: Mapped[list[str]] = mapped_column(default=list)
+    # Lists beside the main (English) one, for items in other languages:
+    # {"cy": {"include": [...], "exclude": [...]}}
+    language_terms: Mapped[dict[str, Any]] = mapped_column(default=dict)
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # How its page runs: oldest first (the knowledge base's way), newest first, or the curator's order.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-from aggregator.errors import BlockedAddress, ConfigError, FetchError
+from aggregator.errors import BlockedAddress, ConfigError, HostNotFound
 
 _ALLOWED_SCHEMES = ("http", "https")
 # 100.64/10 (carrier-grade NAT) and 198.18/15 (benchmarking) are not "private" to ipaddress.
@@ -74,7 +75,7 @@ def resolve(host: str, port: int | None) -> list[Address]:
     try:
         infos = socket.getaddrinfo(host, port or 443, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve {host}: {exc.strerror}") from None
+        raise HostNotFound(f"cannot resolve {host}: {exc.strerror}") from None
     return [ipaddress.ip_address(info[4][0]) for info in infos]
 
 
@@ -87,3 +88,21 @@ def is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
         or address.is_multicast
         or any(address in net for net in _EXTRA_BLOCKED if address.version == net.version)
     )
+
+
+def pinned(url: str, addresses: list[Address]) -> tuple[str, dict[str, Any], str]:
+    """Return ``url`` with its host replaced by the first checked address, the TLS name and the Host.
+
+    Connecting to the address checked, never to the name resolved again, is what keeps a rebinding
+    DNS server from answering differently the second time; the certificate is still checked against
+    the name (httpx's ``sni_hostname``) and the server sees the name in Host.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    address = addresses[0] if addresses else None
+    if address is None or str(address) == host:
+        return url, {}, parts.netloc
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    return urlunsplit(parts._replace(netloc=netloc)), extensions, parts.netloc.rsplit("@", 1)[-1]

@@ -60,6 +60,7 @@ def _from_page(item: Candidate, page: Extracted) -> None:
     item.summary = page.summary
     item.sketch = page.sketch
     item.site_name = page.site_name
+    item.alternates = page.alternates
     item.content_origin = ContentOrigin.ARTICLE
 
 

@@ -244,3 +244,26 @@ def test_open_the_original_and_bulk_approve_with_the_keyboard(
         assert core.items.get(second).events[-1].detail["bulk"] is True
     finally:
         site.stop()
+
+
+def test_the_coverage_charts_render_with_scripts_turned_off(browser: Browser, app: AppServer) -> None:
+    # Drawn on the server as SVG images: with JavaScript off in the browser they show all the same.
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        log_in(page, app, "viewer")
+        page.goto(f"{app.base}/manage/coverage?months=120")
+        expect(page.locator("table.sources")).to_contain_text("IWA")
+        charts = page.locator("img.chart")
+        expect(charts).to_have_count(2)
+        for n in range(2):
+            chart = charts.nth(n)
+            chart.scroll_into_view_if_needed()
+            loaded = chart.evaluate("img => img.complete && img.naturalWidth")
+            assert loaded == 720, f"chart {n} did not render: {loaded!r}"
+        assert page.locator("script:not([src])").count() == 0
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "coverage.png"), full_page=True)
+    finally:
+        context.close()

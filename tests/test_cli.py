@@ -90,6 +90,21 @@ def test_topics_add_and_list(cli) -> None:  # type: ignore[no-untyped-def]
     assert added.exit_code == 0
     listed = json.loads(cli("topics", "list", "--json").output)
     assert listed[0]["include"] == ["assembly", "jury"]
+    assert listed[0]["languages"] == {}
+    welsh = cli(
+        "topics", "terms", "citizens-assemblies", "cy", "--include", "cynulliad dinasyddion,rheithgor"
+    )
+    assert welsh.exit_code == 0, welsh.output
+    listed = json.loads(cli("topics", "list", "--json").output)
+    assert listed[0]["languages"] == {
+        "cy": {"include": ["cynulliad dinasyddion", "rheithgor"], "exclude": []}
+    }
+    assert "cy: cynulliad dinasyddion, rheithgor" in cli("topics", "list").output
+    both = cli(
+        "topics", "add", "juries", "--name", "Juries", "--include", "jury", "--include-in", "cy", "rheithgor"
+    )
+    assert both.exit_code == 0, both.output
+    one_error_line(cli("topics", "terms", "juries", "Welsh", "--include", "x"), "language")
     one_error_line(cli("topics", "add", "Bad Slug", "--name", "x"), "slug")
 
 

@@ -25,10 +25,23 @@ def test_init_is_idempotent_and_the_migrations_match_the_models(config: Config) 
                 conn, opts={"include_name": lambda name, *_: name not in SEARCH_OBJECT_NAMES}
             )
             diffs = compare_metadata(context, Base.metadata)
-        # The only tolerated difference: the models' UTCDateTime wraps the migration's DateTime.
-        assert [d for d in diffs if not _is_datetime_wrapper(d)] == []
+        # The only tolerated differences: the models' UTCDateTime wraps the migration's DateTime, and
+        # on SQLite a reference added with its column (ALTER TABLE ADD COLUMN ... REFERENCES), whose
+        # ON DELETE SQLAlchemy's reflection does not read; SQLite's own list shows it below.
+        inline = core.db.dialect == "sqlite"
+        assert [d for d in diffs if not _is_datetime_wrapper(d) and not (inline and _is_inline_fk(d))] == []
+        if inline:
+            with core.db.engine.connect() as conn:
+                references = conn.exec_driver_sql("PRAGMA foreign_key_list(items)").fetchall()
+            assert ("items", "pair_id", "id", "SET NULL") in [(r[2], r[3], r[4], r[6]) for r in references]
     finally:
         core.close()
+
+
+def _is_inline_fk(diff: object) -> bool:
+    if isinstance(diff, tuple) and diff[0] in ("add_fk", "remove_fk"):
+        return [c.name for c in diff[1].columns] == ["pair_id"]
+    return False
 
 
 def _is_datetime_wrapper(diff: object) -> bool:

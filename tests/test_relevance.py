@@ -111,3 +111,28 @@ def test_compile_terms_gives_one_pattern_per_term_and_reuses_them() -> None:
     assert not patterns[2].search("production")
     assert compile_terms(list(TOPIC))[1] is patterns[1]
     assert not compile_terms(("",))[0].search("anything")
+
+
+def test_an_item_is_scored_by_the_terms_of_its_own_language() -> None:
+    from aggregator.curate.relevance import TopicTerms, score_item
+
+    terms = TopicTerms(
+        include=("citizens' assembly",),
+        exclude=("football",),
+        by_language={"cy": (("cynulliad dinasyddion",), ("pêl-droed",))},
+    )
+    welsh = "Cynulliad dinasyddion cyntaf Cymru"
+    assert score_item(welsh, "", "", "cy", terms).matched == ("cynulliad dinasyddion",)
+    # English terms do not score a Welsh item when the topic has Welsh ones, nor Welsh terms an English one.
+    assert score_item("A citizens' assembly", "", "", "cy", terms).score == 0.0
+    assert score_item(welsh, "", "", "en", terms).score == 0.0
+    assert score_item("A citizens' assembly", "", "", "en", terms).matched == ("citizens' assembly",)
+    # A region tag counts as its language; a language without a list of its own uses the main list.
+    assert score_item(welsh, "", "", "cy-GB", terms).score > 0
+    assert score_item("A citizens' assembly", "", "", "fr", terms).score > 0
+    # The language's own exclude terms apply to it.
+    assert score_item(welsh, "Pêl-droed", "", "cy", terms).score == 0.0
+    # Unknown language: every list is tried, every exclude list applies.
+    assert score_item(welsh, "", "", None, terms).matched == ("cynulliad dinasyddion",)
+    assert score_item("A citizens' assembly", "", "", None, terms).matched == ("citizens' assembly",)
+    assert score_item(welsh, "", "football", None, terms).score == 0.0

@@ -21,6 +21,7 @@ from tests.conftest import fixture_bytes
 from tests.support.cli import ROOT, crawl_env, run_cli
 from tests.support.feeds import Entry, etagged, rss
 from tests.support.server import LocalServer, Reply
+from tests.test_sources import harvested
 
 NOW = dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)
 
@@ -170,6 +171,16 @@ def test_the_scheduler_crawls_due_sources_and_stops_cleanly_on_sigterm(
     env = crawl_env(db_url)
     run_cli("init", env=env)
     run_cli("sources", "add", server.url("/feed.xml"), "--name", "site", env=env)
+    # A published entry, never checked: the scheduler checks its link too (weekly by default).
+    server.routes["/published"] = Reply(b"<html><body>Here.</body></html>")
+    before = Aggregator(Config(database_url=db_url))
+    try:
+        other = before.sources.add(server.url("/other-feed.xml"), name="other").id
+        before.items.record(harvested(other, server.url("/published"), title="Published"))
+        before.items.approve(before.items.query(limit=1)[0].id, actor="ann")
+        before.sources.set_enabled("other", False)
+    finally:
+        before.close()
     scheduler = subprocess.Popen(
         [sys.executable, "-m", "aggregator", "schedule", "--tick", "0.5"],
         env=env,
@@ -188,7 +199,7 @@ def test_the_scheduler_crawls_due_sources_and_stops_cleanly_on_sigterm(
         # in that same tick. So once "round ended" is logged, nothing more was due.
         for line in scheduler.stdout:
             lines.append(line)
-            if "round ended" in line:
+            if "round ended" in "".join(lines) and "link check ended" in "".join(lines):
                 break
         assert core.sources.get("site").last_success_at is not None
         scheduler.send_signal(signal.SIGTERM)
@@ -198,14 +209,16 @@ def test_the_scheduler_crawls_due_sources_and_stops_cleanly_on_sigterm(
         assert "received SIGTERM" in log
         assert "scheduler stopped" in log
         assert log.count("starting a round") == 1
+        assert log.count("1 published links due for a check: starting it") == 1
+        assert (core.links.counts(), len(server.requests_to("/published"))) == ({"ok": 1}, 1)
         assert len(server.requests_to("/feed.xml")) == 1
-        assert core.items.count() == 1
+        assert core.items.count() == 2
         with core.db.read() as session:
             from aggregator.models import CrawlRun, Source
 
             runs = session.query(CrawlRun).all()
             assert [(r.trigger, r.status) for r in runs] == [("scheduler", "finished")]
-            assert session.query(Source).one().lease_owner is None
+            assert session.query(Source).filter(Source.name == "site").one().lease_owner is None
     finally:
         watchdog.cancel()
         scheduler.kill()

@@ -59,3 +59,27 @@ def test_a_new_topic_scores_the_items_harvested_before_it(core: Aggregator) -> N
     assert item.url == "https://ex.org/a"
     assert item.scores[0].matched == ("citizens' assembly",)
     assert not item.scores[0].assigned
+
+
+def test_a_welsh_item_is_scored_by_the_topics_welsh_terms(core: Aggregator) -> None:
+    from tests.test_sources import harvested
+
+    source = core.sources.add("https://ex.org/feed")
+    welsh_text = "Daeth deugain o bobl ynghyd mewn cynulliad dinasyddion i drafod newid hinsawdd."
+    core.items.record(
+        harvested(
+            source.id, "https://ex.org/cy", title="Cynulliad dinasyddion", text=welsh_text, language="cy"
+        )
+    )
+    core.items.record(harvested(source.id, "https://ex.org/en", title="A citizens' assembly", language="en"))
+    topic = core.topics.add("ca", name="CA", include=["citizens' assembly"])
+    assert [i.url for i in core.items.query(topic="ca")] == ["https://ex.org/en"]
+    # A Welsh list beside the English one: the Welsh item is scored by it, and only by it.
+    topic = core.topics.update("ca", language_terms={"cy": {"include": ["Cynulliad  dinasyddion"]}})
+    assert topic.language_terms == {"cy": (("cynulliad dinasyddion",), ())}
+    by_url = {i.url: i for i in core.items.query(topic="ca")}
+    assert set(by_url) == {"https://ex.org/cy", "https://ex.org/en"}
+    assert by_url["https://ex.org/cy"].scores[0].matched == ("cynulliad dinasyddion",)
+    assert topic.as_dict()["languages"] == {"cy": {"include": ["cynulliad dinasyddion"], "exclude": []}}
+    with pytest.raises(InvalidInput, match="language"):
+        core.topics.update("ca", language_terms={"Welsh!": {"include": ["x"]}})

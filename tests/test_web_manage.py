@@ -44,11 +44,14 @@ def test_topics_are_added_edited_and_reordered(core: Aggregator, client: TestCli
             "name": "Wales",
             "include": "cymru\nwelsh democracy",
             "exclude": "rugby",
+            "include_cy": "democratiaeth\nCynulliad dinasyddion",
         },
     )
     assert "Topic &#39;Wales&#39; added" in added.text
     wales = core.topics.get("wales")
     assert (wales.include_terms, wales.exclude_terms) == (("cymru", "welsh democracy"), ("rugby",))
+    assert wales.language_terms == {"cy": (("democratiaeth", "cynulliad dinasyddion"), ())}
+    assert 'name="include_cy"' in client.get("/manage/topics").text
     client.post(
         "/manage/topics/budgets",
         data={

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -101,6 +102,11 @@ def _print_item(item: ItemView) -> None:
         click.echo(f"  (`aggregator items unfold {item.id}` if it is another story)")
     for copy in item.copies:
         click.echo(f"  also in #{copy.id} ({copy.source_name}): {copy.url}")
+    if item.pair:
+        other = item.pair
+        click.echo(
+            f"  {other.language or 'other-language'} version #{other.id} ({other.status}): {other.url}"
+        )
     if item.excerpt:
         click.echo(f"  excerpt: {item.excerpt}")
     if item.topics:
@@ -128,6 +134,13 @@ def items_approve(state: _State, item_id: int, excerpt: str | None, topics: tupl
     """Approve an item for publication."""
     item = state.core().items.approve(item_id, actor=state.user, excerpt=excerpt, topics=topics)
     click.echo(f"approved #{item.id}: {item.title}")
+    other = item.pair
+    if other is not None and other.status == "new":
+        # Approving one version offers the other: it is the same piece for readers of the other language.
+        click.echo(
+            f"its {other.language or 'other-language'} version #{other.id} is still new: {other.title}\n"
+            f"  approve it too: aggregator items approve {other.id}"
+        )
 
 
 @items.command("reject")
@@ -148,6 +161,27 @@ def items_unfold(state: _State, item_id: int) -> None:
     before = state.core().items.get(item_id)
     item = state.core().items.unfold(item_id, actor=state.user)
     click.echo(f"unfolded #{item.id} from #{before.duplicate_of_id}: {item.title}")
+
+
+@items.command("pair")
+@click.argument("item_id", type=int)
+@click.argument("other_id", type=int)
+@pass_state
+def items_pair(state: _State, item_id: int, other_id: int) -> None:
+    """Link ITEM_ID and OTHER_ID as one piece in two languages (an English item and its Welsh version)."""
+    item = state.core().items.pair(item_id, other_id, actor=state.user)
+    other = item.pair.language if item.pair else None
+    click.echo(f"paired #{item.id} ({item.language or '?'}) with #{other_id} ({other or '?'})")
+
+
+@items.command("unpair")
+@click.argument("item_id", type=int)
+@pass_state
+def items_unpair(state: _State, item_id: int) -> None:
+    """Undo the pair of ITEM_ID with its other-language version."""
+    before = state.core().items.get(item_id)
+    item = state.core().items.unpair(item_id, actor=state.user)
+    click.echo(f"unpaired #{item.id} from #{before.pair_id}")
 
 
 @items.command("edit")
@@ -211,13 +245,32 @@ def topics() -> None:
 @click.option("--intro", default="", help="The text that opens the topic page.")
 @click.option("--include", multiple=True, help="A term that makes an item relevant (repeatable, or commas).")
 @click.option("--exclude", multiple=True, help="A term that rules an item out (repeatable, or commas).")
+@click.option(
+    "--include-in",
+    "include_in",
+    multiple=True,
+    type=(str, str),
+    metavar="LANG TERMS",
+    help="Include terms for items in language LANG, e.g. --include-in cy 'cynulliad dinasyddion'.",
+)
+@click.option("--exclude-in", "exclude_in", multiple=True, type=(str, str), metavar="LANG TERMS")
 @pass_state
 def topics_add(
-    state: _State, slug: str, name: str, intro: str, include: tuple[str, ...], exclude: tuple[str, ...]
+    state: _State,
+    slug: str,
+    name: str,
+    intro: str,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    include_in: tuple[tuple[str, str], ...],
+    exclude_in: tuple[tuple[str, str], ...],
 ) -> None:
-    """Create a topic."""
+    """Create a topic; items in a language given its own terms are scored by those."""
     core = state.core()
-    topic = core.topics.add(slug, name=name, intro=intro, include=include, exclude=exclude)
+    languages = _language_terms(include_in, exclude_in)
+    topic = core.topics.add(
+        slug, name=name, intro=intro, include=include, exclude=exclude, language_terms=languages
+    )
     matched = core.topics.matching(topic.slug)
     click.echo(f"added topic {topic.slug!r}: {topic.name}; {matched} unreviewed items match it")
 
@@ -278,6 +331,38 @@ def topics_move(state: _State, slug: str, item_id: int, direction: int | None, p
     click.echo(f"{slug}: " + " ".join(f"#{i}" for i in ordered))
 
 
+@topics.command("terms")
+@click.argument("slug")
+@click.argument("language")
+@click.option("--include", multiple=True, help="Include terms for LANGUAGE (repeatable, or commas).")
+@click.option("--exclude", multiple=True, help="Exclude terms for LANGUAGE (repeatable, or commas).")
+@pass_state
+def topics_terms(
+    state: _State, slug: str, language: str, include: tuple[str, ...], exclude: tuple[str, ...]
+) -> None:
+    """Set a topic's term list for one LANGUAGE (e.g. cy); with no terms, remove it."""
+    core = state.core()
+    topic = core.topics.get(slug)
+    lists: dict[str, dict[str, Sequence[str]]] = {
+        code: {"include": inc, "exclude": exc} for code, (inc, exc) in topic.language_terms.items()
+    }
+    lists[language.strip().lower()] = {"include": include, "exclude": exclude}
+    topic = core.topics.update(slug, language_terms=lists)
+    own = topic.language_terms.get(language.strip().lower())
+    shown = ", ".join(own[0]) if own else "none (the main list applies)"
+    click.echo(f"topic {topic.slug!r}, {language} include terms: {shown}; unreviewed items scored again")
+
+
+def _language_terms(
+    include_in: Sequence[tuple[str, str]], exclude_in: Sequence[tuple[str, str]]
+) -> dict[str, dict[str, list[str]]]:
+    lists: dict[str, dict[str, list[str]]] = {}
+    for key, pairs in (("include", include_in), ("exclude", exclude_in)):
+        for language, terms in pairs:
+            lists.setdefault(language, {"include": [], "exclude": []})[key].append(terms)
+    return lists
+
+
 @topics.command("list")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
@@ -288,7 +373,10 @@ def topics_list(state: _State, as_json: bool) -> None:
         click.echo(json.dumps([t.as_dict() for t in rows], indent=2, ensure_ascii=False))
         return
     for t in rows:
-        click.echo(f"{t.slug}\t{t.name}\tinclude: {', '.join(t.include_terms) or '-'}")
+        line = f"{t.slug}\t{t.name}\tinclude: {', '.join(t.include_terms) or '-'}"
+        for code, (include, _) in t.language_terms.items():
+            line += f"\t{code}: {', '.join(include) or '-'}"
+        click.echo(line)
 
 
 # --- export ------------------------------------------------------------------------------------

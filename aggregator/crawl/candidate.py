@@ -51,6 +51,7 @@ class Candidate:
     summary: str = ""
     content_origin: str = ContentOrigin.FEED
     sketch: tuple[int, ...] | None = None
+    alternates: tuple[tuple[str, str], ...] = ()
     excerpt_candidates: list[str] = field(default_factory=list)
     topic_matches: list[TopicMatch] = field(default_factory=list)
 

@@ -81,8 +81,10 @@ class Harvest:
 
     @property
     def topic_terms(self) -> list[str]:
-        """Return every topic's include terms, for proposing excerpts that carry them."""
-        return [term for topic in self.topics for term in topic.include_terms]
+        """Return every topic's include terms, in every language, for proposing excerpts that carry them."""
+        terms = [term for topic in self.topics for term in topic.include_terms]
+        terms += [t for topic in self.topics for include, _ in topic.language_terms.values() for t in include]
+        return terms
 
     def claim(self, canonical_url: str) -> bool:
         """Return True when no other copy of this article is on its way to storage, and claim it."""

@@ -7,14 +7,20 @@ term is optional in the text ("citizens' assembly" finds "Citizens Assembly"); a
 optional in the text ("co-production" finds "coproduction" and "co‑production"), since both spellings
 are in common use; the reverse does not hold, so a topic writes "well-being" to catch "wellbeing" too.
 A term never matches inside a longer word: "assembly" misses "assemblyman".
+
+A topic's terms are written per language (`TopicTerms`): the main list (the knowledge base's English)
+and, beside it, a list for any language that needs its own, Welsh above all, since a Welsh article
+rarely carries the English words. An item is scored by the list of its own language when the topic has
+one, by the main list otherwise; an item whose language is unknown is tried on every list, and every
+exclude list applies to it.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 # A term found in the title says the most about what an item is about, then the summary; each extra
@@ -45,6 +51,42 @@ class TopicScore:
 
     score: float
     matched: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicTerms:
+    """A topic's include and exclude terms: the main list, and a list per language that has its own."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    # ISO 639-1 code -> (include, exclude)
+    by_language: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+
+    def for_language(self, language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Return the (include, exclude) terms an item in ``language`` is scored by."""
+        code = base_language(language)
+        if code is None:
+            include = list(self.include)
+            exclude = list(self.exclude)
+            for more_include, more_exclude in self.by_language.values():
+                include += [t for t in more_include if t not in include]
+                exclude += [t for t in more_exclude if t not in exclude]
+            return tuple(include), tuple(exclude)
+        return self.by_language.get(code, (self.include, self.exclude))
+
+
+def base_language(language: str | None) -> str | None:
+    """Return the two- or three-letter language of a tag ("cy-GB" -> "cy"), or None when there is none."""
+    if not language:
+        return None
+    code = language.strip().replace("_", "-").split("-", 1)[0].lower()
+    return code if code.isascii() and code.isalpha() and 2 <= len(code) <= 3 else None
+
+
+def score_item(title: str, summary: str, text: str, language: str | None, terms: TopicTerms) -> TopicScore:
+    """Return the item's score for a topic, by the topic's terms for the item's language."""
+    include, exclude = terms.for_language(language)
+    return score_topic(title, summary, text, include, exclude)
 
 
 def score_topic(

@@ -21,6 +21,7 @@ from aggregator import dates
 from aggregator.config import Config
 from aggregator.curate.duplicates import sketch
 from aggregator.errors import ExtractionError
+from aggregator.extract.alternates import read_alternates
 from aggregator.extract.boilerplate import strip_boilerplate
 from aggregator.extract.byline import read_byline
 from aggregator.extract.language import detect_language
@@ -107,6 +108,8 @@ def extract(
     if tree is None:
         return None
     meta = read_metadata(tree)
+    # Before the main text is looked for: that drops the navigation where language switchers sit.
+    alternates = read_alternates(tree, url)
     byline = _page_author(tree, meta)
     published = _page_date(tree, url, meta)
     text = main_text(
@@ -124,6 +127,7 @@ def extract(
         canonical_url=absolute_http(meta.canonical_url, url or "") if meta.canonical_url else None,
         sketch=sketch(text),
         site_name=" ".join((meta.site_name or "").split()) or None,
+        alternates=alternates,
     )
 
 

@@ -24,3 +24,5 @@ class Extracted:
     canonical_url: str | None = None
     sketch: tuple[int, ...] | None = None
     site_name: str | None = None
+    # (language, canonical URL) of each version in another language the page announces
+    alternates: tuple[tuple[str, str], ...] = ()

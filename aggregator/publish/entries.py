@@ -74,6 +74,23 @@ class Story:
         return f"{head}{escape(_separator(self.title))} {body}"
 
 
+# What the link to an entry's other-language version says, in that language.
+OTHER_LANGUAGE_LABELS = {"cy": "Darllen yn Gymraeg", "en": "Read in English"}
+
+
+@dataclass(frozen=True, slots=True)
+class OtherLanguage:
+    """The entry's version in another language: where it is, and the words of the link to it."""
+
+    language: str
+    url: str
+
+    @property
+    def label(self) -> str:
+        """Return the link's words, in the language it leads to ("Darllen yn Gymraeg")."""
+        return OTHER_LANGUAGE_LABELS.get(self.language, f"Read in another language ({self.language})")
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """An item ready to publish in any format."""
@@ -84,6 +101,7 @@ class Entry:
     stories: tuple[Story, ...] = ()
     # A newsletter issue's intro paragraphs, as the issue wrote them.
     intro: tuple[str, ...] = ()
+    other_language: OtherLanguage | None = None
 
     @property
     def id(self) -> str:
@@ -105,8 +123,9 @@ class Entry:
 
     @property
     def link(self) -> str | None:
-        """Return the entry's link, or None when it is not an http(s) or mailto URL."""
-        return safe_url(self.item.url) or safe_url(self.item.canonical_url)
+        """Return the entry's link (an archived copy's, once a curator recorded one), or None when unsafe."""
+        archived = safe_url(self.item.archived_url) if self.item.archived_url else None
+        return archived or safe_url(self.item.url) or safe_url(self.item.canonical_url)
 
     @property
     def author(self) -> str:
@@ -175,6 +194,10 @@ class Entry:
         parts.extend(f"<p>{escape(p)}</p>" for p in self.intro)
         if self.stories:
             parts.append("<ul>" + "".join(f"<li>{s.html()}</li>" for s in self.stories) + "</ul>")
+        other = self.other_language
+        if other is not None:
+            code, url = escape(other.language), escape(other.url)
+            parts.append(f'<p><a href="{url}" hreflang="{code}">{escape(other.label)}</a></p>')
         return clean_html("".join(parts))
 
     def content_text(self) -> str:
@@ -182,6 +205,8 @@ class Entry:
         parts = [p for p in (self.excerpt, self.note) if p]
         parts.extend(self.intro)
         parts.extend(f"* {s.line}" + (f" ({s.url})" if s.url else "") for s in self.stories)
+        if self.other_language is not None:
+            parts.append(f"{self.other_language.label}: {self.other_language.url}")
         return "\n\n".join(parts)
 
 

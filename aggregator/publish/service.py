@@ -13,17 +13,17 @@ from typing import Any, BinaryIO
 from urllib.parse import urljoin
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from aggregator.core import Aggregator
 from aggregator.enums import EntryOrder, ItemKind, ItemStatus
 from aggregator.errors import InvalidInput
 from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Publisher, Source, Topic, utcnow
 from aggregator.publish import markdown
-from aggregator.publish.entries import Entry, SourceLabel, bullets_of, intro_of, story_of
+from aggregator.publish.entries import Entry, OtherLanguage, SourceLabel, bullets_of, intro_of, story_of
 from aggregator.publish.formats import Covers, FeedInfo, Format, format_of
 from aggregator.publish.formats.site import SiteRenderer, TopicPage, write_site
-from aggregator.publish.sanitize import one_line
+from aggregator.publish.sanitize import one_line, safe_url
 from aggregator.services.publishers import PublisherView, SourceSite, resolve
 from aggregator.services.topics import TopicView, entry_order_by
 from aggregator.services.views import ItemView, TopicScoreView, item_view
@@ -50,6 +50,8 @@ _VIEW_COLUMNS = (
     Item.reviewed_at,
     Item.parent_id,
     Item.position,
+    Item.pair_id,
+    Item.archived_url,
     Item.updated_at,
     Item.publisher,
     Item.site_name,
@@ -161,9 +163,17 @@ def published_entries(
     """Yield the approved entries (of one topic), newsletters with their stories, newest first.
 
     ``arranged``: a topic's entries as its page runs them (oldest first unless its curators chose
-    newest first or their own order), for the page formats; feeds stay newest first.
+    newest first or their own order), for the page formats; feeds stay newest first. An entry whose
+    other-language version is listed too is printed once, as the version stored first, with a link
+    to the other.
     """
-    query = _select(full=False).where(*_approved(topic, since))
+    partner = aliased(Item)
+    listed_first = (
+        select(partner.id)
+        .where(partner.id == Item.pair_id, partner.id < Item.id, *_approved(topic, since, partner))
+        .exists()
+    )
+    query = _select(full=False).where(*_approved(topic, since), ~listed_first)
     if topic is not None and arranged:
         view = core.topics.get(topic)
         query = query.order_by(*entry_order_by(view.id, view.entry_order))
@@ -240,23 +250,24 @@ def topic_pages(core: Aggregator) -> list[TopicPage]:
     ]
 
 
-def _approved(topic: str | None, since: dt.datetime | None) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = [Item.status == ItemStatus.APPROVED]
+def _approved(topic: str | None, since: dt.datetime | None, item: Any = Item) -> list[ColumnElement[bool]]:
+    """Return the conditions of a published entry (of ``topic``, since ``since``) on ``item`` or an alias."""
+    clauses: list[ColumnElement[bool]] = [item.status == ItemStatus.APPROVED]
     if topic is not None:
         assigned = (
             select(ItemTopic.item_id)
             .join(Topic, Topic.id == ItemTopic.topic_id)
             .where(and_(Topic.slug == topic, ItemTopic.assigned.is_(True)))
         )
-        clauses.append(Item.id.in_(assigned))
+        clauses.append(item.id.in_(assigned))
     if since is not None:
-        clauses.append(_dated(since))
+        clauses.append(_dated(since, item))
     return clauses
 
 
-def _dated(since: dt.datetime) -> ColumnElement[bool]:
+def _dated(since: dt.datetime, item: Any = Item) -> ColumnElement[bool]:
     # Undated items count from when they were first seen.
-    return func.coalesce(Item.published_at, Item.first_seen_at) >= since
+    return func.coalesce(item.published_at, item.first_seen_at) >= since
 
 
 def _select(*, full: bool) -> Select[Any]:
@@ -280,6 +291,7 @@ def _stream(core: Aggregator, query: Select[Any], *, full: bool) -> Iterator[Ent
             scores = _scores(session, [row.id for row in batch], slugs, assigned_only=not full)
             issues = [row.id for row in batch if row.kind == ItemKind.NEWSLETTER] if not full else []
             stories = _stories(session, issues)
+            others = _other_languages(session, [row.pair_id for row in batch if row.pair_id is not None])
             for row in batch:
                 view = item_view(dict(zip(keys, row, strict=True)), scores.get(row.id, ()))
                 own = labels.get(row.source_id) or SourceLabel(label=row.source_name)
@@ -293,6 +305,7 @@ def _stream(core: Aggregator, query: Select[Any], *, full: bool) -> Iterator[Ent
                     updated=row.updated_at,
                     stories=bullets,
                     intro=intro_of(view),
+                    other_language=others.get(row.pair_id) if row.pair_id is not None else None,
                 )
 
 
@@ -323,6 +336,22 @@ def _scores(
     return {
         item_id: tuple(sorted(views, key=lambda v: (-v.score, v.slug))) for item_id, views in found.items()
     }
+
+
+def _other_languages(session: Session, pair_ids: Sequence[int]) -> dict[int, OtherLanguage]:
+    """Return the other-language versions worth linking: not rejected, with a language and a safe link."""
+    if not pair_ids:
+        return {}
+    query = select(Item.id, Item.language, Item.url, Item.canonical_url, Item.archived_url).where(
+        Item.id.in_(sorted(set(pair_ids))), Item.status != ItemStatus.REJECTED
+    )
+    found: dict[int, OtherLanguage] = {}
+    for item_id, language, url, canon, archived in session.execute(query):
+        link = safe_url(archived) or safe_url(url) or safe_url(canon)
+        code = (language or "").split("-", 1)[0].lower()
+        if link and code:
+            found[item_id] = OtherLanguage(language=code, url=link)
+    return found
 
 
 def _labels(session: Session) -> dict[int, SourceLabel]:

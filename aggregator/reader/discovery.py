@@ -5,14 +5,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from aggregator.config import Config
 from aggregator.errors import FeedError, FetchError
-from aggregator.netguard import Address, checked_addresses, parse_networks
+from aggregator.netguard import checked_addresses, parse_networks, pinned
 from aggregator.reader.feeds import parse_feed
 from aggregator.urls import absolute_http, is_http_url
 
@@ -87,10 +85,10 @@ def _fetch(
         # Checked on every hop: a public page may redirect to an internal address. The connection
         # goes to the address checked, never to the name resolved again.
         addresses = checked_addresses(url, allow_private=config.allow_private_networks, allowed=allowed)
-        pinned, extensions, host_header = _pinned(url, addresses)
+        target_url, extensions, host_header = pinned(url, addresses)
         try:
             with client.stream(
-                "GET", pinned, headers={"Host": host_header}, extensions=extensions
+                "GET", target_url, headers={"Host": host_header}, extensions=extensions
             ) as response:
                 if response.is_redirect and "location" in response.headers:
                     target = absolute_http(response.headers["location"], url)
@@ -111,20 +109,6 @@ def _fetch(
         except httpx.HTTPError as exc:
             raise FetchError(f"cannot fetch {url}: {exc}") from None
     raise FetchError(f"{url}: more than {_MAX_REDIRECTS} redirects")
-
-
-def _pinned(url: str, addresses: list[Address]) -> tuple[str, dict[str, Any], str]:
-    """Return ``url`` with its host replaced by the first checked address, the TLS name and the Host."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    address = addresses[0] if addresses else None
-    if address is None or str(address) == host:
-        return url, {}, parts.netloc
-    literal = f"[{address}]" if address.version == 6 else str(address)
-    netloc = f"{literal}:{parts.port}" if parts.port else literal
-    # The certificate is checked against the name, and the server sees the name in Host.
-    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
-    return urlunsplit(parts._replace(netloc=netloc)), extensions, parts.netloc.rsplit("@", 1)[-1]
 
 
 class _FeedLinkFinder(HTMLParser):

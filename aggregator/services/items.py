@@ -15,7 +15,7 @@ from aggregator.db import MAX_ID, Database
 from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemStatus
 from aggregator.errors import InvalidInput, NotFound
 from aggregator.models import Item, ItemEvent, ItemTopic, Topic
-from aggregator.services import review
+from aggregator.services import pairs, review
 from aggregator.services.folds import unfold, with_folds
 from aggregator.services.queue import (
     COUNT_CAP,
@@ -180,7 +180,7 @@ class ItemService:
                 select(ItemEvent).where(ItemEvent.item_id == item_id).order_by(ItemEvent.at, ItemEvent.id)
             )
             trail = tuple(EventView(e.actor, e.action, dict(e.detail), e.at) for e in events)
-            return with_folds(session, [to_view(item, trail)])[0]
+            return pairs.with_pairs(session, with_folds(session, [to_view(item, trail)]))[0]
 
     def unfold(self, item_id: int, *, actor: str) -> ItemView:
         """Make a syndicated copy a queue item of its own, recording who did it on both items.
@@ -190,6 +190,18 @@ class ItemService:
         """
         with self._db.write() as session:
             unfold(session, self._find(session, item_id), actor)
+        return self.get(item_id)
+
+    def pair(self, item_id: int, other_id: int, *, actor: str) -> ItemView:
+        """Link two items as one piece in two languages (a curator's word), recorded on both."""
+        with self._db.write() as session:
+            pairs.pair(session, item_id, other_id, actor)
+        return self.get(item_id)
+
+    def unpair(self, item_id: int, *, actor: str) -> ItemView:
+        """Undo an item's pair with its other-language version, recorded on both."""
+        with self._db.write() as session:
+            pairs.unpair(session, self._find(session, item_id), actor)
         return self.get(item_id)
 
     def stories(self, issue_id: int) -> list[ItemView]:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from aggregator.db import MAX_ID, Database
 from aggregator.errors import InvalidInput
 from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Source, Topic
 from aggregator.services.folds import with_folds
+from aggregator.services.pairs import with_pairs
 from aggregator.services.search import SearchMatch, search_match
 from aggregator.services.views import ItemView, to_view, with_relations
 
@@ -46,6 +48,15 @@ class ItemFilter:
     since: dt.datetime | None = None
     until: dt.datetime | None = None
     search: str | None = None
+
+    @property
+    def pairs_as_one(self) -> bool:
+        """Return whether a pair shows as one row (its first item's, the other shown in it).
+
+        Only where both versions answer the filters alike: a topic, a search, a language or a source
+        may hold one version and not the other, and then each shows as itself, naming the other.
+        """
+        return not (self.topic or self.search or self.language or self.source)
 
     @property
     def by_cursor(self) -> bool:
@@ -99,7 +110,7 @@ def fetch(
         if limit is not None:
             page = page.limit(limit)
         with db.read() as session:
-            found = with_folds(session, [to_view(i) for i in session.scalars(page)])
+            found = with_pairs(session, with_folds(session, [to_view(i) for i in session.scalars(page)]))
         if cap is None or limit is None or len(found) == limit:
             return found
         cap = None
@@ -181,6 +192,8 @@ def _filtered(db: Database, wanted: ItemFilter) -> tuple[Select[Item], SearchMat
         query = query.where(Item.source_id.in_(source_ids.scalar_subquery()))
     if not wanted.include_duplicates:
         query = query.where(Item.duplicate_of_id.is_(None))
+    if wanted.pairs_as_one:
+        query = query.where(or_(Item.pair_id.is_(None), ~_partner_listed_first()))
     if wanted.topic is not None:
         query = (
             query.join(ItemTopic, ItemTopic.item_id == Item.id).join(Topic).where(Topic.slug == wanted.topic)
@@ -232,6 +245,17 @@ def parse_cursor(value: str) -> Cursor | None:
         return published, int(item_id)
     except ValueError:
         raise InvalidInput(f"not a page cursor: {value!r}") from None
+
+
+def _partner_listed_first() -> ColumnElement[bool]:
+    """Return the condition that an item's pair partner has the same status and a lower id."""
+    partner = aliased(Item)
+    return exists().where(
+        partner.id == Item.pair_id,
+        partner.id < Item.id,
+        partner.status == Item.status,
+        partner.duplicate_of_id.is_(None),
+    )
 
 
 def _older_than(published: dt.datetime | None, item_id: int) -> ColumnElement[bool]:

@@ -20,7 +20,7 @@ from aggregator.curate.duplicates import is_candidate
 from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemKind, ItemStatus
 from aggregator.models import Item, ItemSketch, ItemTopic, utcnow
 from aggregator.reader.newsletters import Story
-from aggregator.services import folds
+from aggregator.services import folds, pairs
 from aggregator.text import storable
 from aggregator.urls import canonical_url
 
@@ -73,6 +73,8 @@ class Harvested:
     excerpt_candidates: tuple[str, ...] = ()
     topic_matches: tuple[TopicMatch, ...] = ()
     sketch: tuple[int, ...] | None = None
+    # (language, canonical URL) of the versions in other languages its page announced
+    alternates: tuple[tuple[str, str], ...] = ()
     # Computed once, where the crawl first met the link; empty: storage computes it.
     canonical_url: str = ""
     # The page's og:site_name: who published it, when neither source nor publishers table says.
@@ -137,14 +139,18 @@ def record_batch(session: Session, batch: Sequence[Harvested]) -> list[Outcome]:
     canons = [h.canon for h in batch]
     known = _Known.of(session, batch, canons)
     outcomes: list[Outcome] = []
+    plain: list[pairs.Stored] = []
     for position, (harvested, canon) in enumerate(zip(batch, canons, strict=True)):
         if known.is_plain_new(harvested, canon):
             # None: another writer stored it since the batch's queries.
-            stored = _insert(session, harvested, canon, None) is not None
-            outcomes.append(Outcome.NEW if stored else Outcome.DUPLICATE)
+            item_id = _insert(session, harvested, canon, None, pair_now=False)
+            outcomes.append(Outcome.NEW if item_id is not None else Outcome.DUPLICATE)
+            if item_id is not None:
+                plain.append(pairs.Stored(item_id, canon, harvested.language, harvested.alternates))
         else:
             outcomes.append(record(session, harvested))
         known.note(harvested, canon, -1 - position)
+    pairs.link_from_page(session, plain, new=True)
     return outcomes
 
 
@@ -203,8 +209,14 @@ class _Known:
             self.sketches.setdefault(value, set()).add(holder)
 
 
-def _insert(session: Session, harvested: Harvested, canon: str, duplicate_of_id: int | None) -> int | None:
-    """Insert a new item with its topic scores and sketch; return its id, or None if the URL was taken."""
+def _insert(
+    session: Session, harvested: Harvested, canon: str, duplicate_of_id: int | None, *, pair_now: bool = True
+) -> int | None:
+    """Insert a new item with its topic scores and sketch; return its id, or None if the URL was taken.
+
+    Its other-language version is looked for at once, unless ``pair_now`` is False (a batch looks for
+    every plain new item's at its end, in two statements).
+    """
     values = _insert_values(session, harvested, canon, duplicate_of_id)
     statement = _UPSERTS[session.get_bind().dialect.name]
     # On the session's connection: the row needs no ORM bookkeeping, and that bookkeeping is
@@ -213,6 +225,9 @@ def _insert(session: Session, harvested: Harvested, canon: str, duplicate_of_id:
     if item_id is not None:
         _store_matches(session, item_id, harvested.topic_matches)
         _store_sketch(session, item_id, harvested.sketch, new=True)
+        if duplicate_of_id is None and pair_now:
+            stored = pairs.Stored(item_id, canon, harvested.language, harvested.alternates)
+            pairs.link_from_page(session, [stored], new=True)
     return item_id
 
 
@@ -305,6 +320,10 @@ def _merge(session: Session, item: Item, harvested: Harvested) -> Outcome:
     session.flush()
     _store_matches(session, item.id, harvested.topic_matches)
     _store_sketch(session, item.id, harvested.sketch)
+    if item.duplicate_of_id is None:
+        # Its page, read at last, may announce its other-language version.
+        stored = pairs.Stored(item.id, item.canonical_url, item.language, harvested.alternates)
+        pairs.link_from_page(session, [stored], new=False)
     return Outcome.COMPLETED
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 
-from aggregator.curate.relevance import score_topic
+from aggregator.curate.relevance import TopicTerms, base_language, score_item
 from aggregator.db import Database
 from aggregator.enums import EntryOrder, ItemStatus
 from aggregator.errors import Conflict, InvalidInput, NotFound
@@ -21,6 +21,8 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_CHARS = 200
 NAME_CHARS = 300
 ENTRY_ORDERS = tuple(str(o) for o in EntryOrder)
+# A topic's term lists per language: {"cy": {"include": [...], "exclude": [...]}}, as callers give them.
+LanguageTermsInput = Mapping[str, Mapping[str, Iterable[str]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,14 @@ class TopicView:
     include_terms: tuple[str, ...]
     exclude_terms: tuple[str, ...]
     position: int
+    # Lists beside the main one: language -> (include, exclude)
+    language_terms: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]
+
+    @property
+    def terms(self) -> TopicTerms:
+        """Return every term list, for scoring an item in its own language."""
+        return TopicTerms(self.include_terms, self.exclude_terms, self.language_terms)
+
     entry_order: str = EntryOrder.OLDEST
 
     def as_dict(self) -> dict[str, Any]:
@@ -44,6 +54,10 @@ class TopicView:
             "intro": self.intro,
             "include": list(self.include_terms),
             "exclude": list(self.exclude_terms),
+            "languages": {
+                code: {"include": list(include), "exclude": list(exclude)}
+                for code, (include, exclude) in self.language_terms.items()
+            },
             "position": self.position,
             "order": self.entry_order,
         }
@@ -63,6 +77,7 @@ class TopicService:
         intro: str = "",
         include: Iterable[str] = (),
         exclude: Iterable[str] = (),
+        language_terms: LanguageTermsInput | None = None,
     ) -> TopicView:
         """Create a topic, score every unreviewed item against it, and return it."""
         slug = slug.strip()
@@ -78,6 +93,7 @@ class TopicService:
                 intro=(storable(intro) or "").strip(),
                 include_terms=_terms(include),
                 exclude_terms=_terms(exclude),
+                language_terms=_language_terms(language_terms or {}),
                 position=position,
             )
             session.add(topic)
@@ -97,15 +113,15 @@ class TopicService:
         while True:
             with self._db.write() as session:
                 rows = session.execute(
-                    select(Item.id, Item.title, Item.summary, Item.text)
+                    select(Item.id, Item.title, Item.summary, Item.text, Item.language)
                     .where(Item.status == ItemStatus.NEW, Item.id > last_id)
                     .order_by(Item.id)
                     .limit(batch)
                 ).all()
                 if not rows:
                     return matched
-                for item_id, title, summary, text in rows:
-                    score = score_topic(title, summary, text, topic.include_terms, topic.exclude_terms)
+                for item_id, title, summary, text, language in rows:
+                    score = score_item(title, summary, text, language, topic.terms)
                     link = session.get(ItemTopic, (item_id, topic.id))
                     if score.score > 0:
                         matched += 1
@@ -127,11 +143,14 @@ class TopicService:
         include: Iterable[str] | None = None,
         exclude: Iterable[str] | None = None,
         order: str | None = None,
+        language_terms: LanguageTermsInput | None = None,
     ) -> TopicView:
         """Change what is given of a topic; rescore the unreviewed items when its terms changed.
 
         ``order`` is how its page runs: oldest (first), newest (first) or manual (as curators moved
-        the entries; see ``move_entry``).
+        the entries; see ``move_entry``). ``language_terms``, when given, replaces every
+        per-language list (a language left out loses its list, and its items are scored by the main
+        list again).
         """
         if order is not None and order not in ENTRY_ORDERS:
             raise InvalidInput(f"unknown order {order!r}; use one of {', '.join(ENTRY_ORDERS)}")
@@ -139,7 +158,11 @@ class TopicService:
             topic = session.scalar(select(Topic).where(Topic.slug == slug))
             if topic is None:
                 raise NotFound(f"no topic {slug!r}")
-            before = (list(topic.include_terms or ()), list(topic.exclude_terms or ()))
+            before = (
+                list(topic.include_terms or ()),
+                list(topic.exclude_terms or ()),
+                topic.language_terms or {},
+            )
             if name is not None:
                 topic.name = _name(name)
             if intro is not None:
@@ -150,7 +173,10 @@ class TopicService:
                 topic.exclude_terms = _terms(exclude)
             if order is not None:
                 topic.entry_order = order
-            changed_terms = before != (list(topic.include_terms), list(topic.exclude_terms))
+            if language_terms is not None:
+                topic.language_terms = _language_terms(language_terms)
+            after = (list(topic.include_terms), list(topic.exclude_terms), topic.language_terms or {})
+            changed_terms = before != after
         if changed_terms:
             self.rescore(slug)
         return self.get(slug)
@@ -246,6 +272,23 @@ def _terms(values: Iterable[str]) -> list[str]:
     return list(seen)
 
 
+def _language_terms(given: LanguageTermsInput) -> dict[str, Any]:
+    """Return the per-language lists as stored: codes checked, terms normalised, empty lists dropped."""
+    stored: dict[str, Any] = {}
+    for language, lists in given.items():
+        code = base_language(language)
+        if code is None or code != language.strip().lower():
+            raise InvalidInput(f"a term list's language is a code such as 'cy', not {language!r}")
+        unknown = set(lists) - {"include", "exclude"}
+        if unknown:
+            raise InvalidInput(f"a language's terms are 'include' and 'exclude', not {sorted(unknown)!r}")
+        include = _terms(lists.get("include", ()))
+        exclude = _terms(lists.get("exclude", ()))
+        if include or exclude:
+            stored[code] = {"include": include, "exclude": exclude}
+    return dict(sorted(stored.items()))
+
+
 def _view(topic: Topic) -> TopicView:
     return TopicView(
         id=topic.id,
@@ -256,6 +299,10 @@ def _view(topic: Topic) -> TopicView:
         exclude_terms=tuple(topic.exclude_terms or ()),
         position=topic.position,
         entry_order=topic.entry_order or EntryOrder.OLDEST,
+        language_terms={
+            code: (tuple(lists.get("include", ())), tuple(lists.get("exclude", ())))
+            for code, lists in (topic.language_terms or {}).items()
+        },
     )
 
 

@@ -50,6 +50,27 @@ class CopyView:
 
 
 @dataclass(frozen=True, slots=True)
+class PairView:
+    """An item's version in the other language."""
+
+    id: int
+    language: str | None
+    title: str
+    url: str
+    status: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return {
+            "id": self.id,
+            "language": self.language,
+            "title": self.title,
+            "url": self.url,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ItemView:
     """An item as callers see it."""
 
@@ -83,11 +104,16 @@ class ItemView:
     entry_word: str | None = None
     issue_intro: str = ""
     bullets: tuple[dict[str, Any], ...] = ()
+    pair_id: int | None = None
+    pair_origin: str | None = None
+    archived_url: str | None = None
     scores: tuple[TopicScoreView, ...] = ()
     events: tuple[EventView, ...] = field(default=())
     # Filled by services.folds.with_folds where a caller shows folds (the queue, the item page).
     copies: tuple[CopyView, ...] = ()
     original: CopyView | None = None
+    # Filled by services.pairs.with_pairs where a caller shows pairs (the queue, the item page).
+    pair: PairView | None = None
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -124,12 +150,16 @@ class ItemView:
             "entry_word": self.entry_word,
             "issue_intro": self.issue_intro,
             "bullets": [dict(b) for b in self.bullets],
+            "pair_id": self.pair_id,
+            "pair_origin": self.pair_origin,
+            "archived_url": self.archived_url,
             "topics": list(self.topics),
             "scores": {s.slug: {"score": round(s.score, 4), "matched": list(s.matched)} for s in self.scores},
         }
         if with_folds:
             data["copies"] = [c.as_dict() for c in self.copies]
             data["original"] = self.original.as_dict() if self.original else None
+            data["pair"] = self.pair.as_dict() if self.pair else None
         if with_text:
             data["text"] = self.text
         return data
@@ -286,4 +316,6 @@ def source_view(source: Source, item_count: int = 0) -> SourceView:
 
 
 # The ItemView fields read from an item's columns (source_name from its source).
-_COLUMNS = tuple(f.name for f in fields(ItemView) if f.name not in ("scores", "events", "copies", "original"))
+_COLUMNS = tuple(
+    f.name for f in fields(ItemView) if f.name not in ("scores", "events", "copies", "original", "pair")
+)

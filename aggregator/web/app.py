@@ -13,7 +13,7 @@ from aggregator.web.errors import install_error_handlers
 from aggregator.web.headers import add_security_headers
 from aggregator.web.password_gate import PasswordGate
 from aggregator.web.published import published_routes
-from aggregator.web.routes import api, auth, items, queue, runs, sources, topics
+from aggregator.web.routes import api, auth, coverage, items, links, queue, runs, sources, topics
 from aggregator.web.secret import session_secret
 from aggregator.web.sessions import SessionCodec
 
@@ -53,6 +53,6 @@ def create_app(core: Aggregator) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     install_error_handlers(app)
-    for module in (auth, queue, items, topics, sources, runs, api):
+    for module in (auth, queue, items, topics, sources, runs, links, coverage, api):
         app.include_router(module.router)
     return app

@@ -32,6 +32,7 @@ class Seen:
 
     path: str
     headers: dict[str, str]
+    method: str = "GET"
 
 
 Handler = Callable[[dict[str, str]], Reply]
@@ -74,10 +75,16 @@ class LocalServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def do_HEAD(self) -> None:
+                self._answer(with_body=False)
+
             def do_GET(self) -> None:
+                self._answer(with_body=True)
+
+            def _answer(self, *, with_body: bool) -> None:
                 headers = {k: v for k, v in self.headers.items()}
                 with server._lock:
-                    server.seen.append(Seen(self.path, headers))
+                    server.seen.append(Seen(self.path, headers, self.command))
                 route = server.routes.get(self.path)
                 if route is None:
                     reply = Reply(b"not found", status=404, content_type="text/plain")
@@ -94,6 +101,8 @@ class LocalServer:
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
                     self.end_headers()
+                    if not with_body:
+                        return
                     if reply.send_first is None:
                         self.wfile.write(reply.body)
                         return

@@ -52,6 +52,6 @@ FIELDS = (
     "id", "source", "source_label", "kind", "heading", "url", "canonical_url", "guid", "title", "author",
     "published_at", "first_seen_at", "fetched_at", "updated_at", "language", "summary", "content_origin",
     "status", "excerpt", "excerpt_candidates", "curator_note", "reviewed_by", "reviewed_at", "parent_id",
-    "duplicate_of_id", "position", "publisher", "entry_word", "issue_intro", "bullets", "topics", "scores",
-    "text",
+    "duplicate_of_id", "position", "publisher", "entry_word", "issue_intro", "bullets", "pair_id",
+    "pair_origin", "archived_url", "topics", "scores", "text",
 )  # fmt: skip

@@ -10,7 +10,7 @@ from aggregator.publish.entries import Entry
 from aggregator.publish.formats.base import FeedInfo
 from aggregator.publish.sanitize import plain_text, safe_url
 
-_URL_FIELDS = ("url", "canonical_url")
+_URL_FIELDS = ("url", "canonical_url", "archived_url")
 
 
 def write(entries: Iterable[Entry], info: FeedInfo, out: BinaryIO) -> int:
@@ -36,7 +36,7 @@ def data_row(entry: Entry) -> dict[str, Any]:
         if key in row:
             continue
         if key in _URL_FIELDS:
-            row[key] = safe_url(value) or ""
+            row[key] = (safe_url(value) or "") if value is not None or key != "archived_url" else None
         else:
             row[key] = _plain(value)
         if key == "fetched_at":

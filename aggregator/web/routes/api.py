@@ -138,6 +138,54 @@ def unfold_item(request: Request, item_id: int, user: Reviewer) -> dict[str, Any
     return _full(get_core(request).items.unfold(item_id, actor=user.name))
 
 
+class PairBody(BaseModel):
+    """The item that is the other-language version."""
+
+    other: int = Field(ge=1)
+
+
+@router.post("/items/{item_id}/pair")
+def pair_item(request: Request, item_id: int, user: Reviewer, body: PairBody) -> dict[str, Any]:
+    """Link the item and ``other`` as one piece in two languages; 409 if either is paired already."""
+    return _full(get_core(request).items.pair(item_id, body.other, actor=user.name))
+
+
+@router.delete("/items/{item_id}/pair")
+def unpair_item(request: Request, item_id: int, user: Reviewer) -> dict[str, Any]:
+    """Undo the item's pair with its other-language version; 422 if it has none."""
+    return _full(get_core(request).items.unpair(item_id, actor=user.name))
+
+
+class LinkBody(BaseModel):
+    """A curator's act on an entry's link: use the address it moved to, give another, or an archived copy."""
+
+    action: Literal["fix", "replace", "archive"]
+    url: str | None = Field(default=None, max_length=2000)
+
+
+@router.get("/links")
+def list_links(
+    request: Request, state: Annotated[list[str] | None, Query(description="default: moved and gone")] = None
+) -> dict[str, Any]:
+    """Return the published entries whose link is in the given states (moved and gone by default)."""
+    links = get_core(request).links
+    views = links.list(state) if state else links.list()
+    return {"links": [v.as_dict() for v in views], "counts": links.counts()}
+
+
+@router.post("/items/{item_id}/link")
+def act_on_link(request: Request, item_id: int, user: Reviewer, body: LinkBody) -> dict[str, Any]:
+    """Fix a moved link, replace it, or record an archived copy (422 for a URL that is not http(s))."""
+    links = get_core(request).links
+    if body.action == "fix":
+        view = links.use_new_address(item_id, actor=user.name)
+    elif body.action == "replace":
+        view = links.replace(item_id, body.url or "", actor=user.name)
+    else:
+        view = links.archive(item_id, body.url or None, actor=user.name)
+    return view.as_dict()
+
+
 @router.patch("/items/{item_id}")
 def edit_item(request: Request, item_id: int, user: Reviewer, body: EditBody) -> dict[str, Any]:
     """Change an item's title, excerpt, note, date or assigned topics."""

@@ -153,7 +153,12 @@ def review(
     if not approving:
         session.say("Saved.")
         return _back(item_id, filters)
-    session.say(f"Approved: {saved.title}")
+    other = saved.pair
+    if other is not None and other.status == "new":
+        language = other.language or "other-language"
+        session.say(f"Approved: {saved.title}. Its {language} version is still new: approve it too?")
+    else:
+        session.say(f"Approved: {saved.title}")
     if was != saved.status:
         session.offer_undo(item_id)
     if after is None:
@@ -218,6 +223,22 @@ def unfold(request: Request, item_id: int, user: Reviewer) -> Response:
     """Make this copy an item of its own, back in the queue."""
     get_core(request).items.unfold(item_id, actor=user.name)
     get_session(request).say("Unfolded: it is in the queue on its own.")
+    return _back(item_id)
+
+
+@router.post("/items/{item_id}/pair")
+def pair(request: Request, item_id: int, user: Reviewer, other: Annotated[int, Form(ge=1)]) -> Response:
+    """Link the item with its other-language version, item ``other``."""
+    get_core(request).items.pair(item_id, other, actor=user.name)
+    get_session(request).say(f"Paired with item {other}.")
+    return _back(item_id)
+
+
+@router.post("/items/{item_id}/unpair")
+def unpair(request: Request, item_id: int, user: Reviewer) -> Response:
+    """Undo the item's pair."""
+    get_core(request).items.unpair(item_id, actor=user.name)
+    get_session(request).say("Unpaired.")
     return _back(item_id)
 
 

@@ -25,6 +25,14 @@ def _lines(text: str) -> list[str]:
     return [line for line in text.replace(",", "\n").splitlines() if line.strip()]
 
 
+# The languages the topics page offers a list of its own for, beside the main (English) one.
+FORM_LANGUAGES = ("cy",)
+
+
+def _language_terms(include_cy: str, exclude_cy: str) -> dict[str, dict[str, list[str]]]:
+    return {"cy": {"include": _lines(include_cy), "exclude": _lines(exclude_cy)}}
+
+
 def _back() -> Response:
     return RedirectResponse("/manage/topics", status_code=303)
 
@@ -67,10 +75,19 @@ def add_topic(
     intro: Text = "",
     include: Text = "",
     exclude: Text = "",
+    include_cy: Text = "",
+    exclude_cy: Text = "",
 ) -> Response:
     """Create a topic and score the unreviewed items against it."""
     topics = get_core(request).topics
-    topic = topics.add(slug, name=name, intro=intro, include=_lines(include), exclude=_lines(exclude))
+    topic = topics.add(
+        slug,
+        name=name,
+        intro=intro,
+        include=_lines(include),
+        exclude=_lines(exclude),
+        language_terms=_language_terms(include_cy, exclude_cy),
+    )
     matched = topics.matching(topic.slug)
     get_session(request).say(f"Topic {topic.name!r} added; it matches {matched} unreviewed items.")
     return _back()
@@ -85,15 +102,25 @@ def update_topic(
     include: Text = "",
     exclude: Text = "",
     order: Annotated[str, Form(max_length=16)] = "",
+    include_cy: Text = "",
+    exclude_cy: Text = "",
 ) -> Response:
-    """Save a topic's name, intro, terms and entry order."""
-    topic = get_core(request).topics.update(
+    """Save a topic's name, intro, terms (the main list and the Welsh one) and entry order."""
+    topics = get_core(request).topics
+    languages = {
+        code: {"include": list(inc), "exclude": list(exc)}
+        for code, (inc, exc) in topics.get(slug).language_terms.items()
+        if code not in FORM_LANGUAGES
+    }
+    languages.update(_language_terms(include_cy, exclude_cy))
+    topic = topics.update(
         slug,
         name=name,
         intro=intro,
         include=_lines(include),
         exclude=_lines(exclude),
         order=order or None,
+        language_terms=languages,
     )
     get_session(request).say(f"Topic {topic.name!r} saved.")
     return _back()
