@@ -21,6 +21,7 @@ from aggregator.services.users import UserView
 from aggregator.services.views import ItemView
 from aggregator.web.deps import check_csrf, current_user, get_core, get_session, require
 from aggregator.web.filters import QueueFilters, parse_day
+from aggregator.web.sessions import SessionData
 from aggregator.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(current_user), Depends(check_csrf)])
@@ -153,18 +154,33 @@ def review(
     if not approving:
         session.say("Saved.")
         return _back(item_id, filters)
-    other = saved.pair
-    if other is not None and other.status == "new":
-        language = other.language or "other-language"
-        session.say(f"Approved: {saved.title}. Its {language} version is still new: approve it too?")
-    else:
-        session.say(f"Approved: {saved.title}")
     if was != saved.status:
         session.offer_undo(item_id)
+    if _offer_pair(session, saved):
+        return _back(item_id, filters)  # stay: the page's button approves the other version
     if after is None:
         query = urlencode(filters.as_params())
         return RedirectResponse("/queue" + (f"?{query}" if query else ""), status_code=303)
     return _back(after, filters)
+
+
+def _offer_pair(session: SessionData, approved: ItemView) -> bool:
+    """Say the item is approved; return whether its other-language version, still new, is offered."""
+    other = approved.pair
+    if other is None or other.status != "new":
+        session.say(f"Approved: {approved.title}")
+        return False
+    language = other.language or "other-language"
+    session.say(f"Approved: {approved.title}. Its {language} version is still new: approve it too?")
+    return True
+
+
+@router.post("/items/{item_id}/approve")
+def approve(request: Request, item_id: int, user: Reviewer) -> Response:
+    """Approve the item as it stands (the other-language version offered on a pair's page)."""
+    approved = get_core(request).items.approve(item_id, actor=user.name)
+    _offer_pair(get_session(request), approved)
+    return _back(item_id)
 
 
 def _excerpt(item: ItemView, sent: ReviewInput) -> str | None:
