@@ -152,12 +152,16 @@ class TopicModel:
         self._state.fit = None
 
     def set_rules(self, topic: Topic, rules: Mapping[int, float]) -> None:
-        """Take a topic's changed name, intro or terms, and the rules' scores under them."""
+        """Take a topic's changed name, intro or terms, the rules' scores under them, or a changed corpus.
+
+        The likelihoods are refitted at the last checkpoint, on what the model has now: as a model
+        rebuilt now from the same decisions would have them.
+        """
         self.topic = topic
         self._rules = dict(rules)
         self._state.fit = None
-        self._sigmoid, self._calibrated_at = None, 0
-        self._calibrated_at = self._calibrate_until(len(self._history))
+        if self._calibrated_at:
+            self._calibrate_until(self._calibrated_at)
 
     def scores(self) -> FloatArray:
         """Return every corpus item's score, in the corpus's row order (cached until something changes)."""

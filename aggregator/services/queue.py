@@ -8,18 +8,24 @@ id), which the index answers at any depth; the relevance order pages by number.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 
+from aggregator.curate.features import Document
+from aggregator.curate.learning import Order
 from aggregator.db import MAX_ID, Database
 from aggregator.errors import InvalidInput
 from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Source, Topic
 from aggregator.services.folds import with_folds
-from aggregator.services.search import search_match
+from aggregator.services.ranking import Ranking
+from aggregator.services.search import SearchMatch, search_match
 from aggregator.services.views import ItemView, to_view, with_relations
 
-SORTS = ("newest", "relevance")
+# newest and relevance (the topic's rules, or the search) come from the index; the learned orders
+# (services/ranking.py) from each topic's model: most likely first, or least certain first.
+LEARNED = ("likely", "uncertain")
+SORTS = ("newest", "relevance", *LEARNED)
 # Deeper than this, counting past an offset is no way to page (the newest-first order has cursors).
 MAX_OFFSET = 1_000_000
 Cursor = tuple[dt.datetime | None, int]
@@ -44,6 +50,11 @@ class ItemFilter:
     search: str | None = None
 
     @property
+    def learned(self) -> bool:
+        """Return whether this is a learned order (most likely or least certain first)."""
+        return self.sort in LEARNED
+
+    @property
     def by_cursor(self) -> bool:
         """Return whether this order pages by cursor (newest first) rather than by number."""
         return self.sort == "newest"
@@ -61,40 +72,32 @@ class ItemPage:
 
 
 def fetch(
-    db: Database, wanted: ItemFilter, *, limit: int | None, offset: int = 0, after: Cursor | None = None
+    db: Database,
+    wanted: ItemFilter,
+    *,
+    limit: int | None,
+    offset: int = 0,
+    after: Cursor | None = None,
+    ranking: Ranking | None = None,
 ) -> list[ItemView]:
     """Return the items ``wanted`` holds, newest (or most relevant) first; syndicated copies left out.
 
     ``after`` (the date and id of the last item of a page) gives the next page of the newest-first
-    order from the index, however deep, instead of counting past an offset.
+    order from the index, however deep, instead of counting past an offset. The learned orders
+    (``likely``, ``uncertain``) need ``ranking``.
     """
     if offset < 0 or offset > MAX_OFFSET or (limit is not None and limit < 0):
         raise InvalidInput(f"a page starts at an offset from 0 to {MAX_OFFSET:,}")
-    query = with_relations(select(Item))
-    if wanted.language:
-        query = query.where(Item.language == wanted.language)
-    if wanted.since is not None:
-        query = query.where(Item.published_at >= wanted.since)
-    if wanted.until is not None:
-        query = query.where(Item.published_at < wanted.until)
-    match = search_match(db.dialect, wanted.search) if wanted.search else None
-    if wanted.status is not None:
-        if wanted.status not in ITEM_STATUSES:
-            raise InvalidInput(f"unknown status {wanted.status!r}; use one of {', '.join(ITEM_STATUSES)}")
-        query = query.where(Item.status == wanted.status)
-    if wanted.source is not None:
-        # Resolved once, not joined per row: the planner keeps walking the newest-first index.
-        source_ids = select(Source.id).where(or_(Source.name == wanted.source, Source.url == wanted.source))
-        query = query.where(Item.source_id.in_(source_ids.scalar_subquery()))
-    if not wanted.include_duplicates:
-        query = query.where(Item.duplicate_of_id.is_(None))
+    if wanted.sort not in SORTS:
+        raise InvalidInput(f"unknown sort {wanted.sort!r}; use one of {', '.join(SORTS)}")
+    if wanted.sort in LEARNED:
+        return _learned(db, ranking, wanted, limit=limit, offset=offset, after=after)
+    query, match = _filtered(db, with_relations(select(Item)), wanted)
     newest = (Item.published_at.desc().nulls_last(), Item.id.desc())
     topic = wanted.topic
     if topic is not None:
         query = query.join(ItemTopic, ItemTopic.item_id == Item.id).join(Topic).where(Topic.slug == topic)
         query = query.where(or_(ItemTopic.score > 0, ItemTopic.assigned.is_(True)))
-    if wanted.sort not in SORTS:
-        raise InvalidInput(f"unknown sort {wanted.sort!r}; use one of {', '.join(SORTS)}")
     relevance = wanted.sort == "relevance"
     if relevance and topic is None and match is None:
         raise InvalidInput("sorting by relevance needs a topic or a search")
@@ -121,19 +124,85 @@ def fetch(
         cap = None
 
 
-def fetch_page(db: Database, wanted: ItemFilter, *, size: int, offset: int = 0, after: str = "") -> ItemPage:
+def fetch_page(
+    db: Database,
+    wanted: ItemFilter,
+    *,
+    size: int,
+    offset: int = 0,
+    after: str = "",
+    ranking: Ranking | None = None,
+) -> ItemPage:
     """Return ``size`` items from ``offset`` (or after cursor ``after``, newest first)."""
     if size < 1 or offset < 0:
         raise InvalidInput("a page holds at least one item and starts at offset 0 or later")
     cursor = parse_cursor(after)
     # One more than the page shows: whether it is there says whether a next page exists.
-    found = fetch(db, wanted, limit=size + 1, offset=offset, after=cursor)
+    found = fetch(db, wanted, limit=size + 1, offset=offset, after=cursor, ranking=ranking)
     shown, more = found[:size], len(found) > size
     if not more:
         return ItemPage(shown, None, None)
     if wanted.by_cursor:
         return ItemPage(shown, encode_cursor(shown[-1].published_at, shown[-1].id), None)
     return ItemPage(shown, None, offset + size)
+
+
+def _filtered(
+    db: Database, query: Select[Item], wanted: ItemFilter
+) -> tuple[Select[Item], SearchMatch | None]:
+    """Return ``query`` limited by every filter but the topic, and the search to apply to it."""
+    if wanted.language:
+        query = query.where(Item.language == wanted.language)
+    if wanted.since is not None:
+        query = query.where(Item.published_at >= wanted.since)
+    if wanted.until is not None:
+        query = query.where(Item.published_at < wanted.until)
+    match = search_match(db.dialect, wanted.search) if wanted.search else None
+    if wanted.status is not None:
+        if wanted.status not in ITEM_STATUSES:
+            raise InvalidInput(f"unknown status {wanted.status!r}; use one of {', '.join(ITEM_STATUSES)}")
+        query = query.where(Item.status == wanted.status)
+    if wanted.source is not None:
+        # Resolved once, not joined per row: the planner keeps walking the newest-first index.
+        source_ids = select(Source.id).where(or_(Source.name == wanted.source, Source.url == wanted.source))
+        query = query.where(Item.source_id.in_(source_ids.scalar_subquery()))
+    if not wanted.include_duplicates:
+        query = query.where(Item.duplicate_of_id.is_(None))
+    return query, match
+
+
+def _learned(
+    db: Database,
+    ranking: Ranking | None,
+    wanted: ItemFilter,
+    *,
+    limit: int | None,
+    offset: int,
+    after: Cursor | None,
+) -> list[ItemView]:
+    """Return a page of the learned order: every item the filters hold (a topic's rules need not match)."""
+    if ranking is None:
+        raise InvalidInput(f"the {wanted.sort!r} order is not available here")
+    if after is not None:
+        raise InvalidInput("paging after an item works in the newest-first order only")
+    query, match = _filtered(db, select(Item), wanted)
+    if match is not None:
+        query = match.apply(query, by_rank=False)
+    with db.read() as session:
+        candidates = [int(i) for i in session.scalars(query.with_only_columns(Item.id))]
+    order: Order = "uncertain" if wanted.sort == "uncertain" else "likely"
+    placed = ranking.order(candidates, wanted.topic, order, offset, limit)
+    place = {p.item_id: p for p in placed}
+    with db.read() as session:
+        loaded = session.scalars(with_relations(select(Item)).where(Item.id.in_(list(place))))
+        views = {v.id: v for v in with_folds(session, [to_view(i) for i in loaded])}
+    shown: list[ItemView] = []
+    for p in placed:
+        view = views.get(p.item_id)
+        if view is not None:
+            document = Document(title=view.title, summary=view.summary, text=view.text)
+            shown.append(replace(view, why=ranking.why(p, document)))
+    return shown
 
 
 def encode_cursor(published: dt.datetime | None, item_id: int) -> str:

@@ -24,14 +24,15 @@ class QueueFilters:
     since: str = ""
     until: str = ""
     q: str = ""
-    sort: str = "newest"
+    # Empty: newest first, or on the queue page with a topic chosen, the topic's learned order.
+    sort: str = ""
 
-    def item_filter(self) -> ItemFilter:
-        """Return these filters as the queue service reads them."""
+    def item_filter(self, *, topic_default: str = "newest") -> ItemFilter:
+        """Return these filters as the queue service reads them (``topic_default``: the order for a topic)."""
         if self.status not in (*ITEM_STATUSES, "all"):
             raise InvalidInput(f"unknown status {self.status!r}")
         until = parse_day(self.until, "until")
-        sort = self.sort
+        sort = self.sort or (topic_default if self.topic else "newest")
         if sort == "relevance" and not (self.topic or self.q.strip()):
             # Relevance needs something to be relevant to; without it the newest come first.
             sort = "newest"

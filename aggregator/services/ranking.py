@@ -1,0 +1,158 @@
+"""The learned queue order: each topic's model (curate/learning.py) kept in step with what is stored.
+
+One `Ranking` lives in each app process, built lazily on the first ranked request, so crawls (which never
+ask for it) never pay for it and never wait for it: training happens in the process that asks for an
+order, after its database reads are done, holding no transaction.
+
+The database is the truth. Before answering, the ranking compares what it holds with what is stored: items
+whose text changed (or that are new) join the corpus, decisions taken since (by this process or any
+other) are recorded, and a topic whose decisions changed in any other way (a decision undone, two
+curators' decisions stored out of order), is rebuilt from the stored decisions. A rebuild gives exactly
+the model updated decision by decision, so a restart, or a second app process, shows the same order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aggregator.curate.features import Corpus, Document
+from aggregator.curate.learning import Order, Report, TopicModel, rank_over_topics
+from aggregator.curate.training import Decision, Settings, Topic
+from aggregator.db import Database
+from aggregator.errors import InvalidInput, NotFound
+from aggregator.services import decisions as stored
+from aggregator.services.views import WhyView
+
+# How many terms an item's "why" names each way.
+WHY_TERMS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """An item's place in a learned order, and the topic whose model put it there."""
+
+    item_id: int
+    topic: str
+    likelihood: float
+
+
+@dataclass(slots=True)
+class _Held:
+    slug: str
+    model: TopicModel
+    topic: Topic
+    rules: dict[int, float]
+    decisions: list[Decision]
+    corpus_version: int
+
+
+class Ranking:
+    """Every topic's learned model over the stored items, cached in this process, in step with the store."""
+
+    def __init__(self, db: Database, settings: Settings | None = None) -> None:
+        self._db = db
+        self._settings = settings or Settings()
+        self._lock = threading.Lock()
+        self._corpus = Corpus()
+        self._versions: dict[int, dt.datetime] = {}
+        self._digests: dict[int, bytes] = {}
+        self._held: dict[int, _Held] = {}
+
+    def order(
+        self, candidates: Sequence[int], topic: str | None, order: Order, offset: int, limit: int | None
+    ) -> list[Placed]:
+        """Return the candidates' page (``offset``, ``limit``) in the learned order of a topic or all topics.
+
+        ``likely`` puts the most likely first; ``uncertain`` the ones the model is least sure of (the
+        quickest to teach it). Over all topics, items go by their best likelihood over the topics.
+        """
+        with self._lock:
+            held = self._sync()
+            wanted = [h for h in held if topic is None or h.slug == topic]
+            if topic is not None and not wanted:
+                raise NotFound(f"no topic {topic!r}")
+            if not wanted:
+                raise InvalidInput("the learned order needs a topic: create one with `aggregator topics add`")
+            end = None if limit is None else offset + limit
+            if len(wanted) == 1:
+                ranked = wanted[0].model.rank(candidates, order=order, limit=end)
+                return [Placed(r.item_id, wanted[0].slug, r.likelihood) for r in ranked[offset:end]]
+            if order != "likely":
+                raise InvalidInput("least certain first is a topic's order: choose a topic")
+            pairs = rank_over_topics([h.model for h in wanted], candidates, limit=end)
+            return [Placed(r.item_id, wanted[k].slug, r.likelihood) for r, k in pairs[offset:end]]
+
+    def why(self, placed: Placed, document: Document) -> WhyView:
+        """Return the terms that raised and lowered an item placed by ``order`` (no resync)."""
+        with self._lock:
+            held = next((h for h in self._held.values() if h.slug == placed.topic), None)
+            if held is None or placed.item_id not in self._corpus:
+                return WhyView(placed.topic, placed.likelihood, (), ())
+            explained = held.model.explain(placed.item_id, document, terms=WHY_TERMS)
+        return WhyView(
+            placed.topic,
+            placed.likelihood,
+            tuple(term for term, _ in explained.raised),
+            tuple(term for term, _ in explained.lowered),
+        )
+
+    def report(self, topic: str, queue: Sequence[int]) -> Report:
+        """Return where a topic's model stands: decisions so far, estimated recall of ``queue``, etc."""
+        with self._lock:
+            held = next((h for h in self._sync() if h.slug == topic), None)
+            if held is None:
+                raise NotFound(f"no topic {topic!r}")
+            return held.model.report(queue)
+
+    # -- keeping in step with the store ------------------------------------------------------------
+
+    def _sync(self) -> list[_Held]:
+        self._sync_corpus()
+        by_topic = stored.decisions(self._db)
+        held: list[_Held] = []
+        live = set()
+        for row in stored.topics(self._db):
+            live.add(row.id)
+            held.append(self._sync_topic(row, by_topic.get(row.id, [])))
+        for gone in set(self._held) - live:
+            del self._held[gone]
+        return held
+
+    def _sync_corpus(self) -> None:
+        now = stored.versions(self._db)
+        gone = [i for i in self._versions if i not in now]
+        changed = [i for i, at in now.items() if self._versions.get(i) != at]
+        if gone:
+            self._corpus.remove(gone)
+            for item_id in gone:
+                self._digests.pop(item_id, None)
+        fresh: list[tuple[int, Document]] = []
+        for item_id, document in stored.documents(self._db, changed):
+            digest = hashlib.blake2b(document.joined().encode(), digest_size=16).digest()
+            if self._digests.get(item_id) != digest:
+                self._digests[item_id] = digest
+                fresh.append((item_id, document))
+        self._corpus.add(fresh)
+        self._versions = now
+
+    def _sync_topic(self, row: stored.StoredTopic, decisions: list[Decision]) -> _Held:
+        rules = stored.rule_scores(self._db, row.id)
+        held = self._held.get(row.id)
+        if held is None or held.decisions != decisions[: len(held.decisions)]:
+            model = TopicModel.rebuild(self._corpus, row.topic, decisions, rules, self._settings)
+            held = _Held(row.slug, model, row.topic, rules, list(decisions), self._corpus.version)
+            self._held[row.id] = held
+            return held
+        held.slug = row.slug
+        if held.topic != row.topic or held.rules != rules or held.corpus_version != self._corpus.version:
+            # Before the new decisions: their likelihoods are fitted on what is stored now, as a rebuild's.
+            held.model.set_rules(row.topic, rules)
+            held.topic, held.rules, held.corpus_version = row.topic, rules, self._corpus.version
+        if len(decisions) > len(held.decisions):
+            held.model.record(decisions[len(held.decisions) :])
+            held.decisions = list(decisions)
+        return held
