@@ -139,7 +139,8 @@ class Item(Base):
     curator_note: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
     reviewed_at: Mapped[dt.datetime | None]
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Indexed: the learned order reads the items changed since it last looked (services/ranking.py).
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     kind: Mapped[str] = mapped_column(String(16), default=ItemKind.ARTICLE)
     # A newsletter story points at its issue; a syndicated copy points at the first copy stored.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"), index=True)

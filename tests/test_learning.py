@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from aggregator.curate.features import Corpus, Document
+from aggregator.curate.features import Corpus, Document, term_columns, term_frequencies
 from aggregator.curate.learning import Decision, Settings, Topic, TopicModel, rank_over_topics, rule_scores
 
 THEMES = {
@@ -202,3 +202,10 @@ def test_a_model_kept_up_to_date_agrees_with_a_rebuild(items: list[tuple[int, Do
         (r.item_id, r.likelihood) for r in rebuilt.rank()
     ]
     assert live.report() == rebuilt.report()
+
+
+def test_term_columns_name_the_columns_the_vectorizer_fills() -> None:
+    document = Document(title="Harbour dockers strike", summary="Cargo vessels wait", text="at the pier")
+    named = term_columns(document)
+    assert set(named) == set(term_frequencies([document]).indices.tolist())
+    assert "harbour dockers" in named.values()

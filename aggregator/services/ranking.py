@@ -19,6 +19,8 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from aggregator.curate.features import Corpus, Document
 from aggregator.curate.learning import Order, Report, TopicModel, rank_over_topics
 from aggregator.curate.training import Decision, Settings, Topic
@@ -29,6 +31,9 @@ from aggregator.services.views import WhyView
 
 # How many terms an item's "why" names each way.
 WHY_TERMS = 4
+# Changes are looked for from a little before the last one seen: a transaction that began earlier (in a
+# crawl, another app process) may commit a change stamped before it after it was looked for.
+CLOCK_MARGIN = dt.timedelta(seconds=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +63,7 @@ class Ranking:
         self._settings = settings or Settings()
         self._lock = threading.Lock()
         self._corpus = Corpus()
-        self._versions: dict[int, dt.datetime] = {}
+        self._seen_until: dt.datetime | None = None
         self._digests: dict[int, bytes] = {}
         self._held: dict[int, _Held] = {}
 
@@ -111,36 +116,56 @@ class Ranking:
     # -- keeping in step with the store ------------------------------------------------------------
 
     def _sync(self) -> list[_Held]:
-        self._sync_corpus()
-        by_topic = stored.decisions(self._db)
+        # Everything read in one session; the training after it holds no transaction.
+        with self._db.read() as session:
+            self._sync_corpus(session)
+            by_topic = stored.decisions(session)
+            rows = stored.topics(session)
+            rules = {row.id: stored.rule_scores(session, row.id) for row in rows}
         held: list[_Held] = []
         live = set()
-        for row in stored.topics(self._db):
+        for row in rows:
             live.add(row.id)
-            held.append(self._sync_topic(row, by_topic.get(row.id, [])))
+            held.append(self._sync_topic(row, by_topic.get(row.id, []), rules[row.id]))
         for gone in set(self._held) - live:
             del self._held[gone]
         return held
 
-    def _sync_corpus(self) -> None:
-        now = stored.versions(self._db)
-        gone = [i for i in self._versions if i not in now]
-        changed = [i for i, at in now.items() if self._versions.get(i) != at]
-        if gone:
-            self._corpus.remove(gone)
-            for item_id in gone:
-                self._digests.pop(item_id, None)
+    def _sync_corpus(self, session: Session) -> None:
+        # Items changed since the last look (updated_at moves on every change), read again; a count
+        # that still disagrees (items deleted with their source) sends for the whole list of ids.
+        count, latest = stored.census(session)
+        if self._seen_until is None:
+            changed = dict.fromkeys(stored.queueable(session), True)
+        else:
+            changed = stored.changed_since(session, self._seen_until - CLOCK_MARGIN)
+        self._seen_until = latest
+        gone = [i for i, queueable in changed.items() if not queueable and i in self._corpus]
+        self._drop(gone)
+        self._take(session, [i for i, queueable in changed.items() if queueable])
+        if count != len(self._corpus):
+            now = stored.queueable(session)
+            self._drop([i for i in self._corpus.ids if i not in now])
+            self._take(session, [i for i in now if i not in self._corpus])
+
+    def _drop(self, item_ids: list[int]) -> None:
+        self._corpus.remove(item_ids)
+        for item_id in item_ids:
+            self._digests.pop(item_id, None)
+
+    def _take(self, session: Session, item_ids: list[int]) -> None:
         fresh: list[tuple[int, Document]] = []
-        for item_id, document in stored.documents(self._db, changed):
+        for item_id, document in stored.documents(session, item_ids):
+            # A review changes an item's row, rarely its text: only a changed text moves the corpus.
             digest = hashlib.blake2b(document.joined().encode(), digest_size=16).digest()
             if self._digests.get(item_id) != digest:
                 self._digests[item_id] = digest
                 fresh.append((item_id, document))
         self._corpus.add(fresh)
-        self._versions = now
 
-    def _sync_topic(self, row: stored.StoredTopic, decisions: list[Decision]) -> _Held:
-        rules = stored.rule_scores(self._db, row.id)
+    def _sync_topic(
+        self, row: stored.StoredTopic, decisions: list[Decision], rules: dict[int, float]
+    ) -> _Held:
         held = self._held.get(row.id)
         if held is None or held.decisions != decisions[: len(held.decisions)]:
             model = TopicModel.rebuild(self._corpus, row.topic, decisions, rules, self._settings)

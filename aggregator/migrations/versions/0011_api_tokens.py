@@ -1,4 +1,5 @@
 """API tokens: a script authenticates API calls with ``Authorization: Bearer``; only the token's hash is kept.
+Items indexed by their last change: the learned queue order reads what changed since it last looked.
 
 Revision ID: 0011
 Revises: 0006
@@ -31,8 +32,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("digest"),
     )
     op.create_index("ix_api_tokens_user_id", "api_tokens", ["user_id"])
+    op.create_index("ix_items_updated_at", "items", ["updated_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_items_updated_at", table_name="items")
     op.drop_index("ix_api_tokens_user_id", table_name="api_tokens")
     op.drop_table("api_tokens")
