@@ -18,10 +18,11 @@ from aggregator.cli.app import (
     main,
     pass_state,
 )
+from aggregator.enums import ItemStatus
 from aggregator.models import ITEM_STATUSES
 from aggregator.publish.formats import FORMATS
 from aggregator.services.items import ItemView
-from aggregator.services.queue import SORTS
+from aggregator.services.queue import LEARNED, SORTS
 
 # --- items -------------------------------------------------------------------------------------
 
@@ -52,7 +53,10 @@ def items_list(
 ) -> None:
     """List items, newest first, or: relevance (a topic's rules or a search), likely (learned from the
     decisions, most likely first; with a topic, every item, matched or not), uncertain (least certain
-    first, to teach the model fastest). Syndicated copies are left out."""
+    first, to teach the model fastest); these two list new items unless --status says otherwise.
+    Syndicated copies are left out."""
+    if status is None and sort in LEARNED:
+        status = ItemStatus.NEW
     rows = state.core().items.query(
         status=status, source=source, topic=topic, sort=sort, limit=limit, offset=offset
     )

@@ -192,30 +192,37 @@ class TopicModel:
 
     def explain(self, item_id: int, document: Document, terms: int = 5) -> Explanation:
         """Return the terms that raised and lowered the item's score most, and the rules' part of it."""
+        return self.explain_many([(item_id, document)], terms)[0]
+
+    def explain_many(self, items: Sequence[tuple[int, Document]], terms: int = 5) -> list[Explanation]:
+        """Return ``explain`` of each (item id, document) in the corpus, their vectors read at once."""
         scores = self.scores()
         fit = self._state.fit
         assert fit is not None
-        row = self.corpus.rows([item_id])
-        vector = self.corpus.weighted(row)
-        # fit.columns is sorted (np.unique): find each of the item's columns among them.
-        at = np.minimum(np.searchsorted(fit.columns, vector.indices), max(len(fit.columns) - 1, 0))
-        known = fit.columns[at] == vector.indices if len(fit.columns) else np.zeros(len(at), dtype=bool)
-        names = term_columns(document)
-        parts = [
-            (names[column], value * weight)
-            for column, value, weight in zip(
-                vector.indices[known].tolist(),
-                vector.data[known].tolist(),
-                fit.coef[at[known]].tolist(),
-                strict=True,
-            )
-            if column in names and weight != 0.0
-        ]
-        parts.sort(key=lambda part: (-abs(part[1]), part[0]))
-        raised = tuple((name, round(v, 4)) for name, v in parts if v > 0)[:terms]
-        lowered = tuple((name, round(v, 4)) for name, v in parts if v < 0)[:terms]
-        rules = fit.rules_weight * self._rules.get(item_id, 0.0)
-        return Explanation(raised, lowered, round(rules, 4), round(float(scores[row[0]]) - rules, 4))
+        rows = self.corpus.rows(item_id for item_id, _ in items)
+        vectors = self.corpus.weighted(rows)
+        explained: list[Explanation] = []
+        for k, (item_id, document) in enumerate(items):
+            start, end = vectors.indptr[k], vectors.indptr[k + 1]
+            indices, data = vectors.indices[start:end], vectors.data[start:end]
+            # fit.columns is sorted (np.unique): find each of the item's columns among them.
+            at = np.minimum(np.searchsorted(fit.columns, indices), max(len(fit.columns) - 1, 0))
+            known = fit.columns[at] == indices if len(fit.columns) else np.zeros(len(at), dtype=bool)
+            names = term_columns(document)
+            parts = [
+                (names[column], value * weight)
+                for column, value, weight in zip(
+                    indices[known].tolist(), data[known].tolist(), fit.coef[at[known]].tolist(), strict=True
+                )
+                if column in names and weight != 0.0
+            ]
+            parts.sort(key=lambda part: (-abs(part[1]), part[0]))
+            raised = tuple((name, round(v, 4)) for name, v in parts if v > 0)[:terms]
+            lowered = tuple((name, round(v, 4)) for name, v in parts if v < 0)[:terms]
+            rules = fit.rules_weight * self._rules.get(item_id, 0.0)
+            model = round(float(scores[rows[k]]) - rules, 4)
+            explained.append(Explanation(raised, lowered, round(rules, 4), model))
+        return explained
 
     def report(self, queue: Iterable[int] | None = None) -> Report:
         """Return the decisions so far and, for the queue (default: undecided items), what is left in it."""

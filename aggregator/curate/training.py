@@ -99,7 +99,14 @@ def rule_scores(topic: Topic, items: Iterable[tuple[int, Document]]) -> dict[int
 
 def stable_sample(ids: Iterable[int], size: int) -> list[int]:
     """Return a fixed, well-spread sample of ``size`` of the ids (the same in every process)."""
-    return [i for _, i in sorted((i * GOLDEN % 2**32, i) for i in ids)[:size]]
+    held = np.fromiter(ids, dtype=np.int64)
+    return [int(held[k]) for k in _spread(held)[:size]]
+
+
+def _spread(ids: IntArray) -> IntArray:
+    """Return the positions of ``ids`` in a fixed, well-spread order: by Knuth's hash, then by id."""
+    keys = (ids.astype(np.uint64) * np.uint64(GOLDEN)) % np.uint64(2**32)
+    return np.lexsort((ids, keys)).astype(np.int64)
 
 
 def fit(
@@ -178,8 +185,8 @@ def score_rows(
 
 
 def _presumed_negatives(corpus: Corpus, decided: Collection[int], size: int) -> IntArray:
-    rows = [
-        (item_id * GOLDEN % 2**32, row) for row, item_id in enumerate(corpus.ids) if item_id not in decided
-    ]
-    rows.sort()
-    return np.array([row for _, row in rows[:size]], dtype=np.int64)
+    ids = np.array(corpus.ids, dtype=np.int64)
+    undecided = np.flatnonzero(~np.isin(ids, np.fromiter(decided, dtype=np.int64, count=len(decided))))
+    # By hash, ties by row (in a corpus, a row is an id's: the same order as ties by id).
+    keys = (ids[undecided].astype(np.uint64) * np.uint64(GOLDEN)) % np.uint64(2**32)
+    return undecided[np.lexsort((undecided, keys))[:size]].astype(np.int64)

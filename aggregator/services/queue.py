@@ -185,24 +185,26 @@ def _learned(
         raise InvalidInput(f"the {wanted.sort!r} order is not available here")
     if after is not None:
         raise InvalidInput("paging after an item works in the newest-first order only")
-    query, match = _filtered(db, select(Item), wanted)
+    # Copies are left out by their own index rather than in the query: "status = new" alone is answered
+    # from the status index, without reading each item's row (a queue of 20,000 items: ~0.3 s).
+    query, match = _filtered(db, select(Item), replace(wanted, include_duplicates=True))
     if match is not None:
         query = match.apply(query, by_rank=False)
     with db.read() as session:
-        candidates = [int(i) for i in session.scalars(query.with_only_columns(Item.id))]
+        found = session.scalars(query.with_only_columns(Item.id))
+        candidates = [int(i) for i in found]
+        if not wanted.include_duplicates:
+            copies = set(session.scalars(select(Item.id).where(Item.duplicate_of_id.is_not(None))))
+            candidates = [i for i in candidates if i not in copies]
     order: Order = "uncertain" if wanted.sort == "uncertain" else "likely"
     placed = ranking.order(candidates, wanted.topic, order, offset, limit)
     place = {p.item_id: p for p in placed}
     with db.read() as session:
         loaded = session.scalars(with_relations(select(Item)).where(Item.id.in_(list(place))))
         views = {v.id: v for v in with_folds(session, [to_view(i) for i in loaded])}
-    shown: list[ItemView] = []
-    for p in placed:
-        view = views.get(p.item_id)
-        if view is not None:
-            document = Document(title=view.title, summary=view.summary, text=view.text)
-            shown.append(replace(view, why=ranking.why(p, document)))
-    return shown
+    shown = [(p, views[p.item_id]) for p in placed if p.item_id in views]
+    whys = ranking.why([(p, Document(title=v.title, summary=v.summary, text=v.text)) for p, v in shown])
+    return [replace(view, why=why) for (_, view), why in zip(shown, whys, strict=True)]
 
 
 def encode_cursor(published: dt.datetime | None, item_id: int) -> str:

@@ -91,19 +91,24 @@ class Ranking:
             pairs = rank_over_topics([h.model for h in wanted], candidates, limit=end)
             return [Placed(r.item_id, wanted[k].slug, r.likelihood) for r, k in pairs[offset:end]]
 
-    def why(self, placed: Placed, document: Document) -> WhyView:
-        """Return the terms that raised and lowered an item placed by ``order`` (no resync)."""
+    def why(self, placed: Sequence[tuple[Placed, Document]]) -> list[WhyView]:
+        """Return the terms that raised and lowered each item placed by ``order`` (no resync)."""
+        found: dict[int, WhyView] = {}
         with self._lock:
-            held = next((h for h in self._held.values() if h.slug == placed.topic), None)
-            if held is None or placed.item_id not in self._corpus:
-                return WhyView(placed.topic, placed.likelihood, (), ())
-            explained = held.model.explain(placed.item_id, document, terms=WHY_TERMS)
-        return WhyView(
-            placed.topic,
-            placed.likelihood,
-            tuple(term for term, _ in explained.raised),
-            tuple(term for term, _ in explained.lowered),
-        )
+            by_topic: dict[str, list[tuple[Placed, Document]]] = {}
+            for spot, document in placed:
+                if spot.item_id in self._corpus:
+                    by_topic.setdefault(spot.topic, []).append((spot, document))
+            for held in self._held.values():
+                wanted = by_topic.get(held.slug, [])
+                pairs = [(spot.item_id, document) for spot, document in wanted]
+                for (spot, _), explained in zip(
+                    wanted, held.model.explain_many(pairs, WHY_TERMS), strict=True
+                ):
+                    raised = tuple(term for term, _ in explained.raised)
+                    lowered = tuple(term for term, _ in explained.lowered)
+                    found[spot.item_id] = WhyView(spot.topic, spot.likelihood, raised, lowered)
+        return [found.get(spot.item_id, WhyView(spot.topic, spot.likelihood, (), ())) for spot, _ in placed]
 
     def report(self, topic: str, queue: Sequence[int]) -> Report:
         """Return where a topic's model stands: decisions so far, estimated recall of ``queue``, etc."""
