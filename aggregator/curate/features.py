@@ -80,6 +80,8 @@ class Corpus:
         self._df: IntArray = np.zeros(N_FEATURES, dtype=np.int64)
         self._idf: FloatArray | None = None
         self._norms: FloatArray | None = None
+        self._index: tuple[IntArray, IntArray, IntArray] | None = None
+        self._index_version = -1
         self.version = 0
 
     @classmethod
@@ -130,6 +132,25 @@ class Corpus:
         self._ids = [item_id for item_id, kept in zip(self._ids, keep.tolist(), strict=True) if kept]
         self._row_of = {item_id: row for row, item_id in enumerate(self._ids)}
         self._changed()
+
+    def id_array(self) -> IntArray:
+        """Return the item ids, in row order, as an array (cached until the corpus changes)."""
+        return self._lookup()[0]
+
+    def find(self, item_ids: IntArray) -> IntArray:
+        """Return the row of each item id, -1 for an id not in the corpus (one search for all of them)."""
+        _, by_id, order = self._lookup()
+        if not len(by_id):
+            return np.full(len(item_ids), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(by_id, item_ids), len(by_id) - 1)
+        return np.where(by_id[at] == item_ids, order[at], -1).astype(np.int64)
+
+    def _lookup(self) -> tuple[IntArray, IntArray, IntArray]:
+        if self._index is None or self._index_version != self.version:
+            ids = np.array(self._ids, dtype=np.int64)
+            order = np.argsort(ids, kind="stable").astype(np.int64)
+            self._index, self._index_version = (ids, ids[order], order), self.version
+        return self._index
 
     def rows(self, item_ids: Iterable[int]) -> IntArray:
         """Return the rows of the given items (KeyError for an item not in the corpus)."""

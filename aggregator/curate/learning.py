@@ -269,14 +269,14 @@ class TopicModel:
 
     def _candidates(self, candidates: Iterable[int] | None) -> tuple[IntArray, FloatArray]:
         scores = self.scores()
+        all_ids = self.corpus.id_array()
         if candidates is None:
-            rows = np.array(
-                [r for r, i in enumerate(self.corpus.ids) if i not in self._labels], dtype=np.int64
-            )
+            decided = np.fromiter(self._labels, dtype=np.int64, count=len(self._labels))
+            rows = np.flatnonzero(~np.isin(all_ids, decided)).astype(np.int64)
         else:
-            rows = self.corpus.rows(i for i in candidates if i in self.corpus)
-        ids = np.array(self.corpus.ids, dtype=np.int64)[rows] if len(rows) else np.zeros(0, dtype=np.int64)
-        return ids, scores[rows] if len(rows) else np.zeros(0)
+            found = self.corpus.find(np.fromiter(candidates, dtype=np.int64))
+            rows = found[found >= 0]
+        return all_ids[rows], scores[rows]
 
     # -- calibration -------------------------------------------------------------------------------
 

@@ -167,8 +167,14 @@ def score_rows(
     any_decision: bool,
 ) -> FloatArray:
     """Return the scores of the given corpus rows (None: every row) under a fit and the rules' scores."""
-    ids = corpus.ids if rows is None else [corpus.ids[r] for r in rows.tolist()]
-    by_rules = np.fromiter((rules.get(i, 0.0) for i in ids), dtype=np.float64, count=len(ids))
+    if rows is None:
+        by_rules = np.zeros(len(corpus))
+        known = corpus.find(np.fromiter(rules, dtype=np.int64, count=len(rules)))
+        values = np.fromiter(rules.values(), dtype=np.float64, count=len(rules))
+        by_rules[known[known >= 0]] = values[known >= 0]
+    else:
+        ids = corpus.id_array()[rows]
+        by_rules = np.fromiter((rules.get(int(i), 0.0) for i in ids), dtype=np.float64, count=len(ids))
     if fit is None:
         return by_rules
     if rows is None:
