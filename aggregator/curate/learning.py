@@ -13,7 +13,7 @@ Likelihoods come from a sigmoid fitted on scores that items got from models trai
 (k-fold): the decided items, and a fixed sample of undecided ones standing, as irrelevant, for the rest of
 the queue (the decided items alone are the likely ones and say nothing of its long tail). It is refitted
 whenever the number of decisions has grown by a quarter, and reads as "about this share of items scored
-like this one were relevant"; bench/README.md (section 6) measures how far the queue-level estimates are
+like this one were relevant"; bench/README.md (section 7) measures how far the queue-level estimates are
 from the truth. Before there are two decisions of each kind there is nothing to fit, and the likelihood is
 the sigmoid of the raw score.
 """

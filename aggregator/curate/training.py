@@ -42,7 +42,7 @@ class Settings:
     """The model's hyper-parameters; the defaults are the product's."""
 
     # Logistic regression (C=1) over ASReview's LinearSVC (C=0.11): WSS@95 0.865 against 0.861 on the
-    # screening tasks, its worst task 0.007 below the baseline against 0.015 (bench/README.md, section 6).
+    # screening tasks, its worst task 0.007 below the baseline against 0.015 (bench/README.md, section 7).
     learner: Literal["svm", "logistic"] = "logistic"
     c: float = 1.0
     positive_ratio: float = 9.8
