@@ -139,9 +139,7 @@ def test_the_api_the_cli_and_the_queue_page(core: Aggregator, config: Config, mo
         assert "likely (ports)" in page
         assert "raised by" in page
     monkeypatch.setenv("AGGREGATOR_DATABASE_URL", config.database_url)
-    result = CliRunner().invoke(
-        main, ["items", "list", "--topic", "ports", "--sort", "likely", "--status", "new", "--json"]
-    )
+    result = CliRunner().invoke(main, ["items", "list", "--topic", "ports", "--sort", "likely", "--json"])
     assert result.exit_code == 0, result.output
     listed = json.loads(result.output)
     assert [i["id"] for i in listed] == rows
