@@ -17,6 +17,7 @@ from aggregator.services.runs import RunService
 from aggregator.services.scheduling import SchedulePolicy
 from aggregator.services.sessions import SessionService
 from aggregator.services.sources import SourceService
+from aggregator.services.tokens import TokenService
 from aggregator.services.topics import TopicService
 from aggregator.services.users import UserService
 
@@ -45,6 +46,7 @@ class Aggregator:
         self.runs = RunService(self.db)
         self.users = UserService(self.db)
         self.sessions = SessionService(self.db)
+        self.tokens = TokenService(self.db)
 
     def init_db(self) -> tuple[str | None, str | None]:
         """Create or migrate the schema; return the revisions before and after. Safe to repeat."""

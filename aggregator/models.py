@@ -139,7 +139,8 @@ class Item(Base):
     curator_note: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
     reviewed_at: Mapped[dt.datetime | None]
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Indexed: the learned order reads the items changed since it last looked (services/ranking.py).
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     kind: Mapped[str] = mapped_column(String(16), default=ItemKind.ARTICLE)
     # A newsletter story points at its issue; a syndicated copy points at the first copy stored.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"), index=True)
@@ -426,3 +427,21 @@ class WordPressPage(Base):
     content: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     published_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ApiToken(Base):
+    """A token a script sends as ``Authorization: Bearer``; the database keeps only its hash.
+
+    It acts for its user, with the user's role, on the JSON API only. Revoking keeps the row (who had
+    which token, until when) and refuses the token from then on.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token, hex
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]

@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from aggregator.curate.features import Corpus, Document
+from aggregator.curate.features import Corpus, Document, term_columns, term_frequencies
 from aggregator.curate.learning import Decision, Settings, Topic, TopicModel, rank_over_topics, rule_scores
 
 THEMES = {
@@ -183,3 +183,29 @@ def test_queue_over_all_topics_takes_each_items_best_topic(items: list[tuple[int
     top = ranked[:16]
     assert {theme_of(r.item_id) for r, _ in top} == {"harbour", "assembly"}
     assert all((theme_of(r.item_id), topic) in {("harbour", 0), ("assembly", 1)} for r, topic in top)
+
+
+def test_a_model_kept_up_to_date_agrees_with_a_rebuild(items: list[tuple[int, Document]]) -> None:
+    """New items and changed terms taken in place give the model a restart would build from the store."""
+    topic = Topic(name="Harbours", include=("dockers",))
+    decisions = [Decision(i, theme_of(i) == "harbour") for i in (3, 30, 5, 14, 40, 7, 26, 2, 19, 9)]
+    corpus = Corpus.build(items[:-8])
+    live = TopicModel(corpus, topic, rule_scores(topic, items[:-8]))
+    for decision in decisions:
+        live.record([decision])
+        live.rank(limit=5)
+    corpus.add(items[-8:])  # a crawl brings items; then a curator changes the topic's terms
+    changed = Topic(name="Harbours", include=("dockers", "cargo"))
+    live.set_rules(changed, rule_scores(changed, items))
+    rebuilt = TopicModel.rebuild(Corpus.build(items), changed, decisions, rule_scores(changed, items))
+    assert [(r.item_id, r.likelihood) for r in live.rank()] == [
+        (r.item_id, r.likelihood) for r in rebuilt.rank()
+    ]
+    assert live.report() == rebuilt.report()
+
+
+def test_term_columns_name_the_columns_the_vectorizer_fills() -> None:
+    document = Document(title="Harbour dockers strike", summary="Cargo vessels wait", text="at the pier")
+    named = term_columns(document)
+    assert set(named) == set(term_frequencies([document]).indices.tolist())
+    assert "harbour dockers" in named.values()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -19,10 +20,11 @@ from aggregator.cli.app import (
     main,
     pass_state,
 )
+from aggregator.enums import ItemStatus
 from aggregator.models import ITEM_STATUSES
 from aggregator.publish.formats import FORMATS
 from aggregator.services.items import ItemView
-from aggregator.services.queue import SORTS
+from aggregator.services.queue import LEARNED, SORTS
 from aggregator.services.review import EDITABLE_KINDS
 from aggregator.services.topics import ENTRY_ORDERS
 
@@ -53,16 +55,28 @@ def items_list(
     offset: int,
     as_json: bool,
 ) -> None:
-    """List items, newest (or, for a topic, most relevant) first; syndicated copies are left out."""
+    """List items, newest first, or: relevance (a topic's rules or a search), likely (learned from the
+    decisions, most likely first; with a topic, every item, matched or not), uncertain (least certain
+    first, to teach the model fastest); these two list new items unless --status says otherwise.
+    Syndicated copies are left out."""
+    if status is None and sort in LEARNED:
+        status = ItemStatus.NEW
     rows = state.core().items.query(
         status=status, source=source, topic=topic, sort=sort, limit=limit, offset=offset
     )
     if as_json:
         click.echo(json.dumps([i.as_dict(with_folds=True) for i in rows], indent=2, ensure_ascii=False))
         return
-    table = Table("id", "status", "kind", "published", "source", "title", "topics")
+    learned = any(i.why for i in rows)
+    last_column = "likely, why" if learned else "topics"
+    table = Table("id", "status", "kind", "published", "source", "title", last_column)
     for i in rows:
         also = f" (also in {', '.join(c.source_name for c in i.copies)})" if i.copies else ""
+        if i.why is not None:
+            why = f"{i.why.percent} {i.why.topic}; + {', '.join(i.why.raised) or '-'}"
+            last = why + (f"; - {', '.join(i.why.lowered)}" if i.why.lowered else "")
+        else:
+            last = ", ".join(f"{s.slug} {s.score:.2f}" for s in i.scores)
         table.add_row(
             str(i.id),
             i.status,
@@ -70,7 +84,7 @@ def items_list(
             i.published_at.strftime("%Y-%m-%d") if i.published_at else "-",
             i.source_name,
             i.title + also,
-            ", ".join(f"{s.slug} {s.score:.2f}" for s in i.scores),
+            last,
         )
     _stdout.print(table)
 
@@ -377,6 +391,24 @@ def topics_list(state: _State, as_json: bool) -> None:
         for code, (include, _) in t.language_terms.items():
             line += f"\t{code}: {', '.join(include) or '-'}"
         click.echo(line)
+
+
+@topics.command("model")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def topics_model(state: _State, slug: str, as_json: bool) -> None:
+    """Report a topic's learned model: decisions so far, estimated recall, the queue worth reading."""
+    report = state.core().items.model_report(slug)
+    if as_json:
+        click.echo(json.dumps({"topic": slug, **dataclasses.asdict(report)}, indent=2))
+        return
+    recall = "-" if report.estimated_recall is None else f"{report.estimated_recall:.0%}"
+    click.echo(
+        f"{slug}: {report.decisions} decisions ({report.relevant} approved into it, {report.irrelevant} "
+        f"rejected); estimated recall {recall}; worth reading {report.worth_reading:.0%} of the "
+        f"{report.queue} waiting{'' if report.calibrated else ' (likelihoods not calibrated yet)'}"
+    )
 
 
 # --- export ------------------------------------------------------------------------------------

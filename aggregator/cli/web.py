@@ -121,3 +121,42 @@ def users_revoke(state: _State, session: str | None, user: str | None) -> None:
         return
     ended = core.sessions.revoke(str(session))
     click.echo(f"ended session {ended.id} of {ended.user}")
+
+
+@users.command("token")
+@click.argument("name")
+@click.option("--note", default="", help="What the token is for (shown when tokens are listed).")
+@pass_state
+def users_token(state: _State, name: str, note: str) -> None:
+    """Make an API token for a user and print it (only this once): scripts send it as
+    `Authorization: Bearer <token>` and act with the user's role, on the API only."""
+    made, value = state.core().tokens.issue(name, note=note)
+    click.echo(value)
+    click.echo(f"token {made.id} of {made.user}: keep it now, it is not shown again", err=True)
+
+
+@users.command("tokens")
+@click.argument("name", required=False)
+@pass_state
+def users_tokens(state: _State, name: str | None) -> None:
+    """List the API tokens (of one user), newest first, without their values."""
+    table = Table("token", "user", "note", "made", "last used", "revoked")
+    for t in state.core().tokens.all(user=name):
+        table.add_row(
+            str(t.id),
+            t.user,
+            t.note,
+            t.created_at.strftime("%Y-%m-%d %H:%M"),
+            t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "-",
+            t.revoked_at.strftime("%Y-%m-%d %H:%M") if t.revoked_at else "-",
+        )
+    _stdout.print(table)
+
+
+@users.command("revoke-token")
+@click.argument("token_id", type=int)
+@pass_state
+def users_revoke_token(state: _State, token_id: int) -> None:
+    """Revoke an API token (by the number `users tokens` shows): it is refused from now on."""
+    revoked = state.core().tokens.revoke(token_id)
+    click.echo(f"revoked token {revoked.id} of {revoked.user}")

@@ -1,22 +1,10 @@
-"""A topic's relevance model, learned from curators' decisions and blended with the topic's own rules.
+"""A topic's relevance model: its classifier (training.py) kept up to date with decisions, and what it says.
 
 Each topic has a `TopicModel` over a shared `Corpus` (features.py). Decisions are plain data: an item
-approved into a topic is a positive for it, a rejected item a negative. The model is a linear classifier
-(L2-regularised logistic regression) on TF-IDF of words and word pairs, trained on
+approved into a topic is a positive for it, a rejected item a negative. The model ranks the queue (most
+likely or least certain first), explains an item's score by its terms, and reports on the queue.
 
-- the decisions, weighted as ASReview weights them (positives, taken together, count `positive_ratio`
-  times the negatives), since relevant items are rare and each one found says more than another miss;
-- the topic's name, intro and include terms as one more positive, a pseudo-document, so the model knows
-  what the topic is about before the first approval (the "seed query" of Cormack and Grossman's CAL);
-- while no item has been rejected, a fixed sample of the unreviewed items as presumed negatives (most
-  items are irrelevant to any one topic), so there is always something to contrast with.
-
-The topic's keyword rules (`aggregator.curate.relevance.score_topic`, a score in [0, 1]) order the queue alone
-before the first decision (the model, then only the pseudo-document against presumed negatives, breaks
-their ties); after it they are added to the model's score with a weight that halves after
-`rules_half_life` approvals, so they give way as decisions accumulate.
-
-Everything is deterministic: the model is refitted from scratch on the decisions sorted by item id after
+Everything is deterministic: the classifier is refitted from scratch on the decisions sorted by item id after
 every update (the labelled set is small, so that costs milliseconds), so a model rebuilt from the stored
 decisions orders the queue exactly as the one updated decision by decision. Scoring every item is one
 sparse matrix-vector product over the corpus's cached matrix.
@@ -25,7 +13,7 @@ Likelihoods come from a sigmoid fitted on scores that items got from models trai
 (k-fold): the decided items, and a fixed sample of undecided ones standing, as irrelevant, for the rest of
 the queue (the decided items alone are the likely ones and say nothing of its long tail). It is refitted
 whenever the number of decisions has grown by a quarter, and reads as "about this share of items scored
-like this one were relevant"; bench/README.md (section 6) measures how far the queue-level estimates are
+like this one were relevant"; bench/README.md (section 7) measures how far the queue-level estimates are
 from the truth. Before there are two decisions of each kind there is nothing to fit, and the likelihood is
 the sigmoid of the raw score.
 """
@@ -38,62 +26,37 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
-from sklearn.svm import LinearSVC
 
 from aggregator.curate.calibration import FloatArray, Sigmoid, fit_sigmoid
-from aggregator.curate.features import N_FEATURES, Corpus, Document, IntArray, term_columns
-from aggregator.curate.relevance import score_topic
+from aggregator.curate.features import Corpus, Document, IntArray, term_columns
+from aggregator.curate.training import (
+    Decision,
+    Fit,
+    Settings,
+    Topic,
+    fit,
+    rule_scores,
+    score_rows,
+    stable_sample,
+)
+
+__all__ = [
+    "Decision",
+    "Explanation",
+    "Order",
+    "Ranked",
+    "Report",
+    "Settings",
+    "Topic",
+    "TopicModel",
+    "rank_over_topics",
+    "rule_scores",
+]
 
 Order = Literal["likely", "uncertain"]
 # The share of relevant items a curator wants found; "worth reading" is the part of the queue that gets there.
 TARGET_RECALL = 0.95
 _UNCALIBRATED = Sigmoid(1.0, 0.0)
-_GOLDEN = 2654435761  # Knuth's multiplicative hash: a fixed, well-spread order of item ids
-# Before the first decision the rules alone order the queue, as they did before there was a model; the
-# topic's pseudo-document only breaks their ties (most items match no term), squashed below this.
-_TIE_BREAK = 1e-3
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """The model's hyper-parameters; the defaults are the product's."""
-
-    # Logistic regression (C=1) over ASReview's LinearSVC (C=0.11): WSS@95 0.865 against 0.861 on the
-    # screening tasks, its worst task 0.007 below the baseline against 0.015 (bench/README.md, section 6).
-    learner: Literal["svm", "logistic"] = "logistic"
-    c: float = 1.0
-    positive_ratio: float = 9.8
-    pseudo_weight: float = 1.0
-    rules_weight: float = 1.0
-    rules_half_life: float = 5.0
-    presumed_negatives: int = 100
-    folds: int = 5
-    calibration_sample: int = 200
-    calibrate_growth: float = 1.25
-
-
-@dataclass(frozen=True, slots=True)
-class Topic:
-    """What a curator wrote about a topic: its name, intro and include and exclude terms."""
-
-    name: str
-    intro: str = ""
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-
-    def document(self) -> Document:
-        """Return the topic as a pseudo-document: its name, intro and include terms."""
-        return Document(title=self.name, summary=self.intro, text="\n".join(self.include))
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """A curator's decision on an item for one topic: relevant (approved into it) or not."""
-
-    item_id: int
-    relevant: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,29 +94,11 @@ class Report:
 
 
 @dataclass(slots=True)
-class _Fit:
-    columns: IntArray
-    coef: FloatArray
-    intercept: float
-    rules_weight: float
-
-
-@dataclass(slots=True)
 class _State:
-    fit: _Fit | None = None
+    fit: Fit | None = None
     corpus_version: int = -1
     scores: FloatArray = field(default_factory=lambda: np.zeros(0))
     sigmoid: Sigmoid | None = None
-
-
-def rule_scores(topic: Topic, items: Iterable[tuple[int, Document]]) -> dict[int, float]:
-    """Return the keyword rules' score (score_topic) of each item that has a non-zero one."""
-    scores: dict[int, float] = {}
-    for item_id, doc in items:
-        score = score_topic(doc.title, doc.summary, doc.text, topic.include, topic.exclude).score
-        if score:
-            scores[item_id] = score
-    return scores
 
 
 class TopicModel:
@@ -207,12 +152,16 @@ class TopicModel:
         self._state.fit = None
 
     def set_rules(self, topic: Topic, rules: Mapping[int, float]) -> None:
-        """Take a topic's changed name, intro or terms, and the rules' scores under them."""
+        """Take a topic's changed name, intro or terms, the rules' scores under them, or a changed corpus.
+
+        The likelihoods are refitted at the last checkpoint, on what the model has now: as a model
+        rebuilt now from the same decisions would have them.
+        """
         self.topic = topic
         self._rules = dict(rules)
         self._state.fit = None
-        self._sigmoid, self._calibrated_at = None, 0
-        self._calibrated_at = self._calibrate_until(len(self._history))
+        if self._calibrated_at:
+            self._calibrate_until(self._calibrated_at)
 
     def scores(self) -> FloatArray:
         """Return every corpus item's score, in the corpus's row order (cached until something changes)."""
@@ -243,30 +192,37 @@ class TopicModel:
 
     def explain(self, item_id: int, document: Document, terms: int = 5) -> Explanation:
         """Return the terms that raised and lowered the item's score most, and the rules' part of it."""
+        return self.explain_many([(item_id, document)], terms)[0]
+
+    def explain_many(self, items: Sequence[tuple[int, Document]], terms: int = 5) -> list[Explanation]:
+        """Return ``explain`` of each (item id, document) in the corpus, their vectors read at once."""
         scores = self.scores()
         fit = self._state.fit
         assert fit is not None
-        row = self.corpus.rows([item_id])
-        vector = self.corpus.weighted(row)
-        # fit.columns is sorted (np.unique): find each of the item's columns among them.
-        at = np.minimum(np.searchsorted(fit.columns, vector.indices), max(len(fit.columns) - 1, 0))
-        known = fit.columns[at] == vector.indices if len(fit.columns) else np.zeros(len(at), dtype=bool)
-        names = term_columns(document)
-        parts = [
-            (names[column], value * weight)
-            for column, value, weight in zip(
-                vector.indices[known].tolist(),
-                vector.data[known].tolist(),
-                fit.coef[at[known]].tolist(),
-                strict=True,
-            )
-            if column in names and weight != 0.0
-        ]
-        parts.sort(key=lambda part: (-abs(part[1]), part[0]))
-        raised = tuple((name, round(v, 4)) for name, v in parts if v > 0)[:terms]
-        lowered = tuple((name, round(v, 4)) for name, v in parts if v < 0)[:terms]
-        rules = fit.rules_weight * self._rules.get(item_id, 0.0)
-        return Explanation(raised, lowered, round(rules, 4), round(float(scores[row[0]]) - rules, 4))
+        rows = self.corpus.rows(item_id for item_id, _ in items)
+        vectors = self.corpus.weighted(rows)
+        explained: list[Explanation] = []
+        for k, (item_id, document) in enumerate(items):
+            start, end = vectors.indptr[k], vectors.indptr[k + 1]
+            indices, data = vectors.indices[start:end], vectors.data[start:end]
+            # fit.columns is sorted (np.unique): find each of the item's columns among them.
+            at = np.minimum(np.searchsorted(fit.columns, indices), max(len(fit.columns) - 1, 0))
+            known = fit.columns[at] == indices if len(fit.columns) else np.zeros(len(at), dtype=bool)
+            names = term_columns(document)
+            parts = [
+                (names[column], value * weight)
+                for column, value, weight in zip(
+                    indices[known].tolist(), data[known].tolist(), fit.coef[at[known]].tolist(), strict=True
+                )
+                if column in names and weight != 0.0
+            ]
+            parts.sort(key=lambda part: (-abs(part[1]), part[0]))
+            raised = tuple((name, round(v, 4)) for name, v in parts if v > 0)[:terms]
+            lowered = tuple((name, round(v, 4)) for name, v in parts if v < 0)[:terms]
+            rules = fit.rules_weight * self._rules.get(item_id, 0.0)
+            model = round(float(scores[rows[k]]) - rules, 4)
+            explained.append(Explanation(raised, lowered, round(rules, 4), model))
+        return explained
 
     def report(self, queue: Iterable[int] | None = None) -> Report:
         """Return the decisions so far and, for the queue (default: undecided items), what is left in it."""
@@ -305,78 +261,22 @@ class TopicModel:
         # Sorted by id: the fit must not depend on the order decisions came in.
         return sorted((i, y) for i, y in labels.items() if i in self.corpus)
 
-    def _fit(self, labelled: Sequence[tuple[int, bool]]) -> _Fit | None:
-        if not len(self.corpus):
-            return None
-        s = self.settings
-        ids = [i for i, _ in labelled]
-        y = np.array([r for _, r in labelled], dtype=bool)
-        blocks = [self.corpus.weighted(self.corpus.rows(ids))] if ids else []
-        pseudo = self.corpus.vectorise(self.topic.document())
-        blocks.append(pseudo)
-        y = np.append(y, True)
-        positives = int(y.sum())
-        presumed = self._presumed_negatives() if not (~y).any() else np.zeros(0, dtype=np.int64)
-        if len(presumed):
-            blocks.append(self.corpus.weighted(presumed))
-            y = np.append(y, np.zeros(len(presumed), dtype=bool))
-        rules_weight = s.rules_weight * s.rules_half_life / (s.rules_half_life + positives - 1)
-        if not (~y).any() or (pseudo.nnz == 0 and positives == 1):
-            # Nothing to learn from yet (no decided positive and a topic whose words no item shares).
-            return _Fit(np.zeros(0, dtype=np.int64), np.zeros(0), 0.0, rules_weight)
-        matrix = sp.csr_matrix(sp.vstack(blocks, format="csr"))
-        columns = np.unique(matrix.indices).astype(np.int64)
-        matrix = sp.csr_matrix(matrix[:, columns])
-        negatives = len(y) - positives
-        weights = np.where(y, 1.0, positives / (s.positive_ratio * negatives))
-        weights[len(ids)] *= s.pseudo_weight
-        weights *= len(y) / weights.sum()
-        learner: LinearSVC | LogisticRegression
-        if s.learner == "svm":
-            learner = LinearSVC(C=s.c, max_iter=5000, random_state=0)
-        else:
-            learner = LogisticRegression(C=s.c, solver="liblinear", dual=True, max_iter=1000, random_state=0)
-        learner.fit(matrix, y.astype(int), sample_weight=weights)
-        coef = np.asarray(learner.coef_, dtype=np.float64).ravel()
-        return _Fit(columns, coef, float(np.asarray(learner.intercept_).ravel()[0]), rules_weight)
+    def _fit(self, labelled: Sequence[tuple[int, bool]]) -> Fit | None:
+        return fit(self.corpus, self.topic, labelled, self._labels, self.settings)
 
-    def _presumed_negatives(self) -> IntArray:
-        decided = self._labels
-        rows = [
-            (item_id * _GOLDEN % 2**32, row)
-            for row, item_id in enumerate(self.corpus.ids)
-            if item_id not in decided
-        ]
-        rows.sort()
-        return np.array([row for _, row in rows[: self.settings.presumed_negatives]], dtype=np.int64)
-
-    def _score_rows(self, fit: _Fit | None, rows: IntArray | None) -> FloatArray:
-        ids = self.corpus.ids if rows is None else [self.corpus.ids[r] for r in rows.tolist()]
-        rules = np.fromiter((self._rules.get(i, 0.0) for i in ids), dtype=np.float64, count=len(ids))
-        if fit is None:
-            return rules
-        if rows is None:
-            dense = np.zeros(N_FEATURES)
-            dense[fit.columns] = fit.coef
-            model = self.corpus.project(dense)
-        else:
-            vectors = self.corpus.weighted(rows)
-            model = np.asarray(vectors[:, fit.columns] @ fit.coef).ravel()
-        model = model + fit.intercept
-        if not self._labels:
-            return rules + _TIE_BREAK * model / (1.0 + np.abs(model))
-        return model + fit.rules_weight * rules
+    def _score_rows(self, fitted: Fit | None, rows: IntArray | None) -> FloatArray:
+        return score_rows(self.corpus, fitted, self._rules, rows, bool(self._labels))
 
     def _candidates(self, candidates: Iterable[int] | None) -> tuple[IntArray, FloatArray]:
         scores = self.scores()
+        all_ids = self.corpus.id_array()
         if candidates is None:
-            rows = np.array(
-                [r for r, i in enumerate(self.corpus.ids) if i not in self._labels], dtype=np.int64
-            )
+            decided = np.fromiter(self._labels, dtype=np.int64, count=len(self._labels))
+            rows = np.flatnonzero(~np.isin(all_ids, decided)).astype(np.int64)
         else:
-            rows = self.corpus.rows(i for i in candidates if i in self.corpus)
-        ids = np.array(self.corpus.ids, dtype=np.int64)[rows] if len(rows) else np.zeros(0, dtype=np.int64)
-        return ids, scores[rows] if len(rows) else np.zeros(0)
+            found = self.corpus.find(np.fromiter(candidates, dtype=np.int64))
+            rows = found[found >= 0]
+        return all_ids[rows], scores[rows]
 
     # -- calibration -------------------------------------------------------------------------------
 
@@ -405,19 +305,19 @@ class TopicModel:
         # sample of the undecided items stands for the rest of the queue, as irrelevant (most of it is),
         # each weighing for as many queue items as it stands for.
         decided = {i for i, _ in labelled}
-        queue = sorted((i * _GOLDEN % 2**32, i) for i in self.corpus.ids if i not in decided)
-        stand_ins = [i for _, i in queue[: self.settings.calibration_sample]]
+        queue = [i for i in self.corpus.ids if i not in decided]
+        stand_ins = stable_sample(queue, self.settings.calibration_sample)
         fold_of.update({i: k % folds for k, i in enumerate(stand_ins)})
         scores: list[float] = []
         truth: list[bool] = []
         weights: list[float] = []
         share = len(queue) / len(stand_ins) if stand_ins else 0.0
         for fold in range(folds):
-            fit = self._fit([(i, y) for i, y in labelled if fold_of[i] != fold])
+            fold_fit = self._fit([(i, y) for i, y in labelled if fold_of[i] != fold])
             held = [(i, y, 1.0) for i, y in labelled if fold_of[i] == fold]
             held += [(i, False, share) for i in stand_ins if fold_of[i] == fold]
             rows = self.corpus.rows(i for i, _, _ in held)
-            scores.extend(self._score_rows(fit, rows).tolist())
+            scores.extend(self._score_rows(fold_fit, rows).tolist())
             truth.extend(y for _, y, _ in held)
             weights.extend(w for _, _, w in held)
         sigmoid = fit_sigmoid(np.array(scores), np.array(truth, dtype=bool), np.array(weights))

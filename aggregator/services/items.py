@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from aggregator.curate.learning import Report
 from aggregator.db import MAX_ID, Database
 from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemStatus
 from aggregator.errors import InvalidInput, NotFound
@@ -26,6 +27,7 @@ from aggregator.services.queue import (
     fetch_page,
     neighbours,
 )
+from aggregator.services.ranking import Ranking
 from aggregator.services.recording import (
     Harvested,
     Outcome,
@@ -58,8 +60,10 @@ class RetryCandidate:
 class ItemService:
     """Every rule about items lives here; the CLI, the app and the pipelines call it."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, ranking: Ranking | None = None) -> None:
         self._db = db
+        # Built here, used only when a learned order is asked for (never by a crawl).
+        self.ranking = ranking or Ranking(db)
 
     def settled(self, source_id: int, links: Sequence[tuple[str, str | None]]) -> set[str]:
         """Return the canonical URLs among ``links`` (canonical URL, GUID) not worth fetching again.
@@ -144,11 +148,19 @@ class ItemService:
         **filters: Any,
     ) -> list[ItemView]:
         """Return the items ``filters`` hold (see ``ItemFilter``), in its order; copies left out."""
-        return fetch(self._db, ItemFilter(**filters), limit=limit, offset=offset, after=after)
+        wanted = ItemFilter(**filters)
+        return fetch(self._db, wanted, limit=limit, offset=offset, after=after, ranking=self.ranking)
 
     def page(self, filters: ItemFilter, *, size: int, offset: int = 0, after: str = "") -> ItemPage:
         """Return one page of the queue, from ``offset`` or after the cursor ``after`` (newest first)."""
-        return fetch_page(self._db, filters, size=size, offset=offset, after=after)
+        return fetch_page(self._db, filters, size=size, offset=offset, after=after, ranking=self.ranking)
+
+    def model_report(self, topic: str) -> Report:
+        """Return where a topic's learned model stands: decisions so far, and what it expects of the queue."""
+        query = select(Item.id).where(Item.status == ItemStatus.NEW, Item.duplicate_of_id.is_(None))
+        with self._db.read() as session:
+            queue = [int(i) for i in session.scalars(query)]
+        return self.ranking.report(topic, queue)
 
     def total(self, filters: ItemFilter, *, at_most: int = COUNT_CAP) -> int:
         """Return how many items the queue ``filters`` holds; past ``at_most``, ``at_most`` + 1."""

@@ -36,6 +36,34 @@ class TopicScoreView:
 
 
 @dataclass(frozen=True, slots=True)
+class WhyView:
+    """Why an item stands where it does in a learned order: its likelihood and the terms that moved it."""
+
+    topic: str
+    likelihood: float
+    raised: tuple[str, ...]
+    lowered: tuple[str, ...]
+
+    @property
+    def percent(self) -> str:
+        """Return the likelihood as a curator reads it: "37%", "<1%" or ">99%"."""
+        if self.likelihood < 0.005:
+            return "<1%"
+        if self.likelihood > 0.995:
+            return ">99%"
+        return f"{self.likelihood:.0%}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return {
+            "topic": self.topic,
+            "likelihood": round(self.likelihood, 4),
+            "raised": list(self.raised),
+            "lowered": list(self.lowered),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class CopyView:
     """Another item carrying the same story: a syndicated copy, or the original a copy was folded into."""
 
@@ -114,6 +142,8 @@ class ItemView:
     original: CopyView | None = None
     # Filled by services.pairs.with_pairs where a caller shows pairs (the queue, the item page).
     pair: PairView | None = None
+    # Filled in a learned order (services/ranking.py): the item's likelihood and the terms behind it.
+    why: WhyView | None = None
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -160,6 +190,8 @@ class ItemView:
             data["copies"] = [c.as_dict() for c in self.copies]
             data["original"] = self.original.as_dict() if self.original else None
             data["pair"] = self.pair.as_dict() if self.pair else None
+        if self.why is not None:
+            data["why"] = self.why.as_dict()
         if with_text:
             data["text"] = self.text
         return data
@@ -317,5 +349,7 @@ def source_view(source: Source, item_count: int = 0) -> SourceView:
 
 # The ItemView fields read from an item's columns (source_name from its source).
 _COLUMNS = tuple(
-    f.name for f in fields(ItemView) if f.name not in ("scores", "events", "copies", "original", "pair")
+    f.name
+    for f in fields(ItemView)
+    if f.name not in ("scores", "events", "copies", "original", "pair", "why")
 )

@@ -26,7 +26,8 @@ def create_app(core: Aggregator) -> FastAPI:
         title="aggregator curator API",
         version="1",
         description="Review harvested items, manage topics and sources. Every call needs a session "
-        "(log in at /login); state-changing calls need the X-CSRF-Token header.",
+        "(log in at /login; state-changing calls then need the X-CSRF-Token header) or an API token "
+        "(`aggregator users token NAME`) sent as `Authorization: Bearer <token>`.",
         # Served behind the session by the API router instead.
         openapi_url=None,
         docs_url=None,

@@ -41,14 +41,33 @@ def get_session(request: Request) -> SessionData:
     return session
 
 
+def bearer_token(request: Request) -> str | None:
+    """Return the API token an API call carries (``Authorization: Bearer``), None for none or a page.
+
+    Pages never take a token: a token is for scripts, and a page is what a browser shows.
+    """
+    if not request.url.path.startswith("/api/"):
+        return None
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
+
+
 def current_user(request: Request) -> UserView:
     """Return the logged-in user; raise NotLoggedIn without a live session (logged out, expired,
-    revoked, ended by a new password) or when the user is gone."""
+    revoked, ended by a new password) or when the user is gone.
+
+    An API call with a bearer token is its token's user or nobody: the cookie is not looked at, so a
+    wrong token never falls back to a browser's session (and its CSRF check).
+    """
     cached: UserView | None = getattr(request.state, "user", None)
     if cached is not None:
         return cached
     core = get_core(request)
-    user_id = core.sessions.user_of(get_session(request).token or "")
+    token = bearer_token(request)
+    if token is not None:
+        user_id = core.tokens.user_of(token)
+    else:
+        user_id = core.sessions.user_of(get_session(request).token or "")
     user = core.users.get(user_id) if user_id is not None else None
     if user is None:
         raise NotLoggedIn
@@ -68,8 +87,12 @@ def require(permission: str) -> Callable[[UserView], UserView]:
 
 
 async def check_csrf(request: Request) -> None:
-    """Refuse a POST, PUT, PATCH or DELETE that does not carry the session's CSRF token."""
-    if request.method in SAFE_METHODS:
+    """Refuse a POST, PUT, PATCH or DELETE that does not carry the session's CSRF token.
+
+    A call authenticated by an API token needs none: a browser never adds the Authorization header
+    on its own, so another site cannot make it send one (and current_user ignores the cookie then).
+    """
+    if request.method in SAFE_METHODS or bearer_token(request) is not None:
         return
     token: object = request.headers.get(CSRF_HEADER)
     content_type = request.headers.get("content-type", "")

@@ -24,15 +24,16 @@ class QueueFilters:
     since: str = ""
     until: str = ""
     q: str = ""
-    # Empty: the best matches first when searching, else the newest.
+    # Empty: the best matches first when searching; on the queue page with a topic chosen, the
+    # topic's learned order; else the newest.
     sort: str = ""
 
-    def item_filter(self) -> ItemFilter:
-        """Return these filters as the queue service reads them."""
+    def item_filter(self, *, topic_default: str = "newest") -> ItemFilter:
+        """Return these filters as the queue service reads them (``topic_default``: the order for a topic)."""
         if self.status not in (*ITEM_STATUSES, "all"):
             raise InvalidInput(f"unknown status {self.status!r}")
         until = parse_day(self.until, "until")
-        sort = self.sort or ("relevance" if self.q.strip() else "newest")
+        sort = self.sort or ("relevance" if self.q.strip() else topic_default if self.topic else "newest")
         if sort == "relevance" and not (self.topic or self.q.strip()):
             # Relevance needs something to be relevant to; without it the newest come first.
             sort = "newest"

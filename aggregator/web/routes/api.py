@@ -90,7 +90,11 @@ def list_items(
 ) -> dict[str, Any]:
     """Return queue items (without their text) matching the filters, as the queue page orders them.
 
-    In the newest-first order, ``next`` is the cursor of the following page (pass it as ``after``).
+    In the newest-first order, ``next`` is the cursor of the following page (pass it as ``after``); in
+    the others, ``next_offset`` is the following page's offset. ``sort=likely`` orders by the topic's
+    learned model (or, without a topic, each item's best topic) and, with a topic, holds every item the
+    other filters hold; ``sort=uncertain`` puts the ones the model is least sure of first. Items in these
+    orders carry ``why``: their likelihood and the terms that raised and lowered it.
     """
     found = get_core(request).items.page(filters.item_filter(), size=limit, offset=offset, after=after)
     return {
@@ -98,6 +102,7 @@ def list_items(
         "limit": limit,
         "offset": offset,
         "next": found.next_after,
+        "next_offset": found.next_offset,
     }
 
 
@@ -262,6 +267,12 @@ def put_publisher(
 ) -> dict[str, Any]:
     """Say who publishes the pages of ``host`` (or change it)."""
     return get_core(request).publishers.put(host, name=body.name, suffix=body.suffix).as_dict()
+
+
+@router.get("/topics/{slug}/model")
+def topic_model(request: Request, slug: str) -> dict[str, Any]:
+    """Return where the topic's learned model stands: decisions so far, estimated recall, worth reading."""
+    return {"topic": slug, **asdict(get_core(request).items.model_report(slug))}
 
 
 @router.get("/sources")

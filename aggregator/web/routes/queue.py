@@ -33,7 +33,8 @@ def queue_page(
 ) -> Response:
     """Return one page of the queue with its filters."""
     core = get_core(request)
-    wanted = filters.item_filter()
+    # A curator who chose a topic reads it most likely first unless they asked for another order.
+    wanted = filters.item_filter(topic_default="likely")
     # Newest first pages by cursor (fast at any depth); the relevance orders page by number.
     offset = 0 if wanted.by_cursor else (page - 1) * PAGE_SIZE
     found = core.items.page(wanted, size=PAGE_SIZE, offset=offset, after=after if wanted.by_cursor else "")
@@ -57,6 +58,8 @@ def queue_page(
         "page": page if not wanted.by_cursor else None,
         "newer": newer,
         "newer_label": "newest" if wanted.by_cursor else "more relevant",
+        "sort": wanted.sort,
+        "report": core.items.model_report(wanted.topic) if wanted.topic and wanted.learned else None,
         "older": older,
         "topics": core.topics.all(),
         "sources": core.sources.names(),
