@@ -76,6 +76,15 @@ def rss_reply(body: bytes) -> Reply:
     return Reply(body, content_type=RSS_TYPE)
 
 
+def items_reply(items: str) -> Reply:
+    """The bad source's feed: these ``<item>`` elements in an RSS channel."""
+    return rss_reply(raw_rss(items))
+
+
+# What a case checks beyond the report: the test server (its requests) and the stored items.
+Check = Callable[[LocalServer, Aggregator], None]
+
+
 @dataclass
 class Case:
     """A misbehaving source: its routes, what the crawl must report, and what must (not) be stored."""
@@ -85,7 +94,7 @@ class Case:
     new: int | None = None
     warning: str | None = None  # a fragment of the warning it must give (read leniently, no error)
     env: dict[str, str] = field(default_factory=dict)
-    check: Callable[[LocalServer, Aggregator], None] | None = None
+    check: Check | None = None
     articles: dict[str, int] = field(default_factory=dict)  # path -> seed: article pages beside the feed
 
 
@@ -121,11 +130,6 @@ def _nothing_leaked(server: LocalServer, core: Aggregator) -> None:
     assert all(hostname not in i.title + i.text for i in core.items.query(limit=None))
 
 
-def items_reply(items: str) -> Reply:
-    """The bad source's feed: these ``<item>`` elements in an RSS channel."""
-    return rss_reply(raw_rss(items))
-
-
 def bomb(encoding: str, compress: Callable[[bytes], bytes]) -> Case:
     """A feed that inflates to 200 MB: refused at the download size limit."""
     return Case(
@@ -141,8 +145,8 @@ def bomb(encoding: str, compress: Callable[[bytes], bytes]) -> Case:
     )
 
 
-def declares_entities(body: bytes, check: Callable[[LocalServer, Aggregator], None] | None = None) -> Case:
-    """A feed that declares XML entities: refused before any is expanded."""
+def declares_entities(body: bytes, check: Check | None = None) -> Case:
+    """A feed that declares XML entities: refused as such, nothing stored."""
     return Case(lambda s: {"/bad.xml": rss_reply(body)}, "declares XML entities", new=0, check=check)
 
 
@@ -152,7 +156,7 @@ def items_read(
     *,
     new: int,
     warning: str | None = None,
-    check: Callable[[LocalServer, Aggregator], None] | None = None,
+    check: Check | None = None,
 ) -> Case:
     """A feed of these odd ``<item>`` elements, read without error, beside its articles' pages."""
     return Case(
