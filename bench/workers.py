@@ -27,7 +27,7 @@ sys.path[0] = str(ROOT)
 
 from tests.support.cli import run_cli  # noqa: E402
 from tests.support.databases import postgres_available, postgres_schema  # noqa: E402
-from tests.support.installation import add_site_sources, distributed_env  # noqa: E402
+from tests.support.installation import distributed_env, install_site  # noqa: E402
 from tests.support.redis_queue import redis_prefix  # noqa: E402
 from tests.support.workers import SiteProcess, site_process, start_worker, stop_worker  # noqa: E402
 
@@ -58,7 +58,7 @@ def crawl_once(
             AGGREGATOR_CONCURRENT_REQUESTS_PER_HOST=str(concurrency),
             AGGREGATOR_FETCH_TIMEOUT="30",
         )
-        add_site_sources(env, site, pages)
+        install_site(env, site, pages)
         running = [start_worker(env, Path(tmp), concurrency=concurrency) for _ in range(workers)]
         try:
             time.sleep(5)  # let the workers start (imports, extraction pool) before the clock runs

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from aggregator.models import CrawlRun, CrawlRunSource, Item
 from tests.support.cli import run_cli
 from tests.support.databases import connected
-from tests.support.installation import add_site_sources, distributed_env
+from tests.support.installation import distributed_env, install_site
 from tests.support.redis_queue import REDIS_URL
 from tests.support.workers import (
     SiteProcess,
@@ -87,7 +87,7 @@ def test_three_workers_store_every_page_exactly_once(
 ) -> None:
     db_url, prefix = backing
     env = distributed_env(db_url, prefix, **LIMITS)
-    add_site_sources(env, site, PAGES)
+    install_site(env, site, PAGES)
     workers = [start_worker(env, tmp_path) for _ in range(3)]
     try:
         run_id = int(seed(env, wait=False)["run"])
@@ -152,7 +152,7 @@ def test_a_worker_killed_mid_crawl_gives_its_work_back_within_the_visibility_tim
         AGGREGATOR_ROUND_LEASE="900",
         AGGREGATOR_WORKER_VISIBILITY_TIMEOUT=str(VISIBILITY),
     )
-    add_site_sources(env, site, PAGES)
+    install_site(env, site, PAGES)
     workers = [start_worker(env, tmp_path) for _ in range(3)]
     try:
         run_id = int(seed(env, wait=False)["run"])

@@ -37,11 +37,12 @@ def test_the_deployment_guide_runs_as_written(backing: tuple[str, str], tmp_path
     db_url, prefix = backing
     with site_process(PAGES) as site:
         env = distributed_env(db_url, prefix)
-        add_site_sources(env, site, PAGES)
+        assert run_cli("init", env=env).returncode == 0
         added = run_cli(
             "users", "add", "ann", "--role", "admin", "--password-stdin", stdin="a long passphrase\n", env=env
         )
         assert added.returncode == 0, added.stderr
+        add_site_sources(env, site, PAGES)
 
         port = free_port()
         app = _spawn("serve", "--host", "127.0.0.1", "--port", str(port), env=env, log=tmp_path / "app.log")

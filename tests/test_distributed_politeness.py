@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import run_cli
-from tests.support.installation import add_site_sources, distributed_env
+from tests.support.installation import distributed_env, install_site
 from tests.support.workers import responses_of, site_process, start_worker, stop_worker
 
 pytestmark = [pytest.mark.postgres, pytest.mark.crawl]
@@ -36,7 +36,7 @@ def test_two_workers_share_one_hosts_concurrency_and_delay(backing: tuple[str, s
             AGGREGATOR_DOWNLOAD_DELAY=str(DELAY),
             AGGREGATOR_FETCH_TIMEOUT="20",
         )
-        add_site_sources(env, site, PAGES)
+        install_site(env, site, PAGES)
         workers = [start_worker(env, tmp_path) for _ in range(2)]
         try:
             done = run_cli("crawl", "--distributed", "--wait", "--json", env=env, timeout=170)

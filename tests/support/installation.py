@@ -21,13 +21,18 @@ def distributed_env(db_url: str, prefix: str, **extra: str) -> dict[str, str]:
 
 
 def add_site_sources(env: dict[str, str], site: SiteProcess, pages: int) -> None:
-    """Run `aggregator init`, then `aggregator sources add` for every source of the generated site."""
+    """Run `aggregator sources add` for every source of the generated site."""
     from tests.support.site import Site
 
-    done = run_cli("init", env=env)
-    assert done.returncode == 0, done.stderr
     for source in Site(pages, site.base).sources():
         settings = [f"--set={key}={json.dumps(value)}" for key, value in source["settings"].items()]
         args = ["sources", "add", source["url"], "--name", source["name"], "--kind", source["kind"]]
         done = run_cli(*args, *settings, env=env)
         assert done.returncode == 0, done.stderr
+
+
+def install_site(env: dict[str, str], site: SiteProcess, pages: int) -> None:
+    """Run `aggregator init`, then add every source of the generated site."""
+    done = run_cli("init", env=env)
+    assert done.returncode == 0, done.stderr
+    add_site_sources(env, site, pages)
