@@ -12,7 +12,7 @@ revision: str = "0001"
 down_revision: str | None = None
 
 
-def _table(name: str, *columns: sa.SchemaItem) -> None:
+def _table(name: str, *columns: sa.schema.SchemaItem) -> None:
     """Create table ``name``: an integer ``id`` primary key, then ``columns`` and constraints."""
     op.create_table(
         name, sa.Column("id", sa.Integer(), nullable=False), *columns, sa.PrimaryKeyConstraint("id")
