@@ -20,7 +20,6 @@ import random
 import re
 import resource
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.support.cli import free_port, run_cli, start_cli, wait_for_login  # noqa: E402
 from tests.support.server import LocalServer, Reply  # noqa: E402
 
 RSS = "application/rss+xml"
@@ -47,18 +47,6 @@ def _env(db: Path) -> dict[str, str]:
         "AGGREGATOR_DOWNLOAD_DELAY": "0",
         "AGGREGATOR_OBEY_ROBOTS_TXT": "0",
     }
-
-
-def _cli(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aggregator", *args],
-        env=env,
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 # --- the crawl ---------------------------------------------------------------------------------
@@ -105,11 +93,11 @@ def crawl_peak(body: bytes) -> tuple[float, int, str]:
         server.routes["/feed.xml"] = Reply(body, content_type=RSS)
         with tempfile.TemporaryDirectory() as folder:
             env = _env(Path(folder) / "a.db")
-            _cli(env, "init")
-            _cli(env, "sources", "add", server.url("/feed.xml"), "--name", "attack")
+            run_cli("init", env=env)
+            run_cli("sources", "add", server.url("/feed.xml"), "--name", "attack", env=env)
             before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             started = time.monotonic()
-            done = _cli(env, "crawl", "--json")
+            done = run_cli("crawl", "--json", env=env, timeout=1800)
             wall = time.monotonic() - started
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             note = re.search(r'"(?:error|warning)": "([^"]{0,90})', done.stdout)
@@ -144,12 +132,6 @@ def bench_crawl() -> None:
 
 
 # --- the login flood ---------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _rss_kb(pid: int) -> int:
@@ -193,26 +175,17 @@ def bench_flood(seconds: float) -> None:
     print(f"login flood: 40 connections for {seconds:g}s against `aggregator serve` (argon2 defaults)")
     with tempfile.TemporaryDirectory() as folder:
         env = _env(Path(folder) / "a.db")
-        _cli(env, "init", "--defaults")
-        _cli(
-            env, "users", "add", "ann", "--role", "admin", "--password-stdin", stdin="correct horse battery\n"
-        )
-        port = _free_port()
-        app = subprocess.Popen(
-            [sys.executable, "-m", "aggregator", "serve", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        run_cli("init", "--defaults", env=env)
+        typed = "correct horse battery\n"  # the admin's password
+        run_cli("users", "add", "ann", "--role", "admin", "--password-stdin", stdin=typed, env=env)
+        port = free_port()
+        app = start_cli(
+            "serve", "--port", str(port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(100):
-                try:
-                    httpx.get(f"{base}/login", timeout=2)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.2)
+            with httpx.Client(base_url=base, timeout=2) as client:
+                wait_for_login(client, app)
             for label, flood in (("quiet", False), ("flood", True)):
                 until = time.monotonic() + seconds
                 samples: list[float] = []

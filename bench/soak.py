@@ -18,7 +18,6 @@ import random
 import re
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from aggregator.config import Config  # noqa: E402
 from aggregator.core import Aggregator  # noqa: E402
+from tests.support.cli import free_port  # noqa: E402
 from tests.support.feeds import Entry, rss  # noqa: E402
 from tests.support.server import LocalServer, Reply  # noqa: E402
 
@@ -90,12 +90,6 @@ CURATOR = "soak-curator"
 PASSWORD = secrets.token_urlsafe(16)
 SEARCHES = ("assembly", "council budget", "climate", "housing panel", "S17")
 _CSRF = re.compile(r'name="csrf[-_]token" (?:value|content)="([^"]+)"')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Curator:

@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # Not the script's own folder: a module there (bench/queue.py) would shadow the standard library.
 sys.path[0] = str(ROOT)
 
-from tests.support.cli import crawl_env, run_cli  # noqa: E402
+from tests.support.cli import run_cli  # noqa: E402
 from tests.support.databases import postgres_available, postgres_schema  # noqa: E402
-from tests.support.redis_queue import REDIS_URL, redis_prefix  # noqa: E402
-from tests.support.site import Site  # noqa: E402
+from tests.support.installation import distributed_env, install_site  # noqa: E402
+from tests.support.redis_queue import redis_prefix  # noqa: E402
 from tests.support.workers import SiteProcess, site_process, start_worker, stop_worker  # noqa: E402
 
 
@@ -52,20 +52,13 @@ def crawl_once(
 ) -> tuple[float, float]:
     """Return (pages per second, server CPU seconds) of one round crawled by ``workers`` workers."""
     with tempfile.TemporaryDirectory() as tmp, database(kind, Path(tmp)) as url, redis_prefix() as prefix:
-        env = crawl_env(
+        env = distributed_env(
             url,
-            AGGREGATOR_REDIS_URL=REDIS_URL,
-            AGGREGATOR_REDIS_PREFIX=prefix,
-            AGGREGATOR_EXTRACT_WORKERS="1",
+            prefix,
             AGGREGATOR_CONCURRENT_REQUESTS_PER_HOST=str(concurrency),
             AGGREGATOR_FETCH_TIMEOUT="30",
         )
-        assert run_cli("init", env=env).returncode == 0
-        for source in Site(pages, site.base).sources():
-            sets = [f"--set={k}={json.dumps(v)}" for k, v in source["settings"].items()]
-            args = ["sources", "add", source["url"], "--name", source["name"], "--kind", source["kind"]]
-            done = run_cli(*args, *sets, env=env)
-            assert done.returncode == 0, done.stderr
+        install_site(env, site, pages)
         running = [start_worker(env, Path(tmp), concurrency=concurrency) for _ in range(workers)]
         try:
             time.sleep(5)  # let the workers start (imports, extraction pool) before the clock runs

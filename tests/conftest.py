@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,7 +14,11 @@ from aggregator.core import Aggregator
 from aggregator.web import create_app
 from tests.support.curator import Seeded, add_users, seed
 from tests.support.databases import postgres_schema, require_postgres, sqlite_url
+from tests.support.redis_queue import redis_prefix, require_redis
 from tests.support.server import LocalServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -55,6 +60,24 @@ def client(core: Aggregator, seeded: Seeded) -> Iterator[TestClient]:
     """Yield a client of the curator app over the seeded core, logged in as nobody."""
     with TestClient(create_app(core)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def backing() -> Iterator[tuple[str, str]]:
+    """Yield a fresh PostgreSQL schema's URL and a Redis key prefix of this test's own."""
+    require_postgres()
+    require_redis()
+    with postgres_schema() as url, redis_prefix() as prefix:
+        yield url, prefix
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Yield Debian's Chromium, one for the tests of a module (see tests/support/browser.py)."""
+    from tests.support.browser import chromium
+
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

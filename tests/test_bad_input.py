@@ -71,6 +71,20 @@ def raw_rss(items: str) -> bytes:
     return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>bad</title>{items}</channel></rss>'.encode()
 
 
+def rss_reply(body: bytes) -> Reply:
+    """The bad source's feed: ``body`` served as RSS."""
+    return Reply(body, content_type=RSS_TYPE)
+
+
+def items_reply(items: str) -> Reply:
+    """The bad source's feed: these ``<item>`` elements in an RSS channel."""
+    return rss_reply(raw_rss(items))
+
+
+# What a case checks beyond the report: the test server (its requests) and the stored items.
+Check = Callable[[LocalServer, Aggregator], None]
+
+
 @dataclass
 class Case:
     """A misbehaving source: its routes, what the crawl must report, and what must (not) be stored."""
@@ -80,7 +94,8 @@ class Case:
     new: int | None = None
     warning: str | None = None  # a fragment of the warning it must give (read leniently, no error)
     env: dict[str, str] = field(default_factory=dict)
-    check: Callable[[LocalServer, Aggregator], None] | None = None
+    check: Check | None = None
+    articles: dict[str, int] = field(default_factory=dict)  # path -> seed: article pages beside the feed
 
 
 def _titles_clean(server: LocalServer, core: Aggregator) -> None:
@@ -115,73 +130,86 @@ def _nothing_leaked(server: LocalServer, core: Aggregator) -> None:
     assert all(hostname not in i.title + i.text for i in core.items.query(limit=None))
 
 
-CASES: dict[str, Case] = {
-    "malformed XML": Case(
+def bomb(encoding: str, compress: Callable[[bytes], bytes]) -> Case:
+    """A feed that inflates to 200 MB: refused at the download size limit."""
+    return Case(
         lambda s: {
             "/bad.xml": Reply(
-                raw_rss(f"<item><title>A</title><link>{s.url('/bad/p')}</link></item><item><b>"),
+                compress(b"<rss>" + b" " * 200_000_000),
                 content_type=RSS_TYPE,
-            ),
-            "/bad/p": Reply(article(1)),
+                headers={"Content-Encoding": encoding},
+            )
+        },
+        "larger than the download size limit",
+        new=0,
+    )
+
+
+def declares_entities(body: bytes, check: Check | None = None) -> Case:
+    """A feed that declares XML entities: refused as such, nothing stored."""
+    return Case(lambda s: {"/bad.xml": rss_reply(body)}, "declares XML entities", new=0, check=check)
+
+
+def items_read(
+    items: Callable[[LocalServer], str],
+    articles: dict[str, int],
+    *,
+    new: int,
+    warning: str | None = None,
+    check: Check | None = None,
+) -> Case:
+    """A feed of these odd ``<item>`` elements, read without error, beside its articles' pages."""
+    return Case(
+        lambda s: {"/bad.xml": items_reply(items(s))},
+        None,
+        new=new,
+        warning=warning,
+        check=check,
+        articles=articles,
+    )
+
+
+def cafe_cymraeg(seed: int, reply: Callable[[bytes], Reply], title: str = "Café Cymraeg") -> Case:
+    """A feed of one item titled ``title``, served by ``reply`` (mis-encoded): stored as "Café Cymraeg"."""
+    return Case(
+        lambda s: {
+            "/bad.xml": reply(raw_rss(f"<item><title>{title}</title><link>{s.url('/bad/p')}</link></item>"))
         },
         None,
+        new=1,
+        check=_titles_clean,
+        articles={"/bad/p": seed},
+    )
+
+
+CASES: dict[str, Case] = {
+    "malformed XML": items_read(
+        lambda s: f"<item><title>A</title><link>{s.url('/bad/p')}</link></item><item><b>",
+        {"/bad/p": 1},
         new=1,
         warning="not well-formed XML",
     ),
-    "wrong charset (latin-1 declared as UTF-8)": Case(
-        lambda s: {
-            "/bad.xml": Reply(
-                raw_rss(f"<item><title>Café Cymraeg</title><link>{s.url('/bad/p')}</link></item>")
-                .decode()
-                .encode("latin-1"),
-                content_type="application/rss+xml; charset=utf-8",
-            ),
-            "/bad/p": Reply(article(2)),
-        },
-        None,
-        new=1,
-        check=_titles_clean,
+    "wrong charset (latin-1 declared as UTF-8)": cafe_cymraeg(
+        2,
+        lambda feed: Reply(
+            feed.decode().encode("latin-1"), content_type="application/rss+xml; charset=utf-8"
+        ),
     ),
-    "missing charset": Case(
-        lambda s: {
-            "/bad.xml": Reply(
-                raw_rss(f"<item><title>Café Cymraeg</title><link>{s.url('/bad/p')}</link></item>").replace(
-                    b' encoding="utf-8"', b""
-                ),
-                content_type="text/xml",
-            ),
-            "/bad/p": Reply(article(3)),
-        },
-        None,
-        new=1,
-        check=_titles_clean,
+    "missing charset": cafe_cymraeg(
+        3, lambda feed: Reply(feed.replace(b' encoding="utf-8"', b""), content_type="text/xml")
     ),
-    "mojibake (UTF-8 decoded twice)": Case(
-        lambda s: {
-            "/bad.xml": Reply(
-                raw_rss(
-                    f"<item><title>{'Café Cymraeg'.encode().decode('cp1252')}</title><link>{s.url('/bad/p')}</link></item>"
-                ),
-                content_type=RSS_TYPE,
-            ),
-            "/bad/p": Reply(article(4)),
-        },
-        None,
-        new=1,
-        check=_titles_clean,
+    "mojibake (UTF-8 decoded twice)": cafe_cymraeg(
+        4, rss_reply, title="Café Cymraeg".encode().decode("cp1252")
     ),
     "HTML served as a feed": Case(lambda s: {"/bad.xml": Reply(PAGE)}, "not a feed", new=0),
-    "empty feed": Case(lambda s: {"/bad.xml": Reply(raw_rss(""), content_type=RSS_TYPE)}, None, new=0),
+    "empty feed": Case(lambda s: {"/bad.xml": items_reply("")}, None, new=0),
     "a feed of 100,000 entries": Case(
         lambda s: {
-            "/bad.xml": Reply(
-                raw_rss(
-                    "".join(
-                        f"<item><title>E{n}</title><link>{s.url(f'/bad/{n}')}</link></item>"
-                        for n in range(100_000)
-                    )
-                ),
-                content_type=RSS_TYPE,
+            "/bad.xml": items_reply(
+                "".join(
+                    f"<item><title>E{n}</title><link>{s.url(f'/bad/{n}')}</link></item>"
+                    for n in range(100_000)
+                )
             )
         },
         "HTTP 404",  # their pages: kept from the feed, retried later
@@ -190,63 +218,27 @@ CASES: dict[str, Case] = {
         warning="the feed has 100,000 entries; only the newest 5 were read",
     ),
     "more entries than a crawl reads": Case(
-        lambda s: {
-            "/bad.xml": Reply(feed_of(s, "/bad/1", "/bad/2", "/bad/3", "/bad/4"), content_type=RSS_TYPE),
-            **{f"/bad/{n}": Reply(article(10 + n)) for n in range(1, 5)},
-        },
+        lambda s: {"/bad.xml": rss_reply(feed_of(s, "/bad/1", "/bad/2", "/bad/3", "/bad/4"))},
         None,
         new=2,
         env={"AGGREGATOR_MAX_FEED_ENTRIES": "2"},
         warning="only the newest 2 were read",
+        articles={f"/bad/{n}": 10 + n for n in range(1, 5)},
     ),
-    "gzip bomb": Case(
-        lambda s: {
-            "/bad.xml": Reply(
-                gzip.compress(b"<rss>" + b" " * 200_000_000, compresslevel=9),
-                content_type=RSS_TYPE,
-                headers={"Content-Encoding": "gzip"},
-            )
-        },
-        "larger than the download size limit",
-        new=0,
-    ),
-    "brotli bomb": Case(
-        lambda s: {
-            "/bad.xml": Reply(
-                brotli.compress(b"<rss>" + b" " * 200_000_000, quality=5),
-                content_type=RSS_TYPE,
-                headers={"Content-Encoding": "br"},
-            )
-        },
-        "larger than the download size limit",
-        new=0,
-    ),
-    "duplicate entries within a feed": Case(
-        lambda s: {
-            "/bad.xml": Reply(
-                raw_rss(
-                    "".join(
-                        f"<item><title>{t}</title><link>{s.url(p)}</link><guid>{s.url(p)}</guid></item>"
-                        for t, p in (
-                            ("D1", "/bad/d1"),
-                            ("D2", "/bad/d2"),
-                            ("D1", "/bad/d1"),
-                            ("D1", "/bad/d1#top"),
-                        )
-                    )
-                ),
-                content_type=RSS_TYPE,
-            ),
-            "/bad/d1": Reply(article(41)),
-            "/bad/d2": Reply(article(42)),
-        },
-        None,
+    "gzip bomb": bomb("gzip", lambda body: gzip.compress(body, compresslevel=9)),
+    "brotli bomb": bomb("br", lambda body: brotli.compress(body, quality=5)),
+    "duplicate entries within a feed": items_read(
+        lambda s: "".join(
+            f"<item><title>{t}</title><link>{s.url(p)}</link><guid>{s.url(p)}</guid></item>"
+            for t, p in (("D1", "/bad/d1"), ("D2", "/bad/d2"), ("D1", "/bad/d1"), ("D1", "/bad/d1#top"))
+        ),
+        {"/bad/d1": 41, "/bad/d2": 42},
         new=2,
         check=_each_page_once,
     ),
     "a page of 50 MB": Case(
         lambda s: {
-            "/bad.xml": Reply(feed_of(s, "/bad/big"), content_type=RSS_TYPE),
+            "/bad.xml": rss_reply(feed_of(s, "/bad/big")),
             "/bad/big": Reply(b"<html><body>" + b"<p>x</p>" * 6_600_000),
         },
         "larger than the download size limit",
@@ -285,85 +277,45 @@ CASES: dict[str, Case] = {
     "HTTP 410": Case(lambda s: {"/bad.xml": Reply(b"gone", status=410)}, "HTTP 410", new=0),
     "HTTP 500": Case(lambda s: {"/bad.xml": Reply(b"oops", status=500)}, "HTTP 500", new=0),
     "HTTP 429 without Retry-After": Case(lambda s: {"/bad.xml": Reply(b"", status=429)}, "HTTP 429", new=0),
-    "relative and protocol-relative links": Case(
-        lambda s: {
-            "/bad.xml": Reply(
-                raw_rss(
-                    f"<item><title>R1</title><link>/bad/p1</link></item><item><title>R2</title><link>//{s.base.removeprefix('http://')}/bad/p2</link></item>"
-                ),
-                content_type=RSS_TYPE,
-            ),
-            "/bad/p1": Reply(article(21)),
-            "/bad/p2": Reply(article(22)),
-        },
-        None,
+    "relative and protocol-relative links": items_read(
+        lambda s: (
+            "<item><title>R1</title><link>/bad/p1</link></item>"
+            f"<item><title>R2</title><link>//{s.base.removeprefix('http://')}/bad/p2</link></item>"
+        ),
+        {"/bad/p1": 21, "/bad/p2": 22},
         new=2,
         check=_absolute,
     ),
-    "an entity-expansion (billion laughs) feed": Case(
-        lambda s: {
-            "/bad.xml": Reply(
-                b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><rss version="2.0"><channel><item><title>&c;</title><link>https://ex.org/x</link></item></channel></rss>',
-                content_type=RSS_TYPE,
-            )
-        },
-        "declares XML entities",
-        new=0,
+    "an entity-expansion (billion laughs) feed": declares_entities(
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><rss version="2.0"><channel><item><title>&c;</title><link>https://ex.org/x</link></item></channel></rss>',
     ),
-    "an external-entity (XXE) feed": Case(
-        lambda s: {
-            "/bad.xml": Reply(
-                b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/hostname">]><rss version="2.0"><channel><item><title>T &x;</title><link>https://ex.org/x</link></item></channel></rss>',
-                content_type=RSS_TYPE,
-            )
-        },
-        "declares XML entities",
-        new=0,
+    "an external-entity (XXE) feed": declares_entities(
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/hostname">]><rss version="2.0"><channel><item><title>T &x;</title><link>https://ex.org/x</link></item></channel></rss>',
         check=_nothing_leaked,
     ),
-    "an entity feed behind a long leading comment": Case(
-        lambda s: {
-            "/bad.xml": Reply(
-                b'<?xml version="1.0"?><!--' + b"x" * 100_000 + b"-->"
-                b'<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-                b'<rss version="2.0"><channel><item><title>&b;</title><link>https://ex.org/x</link></item></channel></rss>',
-                content_type=RSS_TYPE,
-            )
-        },
-        "declares XML entities",
-        new=0,
+    "an entity feed behind a long leading comment": declares_entities(
+        b'<?xml version="1.0"?><!--' + b"x" * 100_000 + b"-->"
+        b'<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        b'<rss version="2.0"><channel><item><title>&b;</title><link>https://ex.org/x</link></item></channel></rss>',
     ),
-    "an entity feed in UTF-16": Case(
-        lambda s: {
-            "/bad.xml": Reply(
-                '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">]>'
-                '<rss version="2.0"><channel><item><title>&a;</title><link>https://ex.org/x</link></item></channel></rss>'.encode(
-                    "utf-16"
-                ),
-                content_type=RSS_TYPE,
-            )
-        },
-        "declares XML entities",
-        new=0,
+    "an entity feed in UTF-16": declares_entities(
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">]>'
+        '<rss version="2.0"><channel><item><title>&a;</title><link>https://ex.org/x</link></item></channel></rss>'.encode(
+            "utf-16"
+        ),
     ),
-    "a malformed link among good ones": Case(
-        lambda s: {
-            "/bad.xml": Reply(
-                raw_rss(
-                    "<item><title>M1</title><link>http://[::1/x</link></item>"
-                    "<item><title>M2</title><link>http://ex.org:99999/y</link></item>"
-                    f"<item><title>M3</title><link>{s.url('/bad/m3')}</link></item>"
-                ),
-                content_type=RSS_TYPE,
-            ),
-            "/bad/m3": Reply(article(51)),
-        },
-        None,
+    "a malformed link among good ones": items_read(
+        lambda s: (
+            "<item><title>M1</title><link>http://[::1/x</link></item>"
+            "<item><title>M2</title><link>http://ex.org:99999/y</link></item>"
+            f"<item><title>M3</title><link>{s.url('/bad/m3')}</link></item>"
+        ),
+        {"/bad/m3": 51},
         new=1,
     ),
     "a meta refresh to mailto:": Case(
         lambda s: {
-            "/bad.xml": Reply(feed_of(s, "/bad/refresh"), content_type=RSS_TYPE),
+            "/bad.xml": rss_reply(feed_of(s, "/bad/refresh")),
             "/bad/refresh": Reply(
                 article(52).replace(
                     b"<head>", b'<head><meta http-equiv="refresh" content="0; url=mailto:editor@ex.org">'
@@ -375,9 +327,8 @@ CASES: dict[str, Case] = {
     ),
     "a NUL byte in the page": Case(
         lambda s: {
-            "/bad.xml": Reply(
-                raw_rss(f"<item><title>Tab and nul</title><link>{s.url('/bad/nul')}</link></item>"),
-                content_type=RSS_TYPE,
+            "/bad.xml": items_reply(
+                f"<item><title>Tab and nul</title><link>{s.url('/bad/nul')}</link></item>"
             ),
             "/bad/nul": Reply(article(53).replace(b"</h1>", b"</h1><p>nul \x00 here and \x00 there</p>")),
         },
@@ -387,24 +338,18 @@ CASES: dict[str, Case] = {
     ),
     "a non-HTML article page": Case(
         lambda s: {
-            "/bad.xml": Reply(feed_of(s, "/bad/report.pdf"), content_type=RSS_TYPE),
+            "/bad.xml": rss_reply(feed_of(s, "/bad/report.pdf")),
             "/bad/report.pdf": Reply(b"%PDF-1.7 ...", content_type="application/pdf"),
         },
         "not an HTML page (application/pdf)",
         new=1,
     ),
-    "dates in the future or unparseable": Case(
-        lambda s: {
-            "/bad.xml": Reply(
-                raw_rss(
-                    f"<item><title>F</title><link>{s.url('/bad/p1')}</link><pubDate>Mon, 01 Jan 2099 00:00:00 GMT</pubDate></item><item><title>U</title><link>{s.url('/bad/p2')}</link><pubDate>the day after tomorrow</pubDate></item>"
-                ),
-                content_type=RSS_TYPE,
-            ),
-            "/bad/p1": Reply(article(31)),
-            "/bad/p2": Reply(article(32)),
-        },
-        None,
+    "dates in the future or unparseable": items_read(
+        lambda s: (
+            f"<item><title>F</title><link>{s.url('/bad/p1')}</link><pubDate>Mon, 01 Jan 2099 00:00:00 GMT</pubDate></item>"
+            f"<item><title>U</title><link>{s.url('/bad/p2')}</link><pubDate>the day after tomorrow</pubDate></item>"
+        ),
+        {"/bad/p1": 31, "/bad/p2": 32},
         new=2,
         check=_dates_sane,
     ),
@@ -430,6 +375,7 @@ def test_bad_input_is_reported_and_loses_nothing(name: str, server: LocalServer,
         before = good_items(core)
         assert len(before) == 2
         server.routes.update(case.routes(server))
+        server.routes.update({path: Reply(article(seed)) for path, seed in case.articles.items()})
         run_cli("sources", "add", server.url("/bad.xml"), "--name", "bad", env=env)
 
         code, summary, stderr = crawl_json(env)

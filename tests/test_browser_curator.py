@@ -24,7 +24,7 @@ from tests.support.server import LocalServer, Reply
 playwright_api = pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
-from tests.support.browser import chromium, require_chromium  # noqa: E402
+from tests.support.browser import browser_page, require_chromium  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
@@ -55,19 +55,10 @@ def app(core: Aggregator, seeded: Seeded) -> Iterator[AppServer]:
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with browser_page(browser, width=1400) as tab:
+        yield tab
 
 
 def log_in(page: Page, app: AppServer, name: str) -> None:

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
 
 from aggregator.config import Config
 from aggregator.core import Aggregator
-from tests.support.cli import crawl_env, run_cli
+from tests.support.cli import crawl_env, free_port, run_cli
 
 pytestmark = pytest.mark.crawl
 SUMMARY = "33 articles, 4 newsletter issues, 8 newsletter stories"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_demo_stores_twenty_articles_once_each(db_url: str, tmp_path: Path) -> None:

@@ -15,12 +15,13 @@ from typing import Any
 
 import pytest
 import redis
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
 from aggregator.models import CrawlRun, CrawlRunSource, Item
-from tests.support.cli import crawl_env, run_cli
-from tests.support.databases import postgres_schema, require_postgres
-from tests.support.redis_queue import REDIS_URL, redis_prefix, require_redis
+from tests.support.cli import run_cli
+from tests.support.databases import connected
+from tests.support.installation import distributed_env, install_site
+from tests.support.redis_queue import REDIS_URL
 from tests.support.workers import (
     SiteProcess,
     Worker,
@@ -37,55 +38,20 @@ PAGES = 2000
 
 
 @pytest.fixture
-def backing() -> Iterator[tuple[str, str]]:
-    """Yield a fresh PostgreSQL schema's URL and a Redis key prefix of this test's own."""
-    require_postgres()
-    require_redis()
-    with postgres_schema() as url, redis_prefix() as prefix:
-        yield url, prefix
-
-
-@pytest.fixture
 def site() -> Iterator[SiteProcess]:
     with site_process(PAGES) as served:
         yield served
 
 
-def distributed_env(db_url: str, prefix: str, **extra: str) -> dict[str, str]:
-    """Return the environment of every process of one installation: database, Redis, limits."""
-    return crawl_env(
-        db_url,
-        AGGREGATOR_REDIS_URL=REDIS_URL,
-        AGGREGATOR_REDIS_PREFIX=prefix,
-        AGGREGATOR_EXTRACT_WORKERS="1",
-        AGGREGATOR_CONCURRENT_REQUESTS_PER_HOST="8",
-        AGGREGATOR_FETCH_TIMEOUT="20",
-        **extra,
-    )
-
-
-def add_site_sources(env: dict[str, str], site: SiteProcess) -> None:
-    """Run `aggregator init` and `aggregator sources add` for every source of the site."""
-    from tests.support.site import Site
-
-    done = run_cli("init", env=env)
-    assert done.returncode == 0, done.stderr
-    for source in Site(PAGES, site.base).sources():
-        settings = [f"--set={key}={json.dumps(value)}" for key, value in source["settings"].items()]
-        args = ["sources", "add", source["url"], "--name", source["name"], "--kind", source["kind"]]
-        done = run_cli(*args, *settings, env=env)
-        assert done.returncode == 0, done.stderr
+# The limits of every installation here: eight requests at once per host, patient fetches.
+LIMITS = {"AGGREGATOR_CONCURRENT_REQUESTS_PER_HOST": "8", "AGGREGATOR_FETCH_TIMEOUT": "20"}
 
 
 def stored(db_url: str) -> tuple[int, int, set[str]]:
     """Return the item rows, their distinct canonical URLs, and those URLs."""
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(select(func.count()).select_from(Item)).scalar_one()
-            urls = set(conn.execute(select(Item.canonical_url)).scalars())
-    finally:
-        engine.dispose()
+    with connected(db_url) as conn:
+        rows = conn.execute(select(func.count()).select_from(Item)).scalar_one()
+        urls = set(conn.execute(select(Item.canonical_url)).scalars())
     return rows, len(urls), urls
 
 
@@ -112,20 +78,16 @@ def worker_id(worker: Worker) -> str:
 
 
 def run_status(db_url: str, run_id: int) -> str:
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return str(conn.execute(select(CrawlRun.status).where(CrawlRun.id == run_id)).scalar_one())
-    finally:
-        engine.dispose()
+    with connected(db_url) as conn:
+        return str(conn.execute(select(CrawlRun.status).where(CrawlRun.id == run_id)).scalar_one())
 
 
 def test_three_workers_store_every_page_exactly_once(
     backing: tuple[str, str], site: SiteProcess, tmp_path: Path
 ) -> None:
     db_url, prefix = backing
-    env = distributed_env(db_url, prefix)
-    add_site_sources(env, site)
+    env = distributed_env(db_url, prefix, **LIMITS)
+    install_site(env, site, PAGES)
     workers = [start_worker(env, tmp_path) for _ in range(3)]
     try:
         run_id = int(seed(env, wait=False)["run"])
@@ -171,14 +133,10 @@ def test_three_workers_store_every_page_exactly_once(
 
 
 def run_lines(db_url: str, run_id: int) -> list[dict[str, Any]]:
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            query = select(CrawlRunSource).where(CrawlRunSource.run_id == run_id)
-            rows = conn.execute(query.order_by(CrawlRunSource.source_id)).mappings()
-            return [dict(row) for row in rows]
-    finally:
-        engine.dispose()
+    with connected(db_url) as conn:
+        query = select(CrawlRunSource).where(CrawlRunSource.run_id == run_id)
+        rows = conn.execute(query.order_by(CrawlRunSource.source_id)).mappings()
+        return [dict(row) for row in rows]
 
 
 def test_a_worker_killed_mid_crawl_gives_its_work_back_within_the_visibility_timeout(
@@ -188,9 +146,13 @@ def test_a_worker_killed_mid_crawl_gives_its_work_back_within_the_visibility_tim
     # A lease far longer than the test: the round must complete by the dead worker's work coming
     # back (after VISIBILITY seconds of silence), not by the lease lapsing and a new round.
     env = distributed_env(
-        db_url, prefix, AGGREGATOR_ROUND_LEASE="900", AGGREGATOR_WORKER_VISIBILITY_TIMEOUT=str(VISIBILITY)
+        db_url,
+        prefix,
+        **LIMITS,
+        AGGREGATOR_ROUND_LEASE="900",
+        AGGREGATOR_WORKER_VISIBILITY_TIMEOUT=str(VISIBILITY),
     )
-    add_site_sources(env, site)
+    install_site(env, site, PAGES)
     workers = [start_worker(env, tmp_path) for _ in range(3)]
     try:
         run_id = int(seed(env, wait=False)["run"])

@@ -7,15 +7,12 @@ The site counts requests in flight and when each article request arrived.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.cli import crawl_env, run_cli
-from tests.support.databases import postgres_schema, require_postgres
-from tests.support.redis_queue import REDIS_URL, redis_prefix, require_redis
-from tests.support.site import Site
+from tests.support.cli import run_cli
+from tests.support.installation import distributed_env, install_site
 from tests.support.workers import responses_of, site_process, start_worker, stop_worker
 
 pytestmark = [pytest.mark.postgres, pytest.mark.crawl]
@@ -29,30 +26,17 @@ DELAY = 0.1
 WINDOW = 1.0
 
 
-@pytest.fixture
-def db_url() -> Iterator[str]:
-    require_postgres()
-    require_redis()
-    with postgres_schema() as url:
-        yield url
-
-
-def test_two_workers_share_one_hosts_concurrency_and_delay(db_url: str, tmp_path: Path) -> None:
-    with redis_prefix() as prefix, site_process(PAGES, delay=0.02) as site:
-        env = crawl_env(
+def test_two_workers_share_one_hosts_concurrency_and_delay(backing: tuple[str, str], tmp_path: Path) -> None:
+    db_url, prefix = backing
+    with site_process(PAGES, delay=0.02) as site:
+        env = distributed_env(
             db_url,
-            AGGREGATOR_REDIS_URL=REDIS_URL,
-            AGGREGATOR_REDIS_PREFIX=prefix,
-            AGGREGATOR_EXTRACT_WORKERS="1",
+            prefix,
             AGGREGATOR_CONCURRENT_REQUESTS_PER_HOST="1",
             AGGREGATOR_DOWNLOAD_DELAY=str(DELAY),
             AGGREGATOR_FETCH_TIMEOUT="20",
         )
-        assert run_cli("init", env=env).returncode == 0
-        for source in Site(PAGES, site.base).sources():
-            sets = [f"--set={k}={json.dumps(v)}" for k, v in source["settings"].items()]
-            args = ["sources", "add", source["url"], "--name", source["name"], "--kind", source["kind"]]
-            assert run_cli(*args, *sets, env=env).returncode == 0
+        install_site(env, site, PAGES)
         workers = [start_worker(env, tmp_path) for _ in range(2)]
         try:
             done = run_cli("crawl", "--distributed", "--wait", "--json", env=env, timeout=170)

@@ -20,7 +20,7 @@ from aggregator.models import Item
 from aggregator.publish.service import export, export_site
 from tests.test_sources import harvested
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parent / "fixtures" / "golden"
 CLOCK = dt.datetime(2019, 9, 2, 9, 30, tzinfo=dt.UTC)
 TOPIC = "citizens-assemblies"
 ISSUE_URL = "https://involve.org.uk/news-opinion/news/summer-citizens-assemblies"

@@ -24,7 +24,7 @@ from tests.test_sources import harvested
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, Page
 
-from tests.support.browser import chromium, require_chromium
+from tests.support.browser import browser_page, require_chromium
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
@@ -66,37 +66,32 @@ def seed_payloads(core: Aggregator) -> None:
         "https://evil.example/feed", name="Evil", settings={"label": PAYLOADS["author"]}
     )
     core.topics.add("evil", name="Evil", intro=PAYLOADS["note"])
-    core.items.record(
-        harvested(
-            source.id,
-            "https://evil.example/issue",
-            kind="newsletter",
-            title=PAYLOADS["title"],
-            author=PAYLOADS["author"],
-            published=dt.datetime(2020, 3, 1, tzinfo=dt.UTC),
-        )
+
+    def record(url: str, **fields: object) -> None:
+        core.items.record(harvested(source.id, url, **fields))
+
+    record(
+        "https://evil.example/issue",
+        kind="newsletter",
+        title=PAYLOADS["title"],
+        author=PAYLOADS["author"],
+        published=dt.datetime(2020, 3, 1, tzinfo=dt.UTC),
     )
-    core.items.record(
-        harvested(
-            source.id,
-            "https://evil.example/article",
-            title=PAYLOADS["title"],
-            author=PAYLOADS["author"],
-            published=dt.datetime(2020, 2, 1, tzinfo=dt.UTC),
-            summary=PAYLOADS["excerpt"],
-        )
+    record(
+        "https://evil.example/article",
+        title=PAYLOADS["title"],
+        author=PAYLOADS["author"],
+        published=dt.datetime(2020, 2, 1, tzinfo=dt.UTC),
+        summary=PAYLOADS["excerpt"],
     )
-    core.items.record(
-        harvested(
-            source.id,
-            "https://evil.example/story",
-            kind="story",
-            title=PAYLOADS["story"],
-            content_origin="bullet",
-            parent_url="https://evil.example/issue",
-            position=1,
-            excerpt=PAYLOADS["story"],
-        )
+    record(
+        "https://evil.example/story",
+        kind="story",
+        title=PAYLOADS["story"],
+        content_origin="bullet",
+        parent_url="https://evil.example/issue",
+        position=1,
+        excerpt=PAYLOADS["story"],
     )
     for item in core.items.query(source="Evil", limit=None):
         if item.kind != "story":
@@ -116,20 +111,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "out"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(10_000)
-    context.add_init_script(WATCH)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with browser_page(browser, width=1200, init_script=WATCH) as tab:
+        yield tab
 
 
 def open_page(page: Page, path: Path) -> tuple[dict[str, object], list[str]]:

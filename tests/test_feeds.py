@@ -102,8 +102,7 @@ def test_json_feed_1_1() -> None:
     assert feed.language == "cy"
     assert feed.skipped == 1
     (entry,) = feed.entries
-    assert entry.guid == "42"
-    assert entry.author == "Feed Author"
+    assert (entry.guid, entry.author) == ("42", "Feed Author")
     assert entry.content_html == "<p>Para one.</p><p>Para &lt;two&gt;.</p>"
     assert entry.categories == ("democracy",)
 

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from aggregator.config import Config
 from aggregator.core import Aggregator
-from aggregator.migrations import head_revision
+from aggregator.migrations import head_revision, upgrade
 from aggregator.models import Base
 from aggregator.services.search import SEARCH_OBJECT_NAMES
 
@@ -61,18 +64,27 @@ def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path) -> None:  # type:
         core.close()
 
 
-def test_a_database_at_the_first_revision_migrates_with_its_items(config: Config) -> None:
-    from aggregator.migrations import upgrade
-    from aggregator.services.items import Harvested
-
+@contextmanager
+def _database_at(config: Config, revision: str) -> Iterator[Aggregator]:
+    """The test database migrated only to ``revision``, with one feed source (id 1) in it."""
     core = Aggregator(config)
     try:
-        upgrade(core.db.engine, "0001")
+        upgrade(core.db.engine, revision)
         with core.db.engine.begin() as conn:
             conn.exec_driver_sql(
                 "INSERT INTO sources (name, kind, url, settings, enabled, error_count, created_at) "
                 "VALUES ('s', 'feed', 'https://ex.org/f', '{}', true, 0, CURRENT_TIMESTAMP)"
             )
+        yield core
+    finally:
+        core.close()
+
+
+def test_a_database_at_the_first_revision_migrates_with_its_items(config: Config) -> None:
+    from aggregator.services.items import Harvested
+
+    with _database_at(config, "0001") as core:
+        with core.db.engine.begin() as conn:
             conn.exec_driver_sql(
                 "INSERT INTO items (source_id, url, canonical_url, title, first_seen_at, text, summary, "
                 "content_origin, fetch_attempts, status, updated_at) VALUES (1, 'https://ex.org/a', "
@@ -99,22 +111,13 @@ def test_a_database_at_the_first_revision_migrates_with_its_items(config: Config
             ).value
             == "new"
         )
-    finally:
-        core.close()
 
 
 def test_folds_of_the_sketch_alone_are_rechecked_and_wrong_ones_unfolded(config: Config) -> None:
-    from aggregator.migrations import upgrade
     from tests.test_duplicates import ASSEMBLY, REPOST, TRIAL_A, TRIAL_B
 
-    core = Aggregator(config)
-    try:
-        upgrade(core.db.engine, "0005")
+    with _database_at(config, "0005") as core:
         with core.db.engine.begin() as conn:
-            conn.exec_driver_sql(
-                "INSERT INTO sources (name, kind, url, settings, enabled, error_count, created_at) "
-                "VALUES ('s', 'feed', 'https://ex.org/f', '{}', true, 0, CURRENT_TIMESTAMP)"
-            )
             # As the sketch alone folded them: a real copy, and a second trial folded into the first.
             for n, (body, copy_of) in enumerate(
                 [(ASSEMBLY, None), (REPOST, 1), (TRIAL_A, None), (TRIAL_B, 3)], start=1
@@ -145,5 +148,3 @@ def test_folds_of_the_sketch_alone_are_rechecked_and_wrong_ones_unfolded(config:
         )
         assert [e.detail for e in core.items.get(3).events] == [{"copy": 4}]
         assert core.items.get(1).events == ()
-    finally:
-        core.close()

@@ -17,10 +17,13 @@ from tests.support.server import LocalServer, Reply
 
 pytestmark = pytest.mark.crawl
 DAY = dt.datetime(2024, 2, 20, 9, 0, tzinfo=dt.UTC)
+PAGE = fixture_bytes("pages/lemire.me.json.html")
 
 
-def one_source(server: LocalServer, db_url: str, *entries: Entry, **env_extra: str) -> dict[str, str]:
-    server.routes["/feed.xml"] = Reply(rss(list(entries)), content_type="application/rss+xml")
+def one_source(server: LocalServer, db_url: str, entries: dict[str, str], **env_extra: str) -> dict[str, str]:
+    """Serve a feed of ``entries`` (path -> title), add it as the source "site"; return the CLI's env."""
+    feed = [Entry(server.url(path), title, DAY) for path, title in entries.items()]
+    server.routes["/feed.xml"] = Reply(rss(feed), content_type="application/rss+xml")
     env = crawl_env(db_url, **env_extra)
     run_cli("init", env=env)
     run_cli("sources", "add", server.url("/feed.xml"), "--name", "site", env=env)
@@ -37,14 +40,9 @@ def items(db_url: str) -> dict[str, str]:
 
 def test_robots_txt_disallow_is_obeyed(server: LocalServer, db_url: str) -> None:
     server.routes["/robots.txt"] = Reply(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
-    server.routes["/private/a"] = Reply(fixture_bytes("pages/lemire.me.json.html"))
-    server.routes["/public/b"] = Reply(fixture_bytes("pages/lemire.me.json.html"))
-    env = one_source(
-        server,
-        db_url,
-        Entry(server.url("/private/a"), "Private", DAY),
-        Entry(server.url("/public/b"), "Public", DAY),
-    )
+    server.routes["/private/a"] = Reply(PAGE)
+    server.routes["/public/b"] = Reply(PAGE)
+    env = one_source(server, db_url, {"/private/a": "Private", "/public/b": "Public"})
     code, summary, _ = crawl_json(env)
     assert code == 1
     assert "forbidden by robots.txt" in summary["sources"][0]["error"]
@@ -54,8 +52,8 @@ def test_robots_txt_disallow_is_obeyed(server: LocalServer, db_url: str) -> None
 
 def test_an_unreachable_robots_txt_counts_as_disallow(server: LocalServer, db_url: str) -> None:
     server.routes["/robots.txt"] = Reply(b"User-agent: *\nAllow: /\n", content_type="text/plain")
-    server.routes["/a"] = Reply(fixture_bytes("pages/lemire.me.json.html"))
-    env = one_source(server, db_url, Entry(server.url("/a"), "A", DAY))
+    server.routes["/a"] = Reply(PAGE)
+    env = one_source(server, db_url, {"/a": "A"})
     assert crawl_json(env)[0] == 0
     stored = items(db_url)
     assert stored == {server.url("/a"): "article"}
@@ -74,12 +72,12 @@ def test_an_unreachable_robots_txt_counts_as_disallow(server: LocalServer, db_ur
 
 def test_a_robots_txt_answering_5xx_disallows_and_4xx_allows(server: LocalServer, db_url: str) -> None:
     server.routes["/robots.txt"] = Reply(b"oops", status=503, content_type="text/plain")
-    env = one_source(server, db_url, Entry(server.url("/a"), "A", DAY))
+    env = one_source(server, db_url, {"/a": "A"})
     code, summary, _ = crawl_json(env)
     assert code == 1
     assert "robots.txt answered HTTP 503" in summary["sources"][0]["error"]
     server.routes["/robots.txt"] = Reply(b"gone", status=404, content_type="text/plain")
-    server.routes["/a"] = Reply(fixture_bytes("pages/lemire.me.json.html"))
+    server.routes["/a"] = Reply(PAGE)
     code, summary, stderr = crawl_json(env)
     assert code == 0, stderr
     assert summary["sources"][0]["new"] == 1
@@ -92,10 +90,10 @@ def test_429_with_retry_after_is_waited_out(server: LocalServer, db_url: str) ->
         calls.append(time.monotonic())
         if len(calls) == 1:
             return Reply(b"slow down", status=429, content_type="text/plain", headers={"Retry-After": "2"})
-        return Reply(fixture_bytes("pages/lemire.me.json.html"))
+        return Reply(PAGE)
 
     server.routes["/a"] = limited
-    env = one_source(server, db_url, Entry(server.url("/a"), "A", DAY))
+    env = one_source(server, db_url, {"/a": "A"})
     code, _, stderr = crawl_json(env)
     assert code == 0, stderr
     assert len(calls) == 2
@@ -107,7 +105,7 @@ def test_a_retry_after_longer_than_the_limit_fails_the_page_clearly(server: Loca
     server.routes["/a"] = Reply(
         b"later", status=503, content_type="text/plain", headers={"Retry-After": "3600"}
     )
-    env = one_source(server, db_url, Entry(server.url("/a"), "A", DAY), AGGREGATOR_RETRY_AFTER_MAX="30")
+    env = one_source(server, db_url, {"/a": "A"}, AGGREGATOR_RETRY_AFTER_MAX="30")
     code, summary, _ = crawl_json(env)
     assert code == 1
     assert "HTTP 503: the server asks to retry after 3600s" in summary["sources"][0]["error"]
@@ -124,8 +122,7 @@ def test_a_redirect_to_a_private_address_is_refused(server: LocalServer, db_url:
     env = one_source(
         server,
         db_url,
-        Entry(server.url("/a"), "A", DAY),
-        Entry(server.url("/b"), "B", DAY),
+        {"/a": "A", "/b": "B"},
         AGGREGATOR_ALLOW_PRIVATE_NETWORKS="0",
         AGGREGATOR_ALLOWED_NETWORKS="127.0.0.1/32",
     )
@@ -140,14 +137,8 @@ def test_a_redirect_to_a_private_address_is_refused(server: LocalServer, db_url:
 
 def test_an_oversized_page_is_abandoned_before_parsing(server: LocalServer, db_url: str) -> None:
     server.routes["/big"] = Reply(b"<html><body>" + b"<p>word </p>" * 60_000 + b"</body></html>")
-    server.routes["/small"] = Reply(fixture_bytes("pages/lemire.me.json.html"))
-    env = one_source(
-        server,
-        db_url,
-        Entry(server.url("/big"), "Big", DAY),
-        Entry(server.url("/small"), "Small", DAY),
-        AGGREGATOR_MAX_PAGE_BYTES="300000",
-    )
+    server.routes["/small"] = Reply(PAGE)
+    env = one_source(server, db_url, {"/big": "Big", "/small": "Small"}, AGGREGATOR_MAX_PAGE_BYTES="300000")
     code, summary, _ = crawl_json(env)
     assert code == 1
     assert "larger than the download size limit" in summary["sources"][0]["error"]

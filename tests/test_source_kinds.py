@@ -13,7 +13,7 @@ from aggregator.core import Aggregator
 from aggregator.demo.replay import ReplayServer, serving
 from aggregator.services.views import ItemView
 from tests.conftest import fixture_bytes
-from tests.support.cli import crawl_env, crawl_json, run_cli
+from tests.support.cli import crawl_env, crawl_json, crawl_ok, run_cli
 from tests.support.feeds import Entry, rss
 from tests.support.kinds import (
     GUARDIAN_NEWS_SITEMAP,
@@ -61,6 +61,19 @@ def stored(db_url: str, **query: object) -> list[ItemView]:
         core.close()
 
 
+def crawled(env: dict[str, str], db_url: str) -> list[ItemView]:
+    """Run a crawl, which must succeed, and return every item stored."""
+    crawl_ok(env)
+    return stored(db_url)
+
+
+def add_iwa_sitemap(env: dict[str, str], replay: ReplayServer, url_pattern: str) -> None:
+    """Add IWA's sitemap index as a source, since 2015, keeping the URLs that match ``url_pattern``."""
+    add_source(
+        env, local(replay, IWA_SITEMAP), "iwa-sitemap", "sitemap", since="2015-01-01", url_pattern=url_pattern
+    )
+
+
 def assert_complete(item: ItemView) -> None:
     assert item.title, item
     assert item.canonical_url.startswith("http://127.0.0.1:")
@@ -74,8 +87,7 @@ def test_guardian_api_pages_through_three_pages_without_fetching_pages(
     replay: ReplayServer, env: dict[str, str], db_url: str
 ) -> None:
     add_source(env, local(replay, GUARDIAN_SEARCH), "guardian", "guardian", page_size=4)
-    code, summary, stderr = crawl_json(env)
-    assert code == 0, stderr
+    summary = crawl_ok(env)
     (line,) = summary["sources"]
     assert (line["entries"], line["new"], line["fetched"]) == (10, 10, 0)
     calls = [h for path, h in replay.log if "/content.guardianapis.com/search" in path]
@@ -98,8 +110,7 @@ def test_guardian_without_a_key_reads_the_rss_feed(replay: ReplayServer, db_url:
     env = crawl_env(db_url)
     run_cli("init", env=env)
     add_source(env, local(replay, "https://www.theguardian.com/uk"), "guardian-rss", "guardian")
-    code, summary, stderr = crawl_json(env)
-    assert code == 0, stderr
+    summary = crawl_ok(env)
     assert summary["sources"][0]["new"] == 4
     assert {i.content_origin for i in stored(db_url)} == {"article"}
 
@@ -108,8 +119,7 @@ def test_wordpress_rest_api_pages_and_keeps_languages_and_authors(
     replay: ReplayServer, env: dict[str, str], db_url: str
 ) -> None:
     add_source(env, local(replay, IWA), "iwa", "wordpress", per_page=5)
-    code, summary, stderr = crawl_json(env)
-    assert code == 0, stderr
+    summary = crawl_ok(env)
     assert summary["sources"][0]["new"] == 10
     items = stored(db_url)
     assert len(items) == 10
@@ -128,8 +138,7 @@ def test_listing_pages_follow_the_selectors_and_the_next_link(
     replay: ReplayServer, env: dict[str, str], db_url: str
 ) -> None:
     add_source(env, local(replay, INVOLVE_NEWS), "involve", "listing", **LISTING_SETTINGS)
-    code, summary, stderr = crawl_json(env)
-    assert code == 0, stderr
+    summary = crawl_ok(env)
     items = stored(db_url)
     assert len(items) == 5
     assert summary["sources"][0]["fetched"] == 5
@@ -142,9 +151,7 @@ def test_listing_pages_follow_the_selectors_and_the_next_link(
 
 def test_news_sitemap_filtered_by_date(replay: ReplayServer, env: dict[str, str], db_url: str) -> None:
     add_source(env, local(replay, GUARDIAN_NEWS_SITEMAP), "news", "sitemap", since="2021-01-01")
-    code, _, stderr = crawl_json(env)
-    assert code == 0, stderr
-    items = stored(db_url)
+    items = crawled(env, db_url)
     assert sorted(i.published_at.year for i in items if i.published_at) == [2023, 2024]
     for item in items:
         assert_complete(item)
@@ -153,17 +160,8 @@ def test_news_sitemap_filtered_by_date(replay: ReplayServer, env: dict[str, str]
 def test_sitemap_index_filtered_by_url_pattern(
     replay: ReplayServer, env: dict[str, str], db_url: str
 ) -> None:
-    add_source(
-        env,
-        local(replay, IWA_SITEMAP),
-        "iwa-sitemap",
-        "sitemap",
-        since="2015-01-01",
-        url_pattern="/agenda/202[34]/",
-    )
-    code, _, stderr = crawl_json(env)
-    assert code == 0, stderr
-    items = stored(db_url)
+    add_iwa_sitemap(env, replay, url_pattern="/agenda/202[34]/")
+    items = crawled(env, db_url)
     assert len(items) == 3
     assert all("/agenda/2023/" in i.url or "/agenda/2024/" in i.url for i in items)
 
@@ -172,9 +170,7 @@ def test_a_newsletter_page_is_split_into_its_stories(
     replay: ReplayServer, env: dict[str, str], db_url: str
 ) -> None:
     add_source(env, local(replay, INVOLVE_NEWSLETTER_POST), "newsletter-page", "newsletter")
-    code, _, stderr = crawl_json(env)
-    assert code == 0, stderr
-    items = stored(db_url)
+    items = crawled(env, db_url)
     (issue,) = [i for i in items if i.kind == "newsletter"]
     stories = sorted((i for i in items if i.kind == "story"), key=lambda i: i.position or 0)
     assert len(stories) == 6
@@ -199,9 +195,7 @@ def test_a_mailchimp_archive_gives_each_issue_and_its_stories(
     replay: ReplayServer, env: dict[str, str], db_url: str
 ) -> None:
     add_source(env, local(replay, MAILCHIMP), "mailchimp", "newsletter")
-    code, _, stderr = crawl_json(env)
-    assert code == 0, stderr
-    items = stored(db_url)
+    items = crawled(env, db_url)
     issues = {i.id: i for i in items if i.kind == "newsletter"}
     assert sorted(i.title for i in issues.values()) == [
         "A summer of citizens’ assemblies",
@@ -227,14 +221,7 @@ def test_a_second_crawl_is_conditional_and_stores_and_fetches_nothing(
     add_source(env, local(replay, GUARDIAN_SEARCH), "guardian", "guardian", page_size=4)
     add_source(env, local(replay, IWA), "iwa", "wordpress", per_page=5)
     add_source(env, local(replay, INVOLVE_NEWS), "involve", "listing", **LISTING_SETTINGS)
-    add_source(
-        env,
-        local(replay, IWA_SITEMAP),
-        "iwa-sitemap",
-        "sitemap",
-        since="2015-01-01",
-        url_pattern="/agenda/20",
-    )
+    add_iwa_sitemap(env, replay, url_pattern="/agenda/20")
     add_source(env, local(replay, MAILCHIMP), "mailchimp", "newsletter")
     first_code, _, stderr = crawl_json(env)
     assert first_code == 0, stderr
@@ -260,17 +247,9 @@ def test_the_same_story_from_two_sources_is_one_candidate(
 ) -> None:
     # IWA's posts come through its REST API and through its sitemap (the pages): same URLs, so one each.
     add_source(env, local(replay, IWA), "iwa-api", "wordpress", per_page=5)
-    add_source(
-        env,
-        local(replay, IWA_SITEMAP),
-        "iwa-sitemap",
-        "sitemap",
-        since="2015-01-01",
-        url_pattern="/agenda/20",
-    )
-    code, _, stderr = crawl_json(env)
-    assert code == 0, stderr
-    assert len(stored(db_url)) == 10  # nine posts in both, and the rebuilt seed post in the API only
+    add_iwa_sitemap(env, replay, url_pattern="/agenda/20")
+    # nine posts in both, and the rebuilt seed post in the API only
+    assert len(crawled(env, db_url)) == 10
 
 
 def test_topics_score_items_and_the_queue_sorts_by_relevance(
@@ -309,8 +288,7 @@ def test_a_story_known_from_a_newsletter_is_completed_by_its_own_site(
     add_source(env, local(replay, MAILCHIMP), "mailchimp", "newsletter")
     crawl_json(env)
     add_source(env, local(replay, INVOLVE_NEWS), "involve", "listing", **LISTING_SETTINGS)
-    code, summary, stderr = crawl_json(env, "involve")
-    assert code == 0, stderr
+    summary = crawl_ok(env, "involve")
     assert summary["sources"][0]["fetched"] == 5
     story = next(
         i for i in stored(db_url) if i.url.endswith("climate-assembly-uk-members-meet-for-the-first-time")
@@ -344,8 +322,7 @@ def test_a_wordpress_site_without_its_api_is_read_through_its_feed(server: Local
     env = crawl_env(db_url)
     run_cli("init", env=env)
     add_source(env, server.url("/"), "wp", "wordpress")
-    code, summary, stderr = crawl_json(env)
-    assert code == 0, stderr
+    summary = crawl_ok(env)
     assert (summary["sources"][0]["new"], summary["sources"][0]["fetched"]) == (2, 2)
     assert len(server.requests_to("/wp-json/wp/v2/posts?per_page=20&page=1&_embed=author")) == 1
     items = stored(db_url)

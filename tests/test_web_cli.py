@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,38 +13,18 @@ import pytest
 
 from aggregator.config import Config
 from aggregator.core import Aggregator
-from tests.support.cli import ROOT, crawl_env, run_cli
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.support.cli import crawl_env, free_port, run_cli, start_cli, wait_for_login
 
 
 def test_users_are_added_from_stdin_listed_and_refused_when_bad(db_url: str) -> None:
     env = crawl_env(db_url)
     assert run_cli("init", env=env).returncode == 0
-    added = subprocess.run(
-        [sys.executable, "-m", "aggregator", "users", "add", "ann", "--role", "curator", "--password-stdin"],
-        input="a long passphrase\n",
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+    added = run_cli(
+        "users", "add", "ann", "--role", "curator", "--password-stdin", stdin="a long passphrase\n", env=env
     )
     assert added.returncode == 0, added.stderr
     assert "added ann (curator)" in added.stdout
-    short = subprocess.run(
-        [sys.executable, "-m", "aggregator", "users", "add", "bo", "--role", "viewer", "--password-stdin"],
-        input="short\n",
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    short = run_cli("users", "add", "bo", "--role", "viewer", "--password-stdin", stdin="short\n", env=env)
     assert short.returncode == 1
     assert short.stderr.strip() == "error: a password has at least 8 characters"
     bad_role = run_cli("users", "add", "bo", "--role", "owner", env=env)
@@ -65,28 +44,13 @@ def test_serve_answers_on_127_0_0_1_and_refuses_without_a_session(tmp_path: Path
     env = crawl_env(f"sqlite:///{tmp_path / 'a.db'}")
     assert run_cli("init", env=env).returncode == 0
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "aggregator", "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_cli("serve", "--port", str(port), env=env)
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                login = httpx.get(f"{base}/login", timeout=2)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-                assert time.monotonic() < deadline, "the app did not start"
-                time.sleep(0.2)
-        assert login.status_code == 200
-        assert "script-src 'self'" in login.headers["content-security-policy"]
-        assert httpx.get(f"{base}/api/items", timeout=5).status_code == 401
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+            login = wait_for_login(client, proc)
+            assert login.status_code == 200
+            assert "script-src 'self'" in login.headers["content-security-policy"]
+            assert client.get("/api/items").status_code == 401
     finally:
         proc.terminate()
         out, err = proc.communicate(timeout=20)
@@ -112,13 +76,15 @@ def test_demo_login_gives_a_fresh_working_password_each_time(core: Aggregator) -
 def test_the_demo_ends_in_the_curator_app_with_a_working_login(tmp_path: Path) -> None:
     env = crawl_env(f"sqlite:///{tmp_path / 'aggregator.db'}", AGGREGATOR_ALLOW_PRIVATE_NETWORKS="0")
     app_port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "aggregator", "demo", "--port", str(free_port()), "--app-port", str(app_port)],
+    proc = start_cli(
+        "demo",
+        "--port",
+        str(free_port()),
+        "--app-port",
+        str(app_port),
         env=env,
         cwd=tmp_path,
-        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
-        text=True,
     )
     try:
         assert proc.stdout is not None
@@ -133,12 +99,7 @@ def test_the_demo_ends_in_the_curator_app_with_a_working_login(tmp_path: Path) -
         assert int(found.group(1)) == app_port
         base = f"http://127.0.0.1:{app_port}"
         with httpx.Client(base_url=base, timeout=5) as client:
-            for _ in range(100):
-                try:
-                    page = client.get("/login")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.2)
+            page = wait_for_login(client, proc)
             token = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
             done = client.post(
                 "/login", data={"name": found.group(2), "password": found.group(3), "csrf_token": token}

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from aggregator.config import Config
 from aggregator.core import Aggregator
@@ -18,8 +20,9 @@ from tests.support.server import LocalServer, Reply
 WHEN = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
 
 
-def site(server: LocalServer) -> None:
-    """A home page announcing an Atom-less RSS feed by a relative link, and the feed itself."""
+@pytest.fixture
+def site(server: LocalServer) -> LocalServer:
+    """The local server with a home page announcing an Atom-less RSS feed by a relative link, and the feed."""
     page = (
         "<html><head><title>Deliberation news</title>"
         '<link rel="stylesheet" href="/style.css">'
@@ -32,6 +35,12 @@ def site(server: LocalServer) -> None:
         content_type="application/rss+xml",
     )
     server.routes["/plain"] = Reply(b"<html><head><title>No feed</title></head><body>x</body></html>")
+    return server
+
+
+def add_by_address(client: TestClient, token: str, url: str) -> Response:
+    """Post the form that adds a source by its address, leaving its kind to be discovered."""
+    return client.post("/manage/sources", data={"csrf_token": token, "url": url, "kind": "auto"})
 
 
 def test_topics_are_added_edited_and_reordered(core: Aggregator, client: TestClient, seeded: Seeded) -> None:
@@ -78,44 +87,34 @@ def test_topics_are_added_edited_and_reordered(core: Aggregator, client: TestCli
 
 
 def test_a_source_is_added_from_a_page_that_announces_its_feed(
-    core: Aggregator, client: TestClient, server: LocalServer
+    core: Aggregator, client: TestClient, site: LocalServer
 ) -> None:
-    site(server)
     token = login(client, "admin")
-    answer = client.post(
-        "/manage/sources", data={"csrf_token": token, "url": server.url("/"), "kind": "auto"}
-    )
+    answer = add_by_address(client, token, site.url("/"))
     assert answer.status_code == 200
     assert "Added &#39;Deliberation News&#39;" in answer.text
     source = core.sources.get("Deliberation News")
-    assert (source.url, source.kind) == (server.url("/news/feed.xml"), "feed")
-    assert [s.path for s in server.seen] == ["/", "/news/feed.xml"]
+    assert (source.url, source.kind) == (site.url("/news/feed.xml"), "feed")
+    assert [s.path for s in site.seen] == ["/", "/news/feed.xml"]
     # The feed's own URL works as well, and a second add of the same feed is refused.
-    again = client.post(
-        "/manage/sources", data={"csrf_token": token, "url": server.url("/news/feed.xml"), "kind": "auto"}
-    )
+    again = add_by_address(client, token, site.url("/news/feed.xml"))
     assert "exists already" in again.text
-    nothing = client.post(
-        "/manage/sources", data={"csrf_token": token, "url": server.url("/plain"), "kind": "auto"}
-    )
+    nothing = add_by_address(client, token, site.url("/plain"))
     assert "neither a feed nor a page that links one" in nothing.text
     assert len(core.sources.all()) == 3
 
 
 def test_autodiscovery_refuses_private_addresses_unless_allowed(
-    seeded: Seeded, core: Aggregator, server: LocalServer
+    seeded: Seeded, core: Aggregator, site: LocalServer
 ) -> None:
-    site(server)
     guarded = Aggregator(Config(database_url=core.config.database_url, allow_private_networks=False))
     guarded.users = core.users
     try:
         with TestClient(create_app(guarded)) as client:
             token = login(client, "admin")
-            answer = client.post(
-                "/manage/sources", data={"csrf_token": token, "url": server.url("/"), "kind": "auto"}
-            )
+            answer = add_by_address(client, token, site.url("/"))
         assert "non-public address 127.0.0.1" in answer.text
-        assert server.seen == []
+        assert site.seen == []
         assert len(guarded.sources.all()) == 2
     finally:
         guarded.close()

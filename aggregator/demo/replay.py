@@ -25,12 +25,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from aggregator.crawl.replay import replayed_url
 
 SNAPSHOT = Path(__file__).resolve().parent / "snapshot"
+LOG_LIMIT = 10_000
 _RECORDED_AT = formatdate(1732492800, usegmt=True)  # fixed, so validators survive restarts
 _TEXT_TYPES = ("text/", "xml", "json", "javascript")
 # Secrets in recorded API calls are not part of what identifies the response.
 _IGNORED_PARAMS = frozenset({"api-key", "api_key", "apikey", "key"})
-
-LOG_LIMIT = 10_000
 
 
 @dataclass(frozen=True, slots=True)

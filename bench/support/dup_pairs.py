@@ -39,10 +39,10 @@ from bench.support.syndication import TRANSFORMATIONS
 CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 REUTERS = CORPORA / "reuters-21578" / "reuters.jsonl"
 WCXB = CORPORA / "wcxb-dev" / "ground-truth.json"
-_WORDS = re.compile(r"\S+")
-_NUMBER = re.compile(r"\d[\d,./-]*")
 # Wires overlapping this much (exact Jaccard of their 5-shingles) are looked at as natural pairs.
 NATURAL_MIN_JACCARD = 0.2
+_WORDS = re.compile(r"\S+")
+_NUMBER = re.compile(r"\d[\d,./-]*")
 
 
 @dataclass(frozen=True, slots=True)

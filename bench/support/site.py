@@ -26,6 +26,7 @@ import random
 from dataclasses import dataclass
 from email.utils import format_datetime
 from html import escape
+from pathlib import Path
 
 SECTIONS = (
     "politics",
@@ -92,17 +93,6 @@ class Article:
     paragraphs: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Resource:
-    """A served document with its validators."""
-
-    body: bytes
-    content_type: str
-    etag: str
-    last_modified: str
-    modified_at: dt.datetime
-
-
 def _sentence(rng: random.Random, words: int) -> str:
     start = rng.randrange(len(_WORDS))
     picked = [_WORDS[(start + i * rng.randrange(1, 4)) % len(_WORDS)] for i in range(words)]
@@ -138,71 +128,31 @@ def article(number: int) -> Article:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A served document with its validators."""
+
+    body: bytes
+    content_type: str
+    etag: str
+    last_modified: str
+    modified_at: dt.datetime
+
+
 # Reserved (RFC 2606) hosts: image and asset addresses look like a CDN's, yet nothing can fetch them.
 _MEDIA = "https://media.benchcourier.example"
 _ASSETS = "https://assets.benchcourier.example"
-_SUBSECTIONS = {
-    "politics": (
-        "UK politics", "Senedd", "Holyrood", "Westminster", "Local government", "Elections", "Devolution",
-        "Polls",
-    ),
-    "climate": (
-        "Climate crisis", "Energy", "Wildlife", "Pollution", "Farming", "Oceans", "Water", "Flooding",
-    ),
-    "housing": (
-        "Renting", "Buying a home", "Social housing", "Planning", "Homelessness", "Mortgages",
-        "Building safety", "Second homes",
-    ),
-    "health": (
-        "NHS", "Mental health", "Social care", "Cancer", "Public health", "GP services", "Waiting lists",
-        "Dentistry",
-    ),
-    "education": (
-        "Schools", "Universities", "Further education", "Early years", "Exams", "Teachers", "Special needs",
-        "Student finance",
-    ),
-    "transport": (
-        "Rail", "Buses", "Roads", "Cycling", "Aviation", "Ferries", "Electric cars", "Active travel",
-    ),
-    "culture": (
-        "Books", "Music", "Film", "TV and radio", "Art and design", "Stage", "Games", "Welsh language",
-    ),
-    "science": (
-        "Space", "Physics", "Biology", "Technology", "Artificial intelligence", "Archaeology", "Genetics",
-        "Earth science",
-    ),
-    "opinion": (
-        "Columnists", "Editorials", "Letters", "Cartoons", "Guest writers", "Analysis", "Readers' views",
-        "Obituaries",
-    ),
-    "archive": (
-        "This week in history", "From the archive", "Photo archive", "A century ago", "Front pages",
-        "Digital edition", "Corrections", "Long reads",
-    ),
-}  # fmt: skip
+# The labels of the mega-menu (each section's subsections) and of the footer's columns, as data.
+_NAVIGATION = json.loads(
+    (Path(__file__).resolve().parents[1] / "data" / "courier" / "navigation.json").read_text("utf-8")
+)
+_SUBSECTIONS: dict[str, tuple[str, ...]] = {
+    s: tuple(labels) for s, labels in _NAVIGATION["subsections"].items()
+}
 _FOOTER_COLUMNS = (
     ("Sections", tuple(s.title() for s in SECTIONS)),
-    (
-        "Services",
-        ("Newsletters", "Podcasts", "Video", "Apps", "Puzzles", "Crosswords", "Jobs", "Events",
-         "Masterclasses", "Bookshop"),
-    ),
-    (
-        "About us",
-        ("About us", "Contact us", "Complaints", "Corrections", "Editorial code", "Ownership", "Careers",
-         "Press office", "Accessibility", "Modern slavery statement"),
-    ),
-    (
-        "Support us",
-        ("Donate", "Subscribe", "Print subscriptions", "Gift a subscription", "Patrons",
-         "Corporate subscriptions", "Help centre", "FAQ"),
-    ),
-    (
-        "Legal",
-        ("Privacy policy", "Cookie policy", "Cookie settings", "Terms and conditions", "Advertise with us",
-         "Secure drop", "AI policy", "Licensing", "Sitemap", "RSS feeds"),
-    ),
-)  # fmt: skip
+    *((heading, tuple(labels)) for heading, labels in _NAVIGATION["footer"].items()),
+)
 _SOCIAL = ("Facebook", "X", "Instagram", "YouTube", "LinkedIn", "TikTok", "Threads", "Bluesky", "Mastodon")
 _AGENCIES = ("PA", "Reuters", "Getty Images", "Alamy", "AFP", "Shutterstock", "The Bench Courier")
 _LEGAL = (

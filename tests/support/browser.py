@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Playwright's own browser download does not work here; these flags keep Debian's quiet and offline.
@@ -36,3 +36,16 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def browser_page(browser: Browser, width: int, init_script: str | None = None) -> Iterator[Page]:
+    """Yield a tab of a fresh context (cookies of its own), ``width`` pixels wide, 10 s per action."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.set_default_timeout(10_000)
+    if init_script is not None:
+        context.add_init_script(init_script)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

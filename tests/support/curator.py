@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
@@ -16,6 +18,7 @@ from aggregator.services.items import Harvested, TopicMatch
 from aggregator.services.users import UserService
 
 PASSWORD = "correct horse battery"
+ITEMS = Path(__file__).resolve().parents[1] / "fixtures" / "curator_items.toml"
 UTC = dt.UTC
 
 
@@ -51,52 +54,29 @@ def item(core: Aggregator, source_id: int, slug: str, **values: object) -> int:
 
 
 def seed(core: Aggregator) -> Seeded:
-    """Store two sources, a topic and a handful of items, one of them carrying script payloads."""
-    guardian = core.sources.add("https://www.theguardian.com/uk/rss", name="Guardian").id
-    iwa = core.sources.add("https://www.iwa.wales/feed/", name="IWA").id
-    topic = core.topics.add("citizens-assemblies", name="Citizens assemblies", include=["citizens' assembly"])
-    core.topics.add("budgets", name="Participatory budgets", include=["participatory budgeting"])
-    match = TopicMatch(topic.id, 0.8, ("citizens' assembly",))
-    assembly = item(
-        core,
-        guardian,
-        "climate-assembly",
-        title="Britain's first climate assembly",
-        text="The citizens' assembly met in Birmingham to deliberate on net zero.",
-        summary="Can it help fix democracy too?",
-        published=dt.datetime(2019, 7, 20, tzinfo=UTC),
-        excerpt_candidates=("“I am interested in the idea of citizens assemblies,” said one member.",),
-        topic_matches=(match,),
-    )
-    welsh = item(
-        core,
-        iwa,
-        "cynulliad",
-        title="Cynulliad dinasyddion cyntaf Cymru",
-        text="Roedd y cynulliad yn trafod democratiaeth yng Nghymru.",
-        language="cy",
-        published=dt.datetime(2019, 8, 2, tzinfo=UTC),
-    )
-    budget = item(
-        core,
-        iwa,
-        "budgeting",
-        title="Participatory budgeting needs more than a vote",
-        text="Participatory budgeting in Newport gave residents a say over spending.",
-        published=dt.datetime(2020, 3, 5, tzinfo=UTC),
-    )
-    xss = item(
-        core,
-        guardian,
-        "payload",
-        title='<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">Payload',
-        author='<img src=x onerror="window.__pwned = 3">',
-        text='Body <script>alert("text")</script> and <img src=x onerror=alert(1)> inline.',
-        summary='<b onmouseover="alert(2)">summary</b><svg onload=alert(3)>',
-        published=dt.datetime(2019, 6, 1, tzinfo=UTC),
-        excerpt_candidates=('<img src=x onerror="window.__pwned = 4">candidate',),
-    )
-    return Seeded(guardian, iwa, assembly, welsh, budget, xss)
+    """Store two sources, two topics and the items of tests/fixtures/curator_items.toml."""
+    sources = {
+        "guardian": core.sources.add("https://www.theguardian.com/uk/rss", name="Guardian").id,
+        "iwa": core.sources.add("https://www.iwa.wales/feed/", name="IWA").id,
+    }
+    topics = {
+        "citizens-assemblies": core.topics.add(
+            "citizens-assemblies", name="Citizens assemblies", include=["citizens' assembly"]
+        ).id,
+        "budgets": core.topics.add(
+            "budgets", name="Participatory budgets", include=["participatory budgeting"]
+        ).id,
+    }
+    ids: dict[str, int] = {}
+    for name, values in tomllib.loads(ITEMS.read_text("utf-8")).items():
+        source_id = sources[values.pop("source")]
+        values["excerpt_candidates"] = tuple(values.get("excerpt_candidates", ()))
+        values["topic_matches"] = tuple(
+            TopicMatch(topics[m["topic"]], m["score"], tuple(m["matched"]))
+            for m in values.get("topic_matches", ())
+        )
+        ids[name] = item(core, source_id, values.pop("slug"), **values)
+    return Seeded(guardian=sources["guardian"], iwa=sources["iwa"], **ids)
 
 
 def add_users(core: Aggregator) -> None:

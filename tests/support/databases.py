@@ -7,9 +7,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 POSTGRES_URL = os.environ.get(
@@ -30,14 +31,18 @@ def postgres_available() -> str | None:
     return None
 
 
+def missing(service: str, reason: str) -> NoReturn:
+    """Skip the test for want of ``service``, except in CI, where that is a failure."""
+    if IN_CI:
+        pytest.fail(f"CI must run the {service} tests: {reason}")
+    pytest.skip(reason)
+
+
 def require_postgres() -> None:
     """Skip the test when PostgreSQL is missing, except in CI, where that is a failure."""
     reason = postgres_available()
-    if reason is None:
-        return
-    if IN_CI:
-        pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
-    pytest.skip(reason)
+    if reason is not None:
+        missing("PostgreSQL", reason)
 
 
 @contextmanager
@@ -54,6 +59,17 @@ def postgres_schema() -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def connected(db_url: str) -> Iterator[Connection]:
+    """Yield a connection to ``db_url`` from an engine of its own, disposed afterwards."""
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
 
 
 def sqlite_url(folder: Path) -> str:

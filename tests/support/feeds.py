@@ -23,34 +23,54 @@ class Entry:
     guid: str | None = None
 
 
+# Each format's document and entry; the entry's fields are those of ``_fields``, escaped for XML.
+RSS = (
+    '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+    "<channel><title>{title}</title><link>https://ex.org/</link><language>en-gb</language>"
+    "{entries}</channel></rss>"
+)
+RSS_ITEM = (
+    "<item><title>{title}</title><link>{link}</link>"
+    '<guid isPermaLink="{permalink}">{id}</guid>'
+    "<dc:creator>{author}</dc:creator><pubDate>{rfc822}</pubDate>"
+    "<description>{summary}</description></item>"
+)
+ATOM = (
+    '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+    "<title>{title}</title><id>urn:test:{title}</id><updated>2024-01-01T00:00:00Z</updated>{entries}</feed>"
+)
+ATOM_ENTRY = (
+    "<entry><id>{id}</id><title>{title}</title>"
+    '<link rel="alternate" href="{link}"/><published>{iso}</published>'
+    "<updated>{iso}</updated><author><name>{author}</name></author>"
+    '<summary type="html">{summary}</summary></entry>'
+)
+
+
+def _fields(e: Entry) -> dict[str, str]:
+    return {
+        "id": escape(e.guid or e.link),
+        "permalink": "false" if e.guid else "true",
+        "title": escape(e.title),
+        "link": escape(e.link),
+        "author": escape(e.author),
+        "summary": escape(e.summary),
+        "rfc822": format_datetime(e.published),
+        "iso": e.published.isoformat(),
+    }
+
+
+def _document(template: str, entry: str, entries: Sequence[Entry], title: str) -> bytes:
+    body = "".join(entry.format_map(_fields(e)) for e in entries)
+    return template.format(title=escape(title), entries=body).encode()
+
+
 def rss(entries: Sequence[Entry], title: str = "Test RSS") -> bytes:
-    items = "".join(
-        f"<item><title>{escape(e.title)}</title><link>{escape(e.link)}</link>"
-        f'<guid isPermaLink="{"false" if e.guid else "true"}">{escape(e.guid or e.link)}</guid>'
-        f"<dc:creator>{escape(e.author)}</dc:creator><pubDate>{format_datetime(e.published)}</pubDate>"
-        f"<description>{escape(e.summary)}</description></item>"
-        for e in entries
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-        f"<channel><title>{escape(title)}</title><link>https://ex.org/</link><language>en-gb</language>"
-        f"{items}</channel></rss>"
-    ).encode()
+    return _document(RSS, RSS_ITEM, entries, title)
 
 
 def atom(entries: Sequence[Entry], title: str = "Test Atom") -> bytes:
-    body = "".join(
-        f"<entry><id>{escape(e.guid or e.link)}</id><title>{escape(e.title)}</title>"
-        f'<link rel="alternate" href="{escape(e.link)}"/><published>{e.published.isoformat()}</published>'
-        f"<updated>{e.published.isoformat()}</updated><author><name>{escape(e.author)}</name></author>"
-        f'<summary type="html">{escape(e.summary)}</summary></entry>'
-        for e in entries
-    )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<title>{escape(title)}</title><id>urn:test:{escape(title)}</id>"
-        f"<updated>2024-01-01T00:00:00Z</updated>{body}</feed>"
-    ).encode()
+    return _document(ATOM, ATOM_ENTRY, entries, title)
 
 
 def json_feed(entries: Sequence[Entry], title: str = "Test JSON") -> bytes:

@@ -7,10 +7,9 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 import redis
 
-from tests.support.databases import IN_CI
+from tests.support.databases import missing
 
 REDIS_URL = os.environ.get("AGGREGATOR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -22,10 +21,7 @@ def require_redis() -> None:
         client.ping()
         client.close()
     except redis.RedisError as exc:
-        reason = f"Redis at {REDIS_URL} is not available: {exc}"
-        if IN_CI:
-            pytest.fail(f"CI must run the Redis tests: {reason}")
-        pytest.skip(reason)
+        missing("Redis", f"Redis at {REDIS_URL} is not available: {exc}")
 
 
 @contextmanager

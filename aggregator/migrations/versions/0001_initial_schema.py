@@ -1,38 +1,36 @@
 """initial schema
 
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-25
+Revision ID: 0001; Revises: (none); Create Date: 2026-11-25
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0001"
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+
+
+def _table(name: str, *columns: sa.schema.SchemaItem) -> None:
+    """Create table ``name``: an integer ``id`` primary key, then ``columns`` and constraints."""
+    op.create_table(
+        name, sa.Column("id", sa.Integer(), nullable=False), *columns, sa.PrimaryKeyConstraint("id")
+    )
 
 
 def upgrade() -> None:
 
-    op.create_table(
+    _table(
         "crawl_runs",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("trigger", sa.String(length=32), nullable=False),
         sa.CheckConstraint("status IN ('running', 'finished', 'failed')", name="crawl_run_status"),
-        sa.PrimaryKeyConstraint("id"),
     )
-    op.create_table(
+    _table(
         "sources",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("url", sa.String(length=2000), nullable=False),
@@ -46,13 +44,11 @@ def upgrade() -> None:
         sa.Column("error_count", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
         sa.UniqueConstraint("url"),
     )
-    op.create_table(
+    _table(
         "topics",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("slug", sa.String(length=200), nullable=False),
         sa.Column("name", sa.String(length=300), nullable=False),
         sa.Column("intro", sa.Text(), nullable=False),
@@ -60,43 +56,36 @@ def upgrade() -> None:
         sa.Column("exclude_terms", sa.JSON(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("slug"),
     )
-    op.create_table(
+    _table(
         "users",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("password_hash", sa.String(length=500), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
     )
-    op.create_table(
+    _table(
         "crawl_run_sources",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
-        sa.Column("entries", sa.Integer(), nullable=False),
-        sa.Column("fetched", sa.Integer(), nullable=False),
-        sa.Column("new", sa.Integer(), nullable=False),
-        sa.Column("duplicates", sa.Integer(), nullable=False),
-        sa.Column("errors", sa.Integer(), nullable=False),
+        *(
+            sa.Column(count, sa.Integer(), nullable=False)
+            for count in ("entries", "fetched", "new", "duplicates", "errors")
+        ),
         sa.Column("not_modified", sa.Boolean(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(["run_id"], ["crawl_runs.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["source_id"], ["sources.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("run_id", "source_id"),
     )
     with op.batch_alter_table("crawl_run_sources", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_crawl_run_sources_run_id"), ["run_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_crawl_run_sources_source_id"), ["source_id"], unique=False)
 
-    op.create_table(
+    _table(
         "items",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("url", sa.String(length=2000), nullable=False),
         sa.Column("canonical_url", sa.String(length=2000), nullable=False),
@@ -121,7 +110,6 @@ def upgrade() -> None:
         sa.CheckConstraint("content_origin IN ('article', 'feed')", name="item_content_origin"),
         sa.CheckConstraint("status IN ('new', 'approved', 'rejected')", name="item_status"),
         sa.ForeignKeyConstraint(["source_id"], ["sources.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("canonical_url"),
     )
     with op.batch_alter_table("items", schema=None) as batch_op:
@@ -129,16 +117,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_items_source_id"), ["source_id"], unique=False)
         batch_op.create_index("ix_items_status_published", ["status", "published_at"], unique=False)
 
-    op.create_table(
+    _table(
         "item_events",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("action", sa.String(length=32), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["item_id"], ["items.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("item_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_item_events_item_id"), ["item_id"], unique=False)

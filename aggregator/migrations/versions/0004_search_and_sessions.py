@@ -5,14 +5,10 @@ SQLite: an FTS5 table over items (title, summary, text, author) with items as it
 kept in step by triggers. PostgreSQL: a GIN index over the same columns' tsvector, which the search
 query repeats word for word so the planner uses it.
 
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-26
+Revision ID: 0004; Revises: 0003; Create Date: 2026-11-26
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -26,8 +22,6 @@ from aggregator.services.search import (
 
 revision: str = "0004"
 down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -3,22 +3,16 @@ and revoke them), warnings kept apart from errors (a source's last one, a crawl'
 process that runs a crawl (so a run left "running" by a killed crawl is closed), and what became of
 each entry of a crawl (updated, unchanged, failed beside new and duplicates, so the counts add up).
 
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-03
+Revision ID: 0005; Revises: 0004; Create Date: 2026-12-03
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
 down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

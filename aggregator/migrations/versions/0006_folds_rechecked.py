@@ -12,16 +12,13 @@ The check is copied here as it stood, so that this revision does the same thing 
 later becomes. Downgrading keeps the unfolded copies unfolded: which of them the old rule would fold
 again is not worth guessing.
 
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-03
+Revision ID: 0006; Revises: 0005; Create Date: 2026-12-03
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from hashlib import blake2b
 
 import sqlalchemy as sa
@@ -29,8 +26,6 @@ from alembic import op
 
 revision: str = "0006"
 down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 ACTOR = "aggregator (migration 0006)"
 MIN_WORDS = 50
