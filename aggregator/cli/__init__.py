@@ -9,6 +9,7 @@ from aggregator.cli import (
     report,
     review,
     sources,
+    topics,
     web,
     wordpress,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "report",
     "review",
     "sources",
+    "topics",
     "web",
     "wordpress",
 ]

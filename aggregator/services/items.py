@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
@@ -295,36 +295,10 @@ class ItemService:
         with self._db.read() as session:
             return [str(code) for code in session.scalars(query)]
 
-    def edit(
-        self,
-        item_id: int,
-        *,
-        actor: str,
-        title: str | None = None,
-        excerpt: str | None = None,
-        note: str | None = None,
-        published: dt.datetime | None = None,
-        publisher: str | None = None,
-        kind: str | None = None,
-    ) -> ItemView:
-        """Change what a curator may change, recording each field's old and new value.
-
-        ``publisher`` names who wrote the item ("" gives the choice back to the rule in
-        services/publishers); ``kind`` is what its heading calls it (article, report, newsletter).
-        """
+    def edit(self, item_id: int, *, actor: str, **changes: Unpack[review.Changes]) -> ItemView:
+        """Change what a curator may change (see ``review.edit``), recording old and new values."""
         with self._db.write() as session:
-            item = self._find(session, item_id)
-            review.edit(
-                session,
-                item,
-                actor,
-                title=title,
-                excerpt=excerpt,
-                note=note,
-                published=published,
-                publisher=publisher,
-                kind=kind,
-            )
+            review.edit(session, self._find(session, item_id), actor, **changes)
         return self.get(item_id)
 
     def save_review(self, item_id: int, *, actor: str, form: ReviewForm, approve: bool = True) -> ItemView:

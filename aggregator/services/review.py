@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +26,17 @@ PUBLISHER_CHARS = 300
 # the others are an article's heading word ("July 2019 Guardian report:").
 EDITABLE_KINDS = ("article", "newsletter", "report")
 _STRUCTURAL_KINDS = (ItemKind.ARTICLE, ItemKind.NEWSLETTER)
+
+
+class Changes(TypedDict, total=False):
+    """What ``edit`` may change of an item, each field optional (absent: left as it is)."""
+
+    title: str | None
+    excerpt: str | None
+    note: str | None
+    published: dt.datetime | None
+    publisher: str | None
+    kind: str | None
 
 
 @dataclass(frozen=True, slots=True)
