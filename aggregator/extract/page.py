@@ -10,6 +10,8 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
+from copy import deepcopy
+from dataclasses import dataclass
 from typing import Any
 
 import trafilatura
@@ -25,6 +27,8 @@ from aggregator.extract.boilerplate import strip_boilerplate
 from aggregator.extract.byline import read_byline
 from aggregator.extract.language import detect_language
 from aggregator.extract.metadata import PageMetadata, parse_html, read_metadata
+from aggregator.extract.page_kind import Kind, classify
+from aggregator.extract.region import region_text
 from aggregator.extract.result import SUMMARY_CHARS, Extracted
 from aggregator.extract.site_rules import prune_xpaths
 from aggregator.extract.text_merge import merge, with_standfirst
@@ -106,11 +110,17 @@ def extract(
     tree = parse_html(page)
     if tree is None:
         return None
+    kind = classify(page, tree, url)
     meta = read_metadata(tree)
     byline = _page_author(tree, meta)
     published = _page_date(tree, url, meta)
     text = main_text(
-        tree, url, standfirst=meta.description, declared_body=meta.body, prune=prune_xpaths(page)
+        tree,
+        url,
+        standfirst=meta.description,
+        declared_body=meta.body,
+        prune=prune_xpaths(page),
+        kind=kind,
     )
     if len(text) < MIN_TEXT_CHARS:
         return None
@@ -123,7 +133,32 @@ def extract(
         summary=first_sentences(meta.description or text, SUMMARY_CHARS),
         canonical_url=absolute_http(meta.canonical_url, url or "") if meta.canonical_url else None,
         sketch=sketch(text),
+        kind=kind,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """How the main text of one kind of page is extracted (chosen by measurement, bench/README.md)."""
+
+    # trafilatura's precision run first (recall only when it kept little), else its recall run alone.
+    precision_first: bool
+    # Delete short lines worded as template boilerplate (boilerplate.py): measured on news pages.
+    template_lines: bool
+    # Take the page's main region whole (region.py) when trafilatura kept less than this share of it.
+    region_below: float | None
+
+
+ARTICLE = Profile(precision_first=True, template_lines=True, region_below=None)
+PROFILES: dict[Kind, Profile] = {
+    "article": ARTICLE,
+    "documentation": Profile(precision_first=False, template_lines=False, region_below=None),
+    "service": Profile(precision_first=False, template_lines=False, region_below=None),
+    "product": Profile(precision_first=False, template_lines=False, region_below=None),
+    "forum": Profile(precision_first=False, template_lines=False, region_below=0.5),
+    "listing": Profile(precision_first=False, template_lines=False, region_below=0.5),
+    "collection": Profile(precision_first=False, template_lines=False, region_below=0.5),
+}
 
 
 def main_text(
@@ -133,23 +168,36 @@ def main_text(
     standfirst: str | None = None,
     declared_body: str | None = None,
     prune: list[str] | None = None,
+    kind: Kind = "article",
 ) -> str:
     """Return the main text of the parsed page ``tree`` (empty when none); the tree is altered.
 
     ``declared_body`` is the page's JSON-LD articleBody, ``prune`` lists XPath expressions of regions
-    that are not the article (see site_rules).
+    that are not the article (see site_rules), ``kind`` the page's kind (page_kind.py), which chooses
+    the extraction profile.
     """
+    profile = PROFILES[kind]
     prune = prune or None
     shown = visible_text(tree)
+    region_tree = deepcopy(tree) if profile.region_below is not None else None
     _drop_discarded(tree)
-    # Settings chosen by measurement on the evaluation corpus (bench/README.md). The fast precision run
-    # is the article on most pages. When it kept little of what the page shows, it may have lost real
-    # paragraphs: only then does the (dearer) recall run add what precision dropped before the
-    # article's end. Together they cost less than one run with trafilatura's defaults.
-    text = _trafilatura_text(tree, url, prune, precision=True, fast=True)
-    if len(text) < RECALL_BELOW_SHARE * len(shown) and len(text) < RECALL_BELOW_CHARS:
-        text = merge(text, _trafilatura_text(tree, url, prune, recall=True))
-    text = strip_boilerplate(text).strip()
+    if profile.precision_first:
+        # The fast precision run is the article on most news pages. When it kept little of what the
+        # page shows, it may have lost real paragraphs: only then does the (dearer) recall run add
+        # what precision dropped before the article's end.
+        text = _trafilatura_text(tree, url, prune, precision=True, fast=True)
+        if len(text) < RECALL_BELOW_SHARE * len(shown) and len(text) < RECALL_BELOW_CHARS:
+            text = merge(text, _trafilatura_text(tree, url, prune, recall=True))
+    else:
+        # Pages other than articles: precision settings cut real content (short blocks, lists).
+        text = _trafilatura_text(tree, url, prune, recall=True)
+    if profile.template_lines:
+        text = strip_boilerplate(text)
+    text = text.strip()
+    if region_tree is not None and profile.region_below is not None:
+        region = region_text(region_tree)
+        if len(text) < profile.region_below * len(region):
+            text = region
     if declared_body and len(text) < DECLARED_BODY_SHARE * len(declared_body):
         # The extraction lost most of an article whose text the publisher declares in the JSON-LD
         # object that also gave the headline: pages that render their text with scripts show a teaser.

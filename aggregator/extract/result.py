@@ -23,3 +23,5 @@ class Extracted:
     summary: str
     canonical_url: str | None = None
     sketch: tuple[int, ...] | None = None
+    # The page's kind as the extractor judged it (article, listing, forum, ...; page_kind.py).
+    kind: str | None = None
