@@ -17,7 +17,7 @@ FORUM = """<html><head><title>Which flour for bara brith?</title>
 "headline": "Which flour for bara brith?"}</script></head>
 <body><nav><a href="/">Home</a> <a href="/latest">Latest</a> <a href="/categories">Categories</a></nav>
 <main><h1>Which flour for bara brith?</h1>
-<div class="post"><div class="user">gwen</div><p>My loaf comes out dense every time. Plain or self-raising?</p></div>
+<div class="post"><div class="user">gwen</div><p>My loaf is dense every time. Plain or self-raising?</p></div>
 <div class="post"><div class="user">huw</div><p>Self-raising, and soak the fruit in tea overnight.</p></div>
 <div class="post"><div class="user">ann</div><p>Plain with a teaspoon of mixed spice; rest it a day.</p></div>
 </main><footer>Forum rules. Privacy policy.</footer></body></html>"""
@@ -43,7 +43,8 @@ def test_the_main_region_keeps_every_post_and_drops_the_chrome() -> None:
     text = region_text(parse_html(FORUM))
     for line in ("Plain or self-raising?", "soak the fruit in tea", "rest it a day"):
         assert line in text
-    assert "Latest" not in text and "Privacy policy" not in text
+    assert "Latest" not in text
+    assert "Privacy policy" not in text
 
 
 def test_extraction_reports_the_kind_it_used() -> None:
