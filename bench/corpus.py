@@ -1,8 +1,11 @@
-"""The extraction corpus beside the project: finding it, running extractors over it on every core, scoring.
+"""The extraction corpora beside the project: finding, running extractors over them on every core, scoring.
 
-The corpus (../shared/corpora/trafilatura-eval-subset) and its scorer (../shared/corpora/score_extraction.py)
-are not part of the project; benchmarks and the quality gate read them when present. Text is scored by
-the corpus's own scorer (trafilatura's segment method: must-contain and must-not-contain snippets).
+The corpora (../shared/corpora/trafilatura-eval-subset and ../shared/corpora/wcxb-dev) and their scorer
+(../shared/corpora/score_extraction.py) are not part of the project; benchmarks and the quality gate read
+them when present. Text is scored by the corpus's own scorer: on the trafilatura subset, trafilatura's
+segment method (must-contain and must-not-contain snippets, counts summed over the corpus); on WCXB, the
+benchmark's word F1 (bag of lower-cased words against the full reference text, averaged over pages),
+also per kind of page.
 Title, author and date are scored here, on the pages whose ground truth has the field:
 
 * title: exact = equal after normalisation (Unicode NFKC, case-folded, quotes dropped, whitespace
@@ -15,6 +18,7 @@ Title, author and date are scored here, on the pages whose ground truth has the 
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import json
 import multiprocessing
@@ -30,13 +34,39 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_NAME = "trafilatura-eval-subset"
+WCXB_NAME = "wcxb-dev"
 FIELDS = ("title", "author", "date")
 
 
-def find_corpus(root: Path = ROOT) -> Path | None:
-    """Return the corpus folder beside the project (../shared/corpora/...), or None when absent."""
-    path = root.parent / "shared" / "corpora" / CORPUS_NAME
+def find_corpus(root: Path = ROOT, name: str = CORPUS_NAME) -> Path | None:
+    """Return the corpus folder ``name`` beside the project (../shared/corpora/...), or None when absent."""
+    path = root.parent / "shared" / "corpora" / name
     return path if (path / "ground-truth.json").is_file() else None
+
+
+def corpus_format(corpus: Path) -> str:
+    """Return the corpus's scoring format: "words" (WCXB) or "segments" (the trafilatura subset)."""
+    data = json.loads((corpus / "ground-truth.json").read_text(encoding="utf-8"))
+    return str(data.get("format", "segments"))
+
+
+def page_paths(corpus: Path, limit: int | None = None) -> list[Path]:
+    """Return the corpus's page files in ground-truth order (``<id>.html`` or ``<id>.html.gz``)."""
+    paths = []
+    for key in list(load_truth(corpus))[:limit]:
+        path = corpus / "html" / f"{key}.html"
+        paths.append(path if path.exists() else path.with_name(path.name + ".gz"))
+    return paths
+
+
+def read_page(path: Path) -> bytes:
+    """Return a page's raw bytes, gunzipped when stored compressed."""
+    return gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+
+
+def page_key(path: Path) -> str:
+    """Return the page id of a corpus file."""
+    return path.name.split(".", 1)[0]
 
 
 def load_scorer(corpus: Path) -> ModuleType:
@@ -77,7 +107,7 @@ class Run:
         return len(self.texts) / self.seconds if self.seconds else 0.0
 
 
-def _product(html: bytes) -> tuple[str | None, dict[str, str | None]]:
+def _product(html: bytes | str) -> tuple[str | None, dict[str, str | None]]:
     from aggregator.extract.page import extract
 
     page = extract(html)
@@ -87,7 +117,7 @@ def _product(html: bytes) -> tuple[str | None, dict[str, str | None]]:
     return page.text, {"title": page.title or None, "author": page.author, "date": date}
 
 
-def _trafilatura_metadata(html: bytes) -> dict[str, str | None]:
+def _trafilatura_metadata(html: bytes | str) -> dict[str, str | None]:
     import trafilatura
 
     doc = trafilatura.extract_metadata(html)
@@ -95,10 +125,14 @@ def _trafilatura_metadata(html: bytes) -> dict[str, str | None]:
 
 
 # The peers run through the corpus scorer's own runners, so their figures are the scorer's figures.
-PEERS = {"trafilatura": "trafilatura-nocomments", "readability-lxml": "readability-lxml"}
+PEERS = {
+    "trafilatura": "trafilatura-nocomments",
+    "trafilatura-recall": "trafilatura-recall",
+    "readability-lxml": "readability-lxml",
+}
 EXTRACTORS = ("product", *PEERS)
 # Metadata read untimed beside a peer's text, for peers whose text call does not return it.
-METADATA_READERS: dict[str, Callable[[bytes], dict[str, str | None]]] = {
+METADATA_READERS: dict[str, Callable[[bytes | str], dict[str, str | None]]] = {
     "trafilatura": _trafilatura_metadata,
 }
 
@@ -112,12 +146,20 @@ def _start(name: str, corpus: Path, warm_up: Path) -> None:
         peer = load_scorer(corpus).get_extractor(PEERS[name])
         _state["extract"] = lambda html: (peer(html), {})
     _state["name"] = name
-    _state["extract"](warm_up.read_bytes())  # lazy imports and caches, untimed
+    # The scorer feeds WCXB's pages as UTF-8 text (as that benchmark's runners do), the trafilatura
+    # subset's as bytes; every extractor here is fed the same way.
+    _state["as_text"] = corpus_format(corpus) == "words"
+    _state["extract"](_page(warm_up))  # lazy imports and caches, untimed
+
+
+def _page(path: Path) -> bytes | str:
+    raw = read_page(path)
+    return raw.decode("utf-8", "replace") if _state["as_text"] else raw
 
 
 def _one(path: Path) -> tuple[str, str | None, dict[str, str | None], float, bool]:
     name = _state["name"]
-    html = path.read_bytes()
+    html = _page(path)
     # CPU time, not wall time: on a shared machine wall time measures the neighbours too.
     started = time.process_time()
     try:
@@ -128,12 +170,12 @@ def _one(path: Path) -> tuple[str, str | None, dict[str, str | None], float, boo
     seconds = time.process_time() - started
     if name in METADATA_READERS:
         meta = METADATA_READERS[name](html)
-    return path.stem, text, meta, seconds, failed
+    return page_key(path), text, meta, seconds, failed
 
 
 def run(name: str, corpus: Path, *, workers: int = 2, limit: int | None = None) -> Run:
     """Return ``name``'s output on the corpus, computed by ``workers`` processes."""
-    paths = [corpus / "html" / f"{key}.html" for key in load_truth(corpus)][:limit]
+    paths = page_paths(corpus, limit)
     result = Run(name)
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_start, initargs=(name, corpus, paths[0])) as pool:
@@ -145,9 +187,15 @@ def run(name: str, corpus: Path, *, workers: int = 2, limit: int | None = None) 
     return result
 
 
-def text_scores(scorer: ModuleType, truth: dict[str, dict[str, Any]], texts: dict[str, str | None]) -> Any:
-    """Return the scorer's F1, precision, recall and accuracy for ``texts`` (pages missing count as empty)."""
-    return scorer.score_segments({k: truth[k] for k in texts}, texts, 0, 0)
+def text_scores(
+    scorer: ModuleType, truth: dict[str, dict[str, Any]], texts: dict[str, str | None], fmt: str = "segments"
+) -> Any:
+    """Return the scorer's F1, precision, recall and accuracy for ``texts`` (pages missing count as empty).
+
+    In the "words" format the result also has ``by_type``: kind -> (pages, mean F1).
+    """
+    score = scorer.score_words if fmt == "words" else scorer.score_segments
+    return score({k: truth[k] for k in texts}, texts, 0, 0)
 
 
 def metadata_accuracy(

@@ -10,7 +10,9 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
-from typing import Any
+from copy import deepcopy
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import trafilatura
 from htmldate import find_date
@@ -26,6 +28,8 @@ from aggregator.extract.boilerplate import strip_boilerplate
 from aggregator.extract.byline import read_byline
 from aggregator.extract.language import detect_language
 from aggregator.extract.metadata import PageMetadata, parse_html, read_metadata
+from aggregator.extract.page_kind import Kind, classify
+from aggregator.extract.region import region_text
 from aggregator.extract.result import SUMMARY_CHARS, Extracted
 from aggregator.extract.site_rules import prune_xpaths
 from aggregator.extract.text_merge import merge, with_standfirst
@@ -107,13 +111,19 @@ def extract(
     tree = parse_html(page)
     if tree is None:
         return None
+    kind = classify(page, tree, url)
     meta = read_metadata(tree)
     # Before the main text is looked for: that drops the navigation where language switchers sit.
     alternates = read_alternates(tree, url)
     byline = _page_author(tree, meta)
     published = _page_date(tree, url, meta)
     text = main_text(
-        tree, url, standfirst=meta.description, declared_body=meta.body, prune=prune_xpaths(page)
+        tree,
+        url,
+        standfirst=meta.description,
+        declared_body=meta.body,
+        prune=prune_xpaths(page),
+        kind=kind,
     )
     if len(text) < MIN_TEXT_CHARS:
         return None
@@ -128,7 +138,39 @@ def extract(
         sketch=sketch(text),
         site_name=" ".join((meta.site_name or "").split()) or None,
         alternates=alternates,
+        kind=kind,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """How the main text of one kind of page is extracted (chosen by measurement, bench/README.md)."""
+
+    # "precision": trafilatura's fast precision run, its recall run only when that kept little (news);
+    # "recall": its recall run alone; "default": its default settings, with its fallback extractors.
+    run: Literal["precision", "recall", "default"]
+    # Delete short lines worded as template boilerplate (boilerplate.py): measured on news pages.
+    template_lines: bool
+    # Take the page's main region whole (region.py) when trafilatura kept less than this share of it.
+    region_below: float | None
+
+
+# Per kind, the settings that scored best on WCXB's development split (word F1) among trafilatura's
+# precision, recall and default runs and region thresholds from 0.3 to 1.3 (bench/README.md); recall
+# where it tied with the default run, which costs more. Thresholds above 1 mean "the region unless
+# trafilatura found more".
+PROFILES: dict[Kind, Profile] = {
+    # The recall run with a region below 0.5 scored 0.953 on a fifth of WCXB's articles (this: 0.943,
+    # trafilatura 0.948) but 0.924 on the trafilatura subset (this: 0.937), whose news pages punish
+    # the comments and link lists a recall run keeps.
+    "article": Profile(run="precision", template_lines=True, region_below=0.3),
+    "documentation": Profile(run="recall", template_lines=False, region_below=1.3),
+    "service": Profile(run="recall", template_lines=False, region_below=1.0),
+    "listing": Profile(run="recall", template_lines=False, region_below=1.0),
+    "forum": Profile(run="default", template_lines=False, region_below=0.5),
+    "collection": Profile(run="default", template_lines=False, region_below=0.5),
+    "product": Profile(run="default", template_lines=False, region_below=0.3),
+}
 
 
 def main_text(
@@ -138,23 +180,36 @@ def main_text(
     standfirst: str | None = None,
     declared_body: str | None = None,
     prune: list[str] | None = None,
+    kind: Kind = "article",
 ) -> str:
     """Return the main text of the parsed page ``tree`` (empty when none); the tree is altered.
 
     ``declared_body`` is the page's JSON-LD articleBody, ``prune`` lists XPath expressions of regions
-    that are not the article (see site_rules).
+    that are not the article (see site_rules), ``kind`` the page's kind (page_kind.py), which chooses
+    the extraction profile.
     """
+    profile = PROFILES[kind]
     prune = prune or None
     shown = visible_text(tree)
+    region_tree = deepcopy(tree) if profile.region_below is not None else None
     _drop_discarded(tree)
-    # Settings chosen by measurement on the evaluation corpus (bench/README.md). The fast precision run
-    # is the article on most pages. When it kept little of what the page shows, it may have lost real
-    # paragraphs: only then does the (dearer) recall run add what precision dropped before the
-    # article's end. Together they cost less than one run with trafilatura's defaults.
-    text = _trafilatura_text(tree, url, prune, precision=True, fast=True)
-    if len(text) < RECALL_BELOW_SHARE * len(shown) and len(text) < RECALL_BELOW_CHARS:
-        text = merge(text, _trafilatura_text(tree, url, prune, recall=True))
-    text = strip_boilerplate(text).strip()
+    if profile.run == "precision":
+        # The fast precision run is the article on most news pages. When it kept little of what the
+        # page shows, it may have lost real paragraphs: only then does the (dearer) recall run add
+        # what precision dropped before the article's end.
+        text = _trafilatura_text(tree, url, prune, precision=True, fast=True)
+        if len(text) < RECALL_BELOW_SHARE * len(shown) and len(text) < RECALL_BELOW_CHARS:
+            text = merge(text, _trafilatura_text(tree, url, prune, recall=True))
+    else:
+        # Pages other than articles: precision settings cut real content (short blocks, lists).
+        text = _trafilatura_text(tree, url, prune, recall=profile.run == "recall")
+    if profile.template_lines:
+        text = strip_boilerplate(text)
+    text = text.strip()
+    if region_tree is not None and profile.region_below is not None:
+        region = region_text(region_tree)
+        if len(text) < profile.region_below * len(region):
+            text = region
     if declared_body and len(text) < DECLARED_BODY_SHARE * len(declared_body):
         # The extraction lost most of an article whose text the publisher declares in the JSON-LD
         # object that also gave the headline: pages that render their text with scripts show a teaser.

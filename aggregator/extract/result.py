@@ -26,3 +26,5 @@ class Extracted:
     site_name: str | None = None
     # (language, canonical URL) of each version in another language the page announces
     alternates: tuple[tuple[str, str], ...] = ()
+    # The page's kind as the extractor judged it (article, listing, forum, ...; page_kind.py).
+    kind: str | None = None

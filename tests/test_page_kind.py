@@ -1,0 +1,54 @@
+"""The page-kind classifier and the main-region step: plain functions on small pages, no corpus needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aggregator.extract.metadata import parse_html
+from aggregator.extract.page import extract
+from aggregator.extract.page_kind import KINDS, classify, feature_names, features, kind_scores
+from aggregator.extract.region import region_text
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+FORUM = """<html><head><title>Which flour for bara brith?</title>
+<link rel="canonical" href="https://forum.example.org/t/which-flour-for-bara-brith/1234">
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "DiscussionForumPosting",
+"headline": "Which flour for bara brith?"}</script></head>
+<body><nav><a href="/">Home</a> <a href="/latest">Latest</a> <a href="/categories">Categories</a></nav>
+<main><h1>Which flour for bara brith?</h1>
+<div class="post"><div class="user">gwen</div><p>My loaf is dense every time. Plain or self-raising?</p></div>
+<div class="post"><div class="user">huw</div><p>Self-raising, and soak the fruit in tea overnight.</p></div>
+<div class="post"><div class="user">ann</div><p>Plain with a teaspoon of mixed spice; rest it a day.</p></div>
+</main><footer>Forum rules. Privacy policy.</footer></body></html>"""
+
+
+def test_features_match_the_names_the_model_was_trained_on() -> None:
+    tree = parse_html(FORUM)
+    assert len(features(FORUM, tree)) == len(feature_names())
+
+
+def test_kind_scores_are_a_probability_over_the_seven_kinds() -> None:
+    scores = kind_scores(features(FORUM, parse_html(FORUM)))
+    assert set(scores) == set(KINDS)
+    assert abs(sum(scores.values()) - 1) < 1e-9
+
+
+def test_a_news_article_is_classified_as_an_article() -> None:
+    page = (PAGES / "guardian_2024_02_24_valencia.html").read_text(encoding="utf-8")
+    assert classify(page, parse_html(page)) == "article"
+
+
+def test_the_main_region_keeps_every_post_and_drops_the_chrome() -> None:
+    text = region_text(parse_html(FORUM))
+    for line in ("Plain or self-raising?", "soak the fruit in tea", "rest it a day"):
+        assert line in text
+    assert "Latest" not in text
+    assert "Privacy policy" not in text
+
+
+def test_extraction_reports_the_kind_it_used() -> None:
+    page = (PAGES / "guardian_2024_02_24_valencia.html").read_bytes()
+    result = extract(page, "https://www.theguardian.com/world/2024/feb/24/valencia")
+    assert result is not None
+    assert result.kind == "article"
