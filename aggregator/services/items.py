@@ -6,12 +6,11 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from aggregator.curate.learning import Report
 from aggregator.db import MAX_ID, Database
 from aggregator.enums import UPGRADABLE_ORIGINS, ContentOrigin, ItemStatus
 from aggregator.errors import InvalidInput, NotFound
@@ -27,7 +26,6 @@ from aggregator.services.queue import (
     fetch_page,
     neighbours,
 )
-from aggregator.services.ranking import Ranking
 from aggregator.services.recording import (
     Harvested,
     Outcome,
@@ -37,6 +35,12 @@ from aggregator.services.recording import (
 )
 from aggregator.services.review import ReviewForm
 from aggregator.services.views import EventView, ItemView, to_view, with_relations
+
+if TYPE_CHECKING:
+    # The learned order needs scikit-learn, whose import costs seconds: loaded when first asked for,
+    # so the CLI, the crawl and the app's other pages start without it.
+    from aggregator.curate.learning import Report
+    from aggregator.services.ranking import Ranking
 
 __all__ = ["Harvested", "ItemService", "ItemView", "Outcome", "RetryCandidate", "TopicMatch"]
 
@@ -62,8 +66,16 @@ class ItemService:
 
     def __init__(self, db: Database, ranking: Ranking | None = None) -> None:
         self._db = db
-        # Built here, used only when a learned order is asked for (never by a crawl).
-        self.ranking = ranking or Ranking(db)
+        self._ranking = ranking
+
+    @property
+    def ranking(self) -> Ranking:
+        """Return the topics' learned models, built when a learned order is first asked for."""
+        if self._ranking is None:
+            from aggregator.services.ranking import Ranking
+
+            self._ranking = Ranking(self._db)
+        return self._ranking
 
     def settled(self, source_id: int, links: Sequence[tuple[str, str | None]]) -> set[str]:
         """Return the canonical URLs among ``links`` (canonical URL, GUID) not worth fetching again.

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from aggregator.curate.features import Document
-from aggregator.curate.learning import Order
 from aggregator.db import MAX_ID, Database
 from aggregator.errors import InvalidInput
 from aggregator.models import ITEM_STATUSES, Item, ItemTopic, Source, Topic
 from aggregator.services.folds import with_folds
 from aggregator.services.pairs import with_pairs
-from aggregator.services.ranking import Ranking
 from aggregator.services.search import SearchMatch, search_match
 from aggregator.services.views import ItemView, to_view, with_relations
+
+if TYPE_CHECKING:
+    from aggregator.curate.learning import Order
+    from aggregator.services.ranking import Ranking
 
 # newest and relevance (the topic's rules, or the search) come from the index; the learned orders
 # (services/ranking.py) from each topic's model: most likely first, or least certain first.
@@ -289,6 +291,8 @@ def _learned(
         loaded = session.scalars(with_relations(select(Item)).where(Item.id.in_(list(place))))
         views = {v.id: v for v in with_pairs(session, with_folds(session, [to_view(i) for i in loaded]))}
     shown = [(p, views[p.item_id]) for p in placed if p.item_id in views]
+    from aggregator.curate.features import Document  # scikit-learn's import only for learned orders
+
     whys = ranking.why([(p, Document(title=v.title, summary=v.summary, text=v.text)) for p, v in shown])
     return [replace(view, why=why) for (_, view), why in zip(shown, whys, strict=True)]
 
