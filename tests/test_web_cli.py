@@ -98,7 +98,7 @@ def test_the_demo_ends_in_the_curator_app_with_a_working_login(tmp_path: Path) -
         assert found, line
         assert int(found.group(1)) == app_port
         base = f"http://127.0.0.1:{app_port}"
-        with httpx.Client(base_url=base, timeout=5) as client:
+        with httpx.Client(base_url=base, timeout=30) as client:
             page = wait_for_login(client, proc)
             token = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
             done = client.post(

@@ -161,11 +161,13 @@ class ItemService:
     ) -> list[ItemView]:
         """Return the items ``filters`` hold (see ``ItemFilter``), in its order; copies left out."""
         wanted = ItemFilter(**filters)
-        return fetch(self._db, wanted, limit=limit, offset=offset, after=after, ranking=self.ranking)
+        ranking = self.ranking if wanted.learned else None  # built only for the learned orders
+        return fetch(self._db, wanted, limit=limit, offset=offset, after=after, ranking=ranking)
 
     def page(self, filters: ItemFilter, *, size: int, offset: int = 0, after: str = "") -> ItemPage:
         """Return one page of the queue, from ``offset`` or after the cursor ``after`` (newest first)."""
-        return fetch_page(self._db, filters, size=size, offset=offset, after=after, ranking=self.ranking)
+        ranking = self.ranking if filters.learned else None  # built only for the learned orders
+        return fetch_page(self._db, filters, size=size, offset=offset, after=after, ranking=ranking)
 
     def model_report(self, topic: str) -> Report:
         """Return where a topic's learned model stands: decisions so far, and what it expects of the queue."""
