@@ -42,7 +42,9 @@ def test_robots_txt_disallow_is_obeyed(server: LocalServer, db_url: str) -> None
     server.routes["/robots.txt"] = Reply(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
     server.routes["/private/a"] = Reply(PAGE)
     server.routes["/public/b"] = Reply(PAGE)
-    env = one_source(server, db_url, {"/private/a": "Private", "/public/b": "Public"})
+    # The allowed page must be fetched: a loaded machine gets more than the suite's 1.5 s for it.
+    pages = {"/private/a": "Private", "/public/b": "Public"}
+    env = one_source(server, db_url, pages, AGGREGATOR_FETCH_TIMEOUT="15")
     code, summary, _ = crawl_json(env)
     assert code == 1
     assert "forbidden by robots.txt" in summary["sources"][0]["error"]
