@@ -31,11 +31,11 @@ def postgres_available() -> str | None:
     return None
 
 
-def missing(service: str, reason: str) -> NoReturn:
-    """Skip the test for want of ``service``, except in CI, where that is a failure."""
+def missing(service: str, reason: str, *, module: bool = False) -> NoReturn:
+    """Skip the test (``module``: the calling module) for want of ``service``, except in CI: a failure."""
     if IN_CI:
         pytest.fail(f"CI must run the {service} tests: {reason}")
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=module)
 
 
 def require_postgres() -> None:
