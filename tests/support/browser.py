@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.support.databases import missing
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Playwright's own browser download does not work here; these flags keep Debian's quiet and offline.
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def require_chromium() -> None:
     """Skip the calling test module without Chromium, except in CI, where that is an error."""
-    if CHROMIUM.exists():
-        return
-    if IN_CI:
-        raise RuntimeError(
-            "CI must run the browser tests: /usr/bin/chromium is missing (apt-get install chromium)"
-        )
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+    if not CHROMIUM.exists():
+        missing("browser", "Debian's chromium is not installed (apt-get install chromium)", module=True)
 
 
 @contextmanager
