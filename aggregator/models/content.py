@@ -1,69 +1,25 @@
-"""The stored shapes: sources, items, topics, users, crawl runs and the audit trail of item events."""
+"""What is harvested and curated: sources, items (alternates, link checks, sketches), topics, publishers."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
-    DateTime,
     Float,
     ForeignKey,
     Index,
-    Integer,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from aggregator.enums import ContentOrigin, EntryOrder, ItemKind, ItemStatus, RunStatus
-
-# The values each CHECK constraint allows, in the order the migrations wrote them.
-ITEM_STATUSES = tuple(str(s) for s in ItemStatus)
-ITEM_KINDS = tuple(str(k) for k in ItemKind)
-CONTENT_ORIGINS = tuple(sorted(str(o) for o in ContentOrigin))
-RUN_STATUSES = tuple(str(s) for s in RunStatus)
-
-
-def utcnow() -> dt.datetime:
-    """Return the current time, timezone-aware in UTC."""
-    return dt.datetime.now(dt.UTC)
-
-
-class UTCDateTime(TypeDecorator[dt.datetime]):
-    """Stores UTC and always gives back aware datetimes, on SQLite (which keeps no zone) as on PostgreSQL."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(dt.UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
-
-
-class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {
-        dt.datetime: UTCDateTime,
-        dict[str, Any]: JSON,
-        list[str]: JSON,
-    }
+from aggregator.enums import ContentOrigin, EntryOrder, ItemKind, ItemStatus
+from aggregator.models.base import CONTENT_ORIGINS, ITEM_KINDS, ITEM_STATUSES, Base, utcnow
 
 
 class Source(Base):
@@ -268,180 +224,3 @@ class Publisher(Base):
     name: Mapped[str] = mapped_column(String(300))
     # Printed after the word for the entry: "article (Click on Wales)".
     suffix: Mapped[str] = mapped_column(String(300), default="")
-
-
-class User(Base):
-    """Someone who reviews, curates or reads."""
-
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    role: Mapped[str] = mapped_column(String(16), default="curator")
-    password_hash: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class ItemEvent(Base):
-    """One thing someone did to an item: the audit trail curators see."""
-
-    __tablename__ = "item_events"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
-    actor: Mapped[str] = mapped_column(String(200))
-    action: Mapped[str] = mapped_column(String(32))
-    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class CrawlRun(Base):
-    """One crawl, with its per-source counts."""
-
-    __tablename__ = "crawl_runs"
-    __table_args__ = (CheckConstraint(f"status IN {RUN_STATUSES!r}", name="crawl_run_status"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[dt.datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default=RunStatus.RUNNING)
-    trigger: Mapped[str] = mapped_column(String(32), default="cli")
-    # The process running it (crawl:HOST:PID:TAG), so a run left "running" by a killed crawl is closed;
-    # None for a distributed round, which its own lease closes.
-    owner: Mapped[str | None] = mapped_column(String(200))
-
-    sources: Mapped[list[CrawlRunSource]] = relationship(
-        back_populates="run", cascade="all, delete-orphan", passive_deletes=True
-    )
-
-
-class CrawlRunSource(Base):
-    """What one crawl got from one source."""
-
-    __tablename__ = "crawl_run_sources"
-    __table_args__ = (UniqueConstraint("run_id", "source_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
-    entries: Mapped[int] = mapped_column(Integer, default=0)
-    fetched: Mapped[int] = mapped_column(Integer, default=0)
-    new: Mapped[int] = mapped_column(Integer, default=0)
-    duplicates: Mapped[int] = mapped_column(Integer, default=0)
-    errors: Mapped[int] = mapped_column(Integer, default=0)
-    not_modified: Mapped[bool] = mapped_column(default=False)
-    error: Mapped[str | None] = mapped_column(Text)
-    warnings: Mapped[int] = mapped_column(Integer, default=0)
-    warning: Mapped[str | None] = mapped_column(Text)
-    # What became of each entry: entries = new + updated + unchanged + duplicates + failed.
-    updated: Mapped[int] = mapped_column(Integer, default=0)
-    unchanged: Mapped[int] = mapped_column(Integer, default=0)
-    failed: Mapped[int] = mapped_column(Integer, default=0)
-
-    run: Mapped[CrawlRun] = relationship(back_populates="sources")
-
-
-class LoginAttempt(Base):
-    """A failed login, kept a while so that guessing passwords is slowed across every app process."""
-
-    __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_name_address_at", "name", "address", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    address: Mapped[str] = mapped_column(String(64))
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class LoginSession(Base):
-    """A logged-in browser: the cookie carries a random token, the database only its hash.
-
-    Kept here rather than in the cookie alone so that logging out ends it for every copy of the
-    cookie, and an admin can list and revoke sessions.
-    """
-
-    __tablename__ = "login_sessions"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token, hex
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
-    address: Mapped[str] = mapped_column(String(64), default="")
-    user_agent: Mapped[str] = mapped_column(String(300), default="")
-
-
-class AppSetting(Base):
-    """A value the app generates once and keeps, such as the key that signs session cookies."""
-
-    __tablename__ = "app_settings"
-
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
-
-
-class MailMessage(Base):
-    """A message a mailbox source has read, by folder UID and Message-ID, and what became of it.
-
-    Re-polling reads only UIDs not listed here (for the folder's current UIDVALIDITY), and a message
-    met again under a new UID (moved, or the folder rebuilt) is known by its Message-ID: so a
-    message is stored or reported once, however often the mailbox is polled.
-    """
-
-    __tablename__ = "mail_messages"
-    __table_args__ = (
-        UniqueConstraint("source_id", "uidvalidity", "uid", name="uq_mail_messages_uid"),
-        Index("ix_mail_messages_source_message", "source_id", "message_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
-    uidvalidity: Mapped[int] = mapped_column(BigInteger)
-    uid: Mapped[int] = mapped_column(BigInteger)
-    message_id: Mapped[str] = mapped_column(String(1000))
-    # "stored", or "skipped" with the reason (too large, malformed, not a newsletter, sender).
-    outcome: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str | None] = mapped_column(Text)
-    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"))
-    read_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class WordPressPage(Base):
-    """The WordPress page a topic was published to, and what it held when it was last written.
-
-    One row per topic and site: publishing again updates that page, never a second one; and a page
-    whose modification time in WordPress differs from the one recorded here was edited there since.
-    """
-
-    __tablename__ = "wordpress_pages"
-    __table_args__ = (UniqueConstraint("topic_id", "site_url", name="uq_wordpress_pages_topic_site"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"))
-    site_url: Mapped[str] = mapped_column(String(2000))
-    page_id: Mapped[int] = mapped_column(BigInteger)
-    link: Mapped[str] = mapped_column(String(2000), default="")
-    status: Mapped[str] = mapped_column(String(20))
-    # WordPress's own "modified_gmt" and content after our last write: the test for edits made there.
-    modified_gmt: Mapped[str] = mapped_column(String(40))
-    content: Mapped[str] = mapped_column(Text, default="")
-    published_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    published_by: Mapped[str] = mapped_column(String(200), default="")
-
-
-class ApiToken(Base):
-    """A token a script sends as ``Authorization: Bearer``; the database keeps only its hash.
-
-    It acts for its user, with the user's role, on the JSON API only. Revoking keeps the row (who had
-    which token, until when) and refuses the token from then on.
-    """
-
-    __tablename__ = "api_tokens"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    digest: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token, hex
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    note: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    last_used_at: Mapped[dt.datetime | None]
-    revoked_at: Mapped[dt.datetime | None]
