@@ -31,7 +31,7 @@ from aggregator.core import Aggregator
 from aggregator.models import Item
 from aggregator.services import pairs as pairs_module
 from aggregator.services import recording
-from aggregator.services.recording import Harvested
+from aggregator.services.harvested import Harvested
 
 BATCH = 32
 

@@ -16,7 +16,7 @@ import asyncio
 from scrapy.crawler import Crawler
 
 from aggregator.crawl.candidate import Candidate
-from aggregator.services.recording import Outcome
+from aggregator.services.harvested import Outcome
 from pipelines.base import HarvestPipeline
 
 BATCH_SIZE = 32

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aggregator.crawl.candidate import Candidate
 from aggregator.curate.relevance import score_item
-from aggregator.services.recording import TopicMatch
+from aggregator.services.harvested import TopicMatch
 from pipelines.base import HarvestPipeline
 
 

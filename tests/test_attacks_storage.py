@@ -6,7 +6,7 @@ import pytest
 
 from aggregator.core import Aggregator
 from aggregator.errors import InvalidInput
-from aggregator.services.recording import Harvested
+from aggregator.services.harvested import Harvested
 
 
 def test_a_nul_byte_and_overlong_fields_are_stored_cleanly_on_both_databases(core: Aggregator) -> None:

@@ -17,7 +17,7 @@ from aggregator.errors import InvalidInput
 from aggregator.models import Item
 from aggregator.publish.coverage import chart_svg, coverage_csv, coverage_markdown
 from aggregator.services.coverage import months_back, usual_gap
-from aggregator.services.recording import TopicMatch
+from aggregator.services.harvested import TopicMatch
 from tests.support.curator import Seeded, login
 from tests.test_sources import harvested
 

@@ -14,8 +14,8 @@ from aggregator.config import Config
 from aggregator.core import Aggregator
 from aggregator.curate.duplicates import sketch
 from aggregator.errors import InvalidInput
+from aggregator.services.harvested import Harvested
 from aggregator.services.items import Outcome
-from aggregator.services.recording import Harvested
 from tests.support.curator import Seeded, login
 from tests.test_duplicates import ASSEMBLY, LIBRARY, REPOST, TRIAL_A, TRIAL_B
 from tests.test_sources import harvested

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 
 from aggregator.enums import ContentOrigin, ItemKind
 from aggregator.reader.newsletters import Story
-from aggregator.services.recording import Harvested, TopicMatch
+from aggregator.services.harvested import Harvested, TopicMatch
 
 
 @dataclass(slots=True)

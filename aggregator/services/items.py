@@ -17,6 +17,7 @@ from aggregator.errors import InvalidInput, NotFound
 from aggregator.models import Item, ItemEvent, ItemTopic, Topic
 from aggregator.services import pairs, review
 from aggregator.services.folds import unfold, with_folds
+from aggregator.services.harvested import Harvested, Outcome, TopicMatch
 from aggregator.services.queue import (
     COUNT_CAP,
     ItemFilter,
@@ -26,13 +27,7 @@ from aggregator.services.queue import (
     fetch_page,
     neighbours,
 )
-from aggregator.services.recording import (
-    Harvested,
-    Outcome,
-    TopicMatch,
-    record,
-    record_batch,
-)
+from aggregator.services.recording import record, record_batch
 from aggregator.services.review import ReviewForm
 from aggregator.services.views import EventView, ItemView, to_view, with_relations
 

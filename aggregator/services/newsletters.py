@@ -17,8 +17,8 @@ from aggregator.curate.relevance import score_topic
 from aggregator.enums import ContentOrigin, ItemKind
 from aggregator.extract.result import SUMMARY_CHARS
 from aggregator.reader.mail import MailIssue, MessageRejected, read_message
+from aggregator.services.harvested import Harvested, Outcome, TopicMatch
 from aggregator.services.items import ItemService
-from aggregator.services.recording import Harvested, Outcome, TopicMatch
 from aggregator.services.topics import TopicView
 from aggregator.text import first_sentences
 
