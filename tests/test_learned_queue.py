@@ -15,13 +15,7 @@ from aggregator.config import Config
 from aggregator.core import Aggregator
 from aggregator.web.app import create_app
 from tests.support.curator import add_users, item, login
-
-THEMES = {
-    "harbour": "harbour dockers strike port cargo vessels berth crane shipping pier",
-    "budget": "council budget spending tax revenue deficit treasury finance grant",
-    "garden": "garden allotment seeds compost planting soil harvest flowers hedge",
-}
-FILLER = ["said", "week", "people", "area", "report", "today", "local", "plan", "group"]
+from tests.support.themes import THEMES, themed_texts
 
 
 def store_themes(core: Aggregator, per_theme: int = 10) -> dict[str, list[int]]:
@@ -30,17 +24,11 @@ def store_themes(core: Aggregator, per_theme: int = 10) -> dict[str, list[int]]:
     source = core.sources.add("https://news.example.org/feed", name="News").id
     ids: dict[str, list[int]] = {}
     start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-    n = 0
-    for theme, vocabulary in THEMES.items():
-        words = vocabulary.split()
-        for k in range(per_theme):
-            body = rng.sample(words, 5) + rng.sample(FILLER, 4)
-            rng.shuffle(body)
-            title = " ".join(rng.sample(words, 2) + rng.sample(FILLER, 1))
-            published = start + dt.timedelta(hours=n)
-            n += 1
-            made = item(core, source, f"{theme}-{k}", title=title, text=" ".join(body), published=published)
-            ids.setdefault(theme, []).append(made)
+    texts = themed_texts(rng, per_theme, ("harbour", "budget", "garden"))
+    for n, (theme, k, title, text) in enumerate(texts):
+        published = start + dt.timedelta(hours=n)
+        made = item(core, source, f"{theme}-{k}", title=title, text=text, published=published)
+        ids.setdefault(theme, []).append(made)
     return ids
 
 

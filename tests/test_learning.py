@@ -9,27 +9,15 @@ import pytest
 
 from aggregator.curate.features import Corpus, Document, term_columns, term_frequencies
 from aggregator.curate.learning import Decision, Settings, Topic, TopicModel, rank_over_topics, rule_scores
-
-THEMES = {
-    "harbour": "harbour dockers strike port cargo vessels berth crane shipping pier",
-    "budget": "council budget spending tax revenue deficit treasury finance grant",
-    "garden": "garden allotment seeds compost planting soil harvest flowers hedge",
-    "assembly": "citizens assembly deliberation jury democracy participants recommendations panel",
-}
-FILLER = ["said", "week", "people", "area", "report", "today", "local", "new", "plan", "group"]
+from tests.support.themes import THEMES, themed_texts
 
 
 def make_items(per_theme: int = 12, seed: int = 7) -> list[tuple[int, Document]]:
     """Return items of four themes, each with words of its theme and common filler, ids in theme blocks."""
     rng = random.Random(seed)
     items: list[tuple[int, Document]] = []
-    for theme, vocabulary in THEMES.items():
-        words = vocabulary.split()
-        for k in range(per_theme):
-            body = rng.sample(words, 5) + rng.sample(FILLER, 4)
-            rng.shuffle(body)
-            title = " ".join(rng.sample(words, 2) + rng.sample(FILLER, 1))
-            items.append((len(items), Document(title=f"{theme} {k}: {title}", text=" ".join(body))))
+    for theme, k, title, text in themed_texts(rng, per_theme):
+        items.append((len(items), Document(title=f"{theme} {k}: {title}", text=text)))
     return items
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -152,6 +153,24 @@ def _print_run(run: RunView) -> None:
             str(line.warnings),
         )
     _stdout.print(table)
+
+
+def _report_nothing_crawled(*, as_json: bool, due: bool, names: tuple[str, ...], busy: list[str]) -> None:
+    """Say that no crawl ran; exit 1 when a source asked for by name was busy in another crawl."""
+    if as_json:
+        click.echo(json.dumps({"run": None, "sources": [], "busy": busy}))
+    else:
+        click.echo("nothing to crawl: no source is due" if due else "nothing to crawl")
+    if names and busy:
+        sys.exit(1)
+
+
+def _report_run(run: RunView, *, as_json: bool, busy: list[str]) -> None:
+    """Print a finished run: its summary, or as JSON with the sources another crawl held."""
+    if as_json:
+        click.echo(json.dumps({**_run_dict(run), "busy": busy}, indent=2, ensure_ascii=False))
+    else:
+        _print_run(run)
 
 
 def _run_dict(run: RunView) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -11,7 +10,8 @@ from aggregator.cli.app import (
     _exit_on_source_errors,
     _print_run,
     _progress,
-    _run_dict,
+    _report_nothing_crawled,
+    _report_run,
     _State,
     bounded_option,
     main,
@@ -62,17 +62,9 @@ def crawl(
         click.echo(f"warning: {name}: skipped, another crawl is running it", err=True)
     run = outcome.run
     if run is None:
-        if as_json:
-            click.echo(json.dumps({"run": None, "sources": [], "busy": outcome.busy}))
-        else:
-            click.echo("nothing to crawl: no source is due" if due else "nothing to crawl")
-        if names and outcome.busy:
-            sys.exit(1)
+        _report_nothing_crawled(as_json=as_json, due=due, names=names, busy=outcome.busy)
         return
-    if as_json:
-        click.echo(json.dumps({**_run_dict(run), "busy": outcome.busy}, indent=2, ensure_ascii=False))
-    else:
-        _print_run(run)
+    _report_run(run, as_json=as_json, busy=outcome.busy)
     _exit_on_source_errors(run)
 
 

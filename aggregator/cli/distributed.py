@@ -10,8 +10,8 @@ import click
 
 from aggregator.cli.app import (
     _exit_on_source_errors,
-    _print_run,
-    _run_dict,
+    _report_nothing_crawled,
+    _report_run,
     _State,
     bounded_option,
     main,
@@ -46,12 +46,7 @@ def seed(
     for name in outcome.busy:
         click.echo(f"warning: {name}: skipped, another crawl or round is running it", err=True)
     if outcome.run_id is None:
-        if as_json:
-            click.echo(json.dumps({"run": None, "sources": [], "busy": outcome.busy}))
-        else:
-            click.echo("nothing to crawl: no source is due" if due else "nothing to crawl")
-        if names and outcome.busy:
-            sys.exit(1)
+        _report_nothing_crawled(as_json=as_json, due=due, names=names, busy=outcome.busy)
         return
     if not wait:
         if as_json:
@@ -64,10 +59,7 @@ def seed(
         rounds.close_lapsed()
         time.sleep(WAIT_POLL_SECONDS)
     run = core.runs.get(outcome.run_id)
-    if as_json:
-        click.echo(json.dumps({**_run_dict(run), "busy": outcome.busy}, indent=2, ensure_ascii=False))
-    else:
-        _print_run(run)
+    _report_run(run, as_json=as_json, busy=outcome.busy)
     _exit_on_source_errors(run)
     if run.status != RunStatus.FINISHED:
         click.echo(f"error: round {run.id} did not complete before its lease ran out", err=True)

@@ -13,7 +13,6 @@ import imaplib
 import os
 import pwd
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.databases import missing
+from tests.support.processes import stop_group
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
@@ -174,12 +174,7 @@ userdb {{
         _wait(port, process, folder)
         yield Dovecot("127.0.0.1", port, user, password, home)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process)
 
 
 def _user_exists(name: str) -> bool:

@@ -16,7 +16,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -27,6 +26,7 @@ from pathlib import Path
 import httpx
 
 from tests.support.databases import missing
+from tests.support.processes import stop_group
 
 WORDPRESS = Path("/usr/share/wordpress")
 PHP = shutil.which("php") or "/usr/bin/php"
@@ -139,12 +139,7 @@ def _serve(folder: Path, database: str) -> Iterator[WordPress]:
         _wait(url, process)
         yield WordPress(url, "editor", app_password, site)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process)
 
 
 def _build(site: Path, database: str, url: str) -> None:
