@@ -207,28 +207,35 @@ def _text_as_html(text: str) -> str:
 
 
 def _unwrapped(source_html: str) -> str:
-    try:
-        root = lxml_html.fromstring(source_html.encode("utf-8"), parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        return source_html
+    root = _parsed(source_html)
     if root is None:
         return source_html
-    for link in root.iter("a"):
-        href = (link.get("href") or "").strip()
-        if is_http_url(href):
-            link.set("href", unwrap(href))
+    for link, href in _http_links(root):
+        link.set("href", unwrap(href))
     return str(etree.tostring(root, encoding="unicode", method="html"))
 
 
 def _web_version(page_html: str) -> str | None:
-    try:
-        root = lxml_html.fromstring(page_html.encode("utf-8"), parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        return None
+    root = _parsed(page_html)
     if root is None:
         return None
-    for link in root.iter("a"):
-        href = (link.get("href") or "").strip()
-        if is_http_url(href) and _WEB_VERSION.search(" ".join(link.text_content().split())):
+    for link, href in _http_links(root):
+        if _WEB_VERSION.search(" ".join(link.text_content().split())):
             return href
     return None
+
+
+def _parsed(page_html: str) -> lxml_html.HtmlElement | None:
+    """Return the parsed tree, or None for markup lxml cannot read (the caller keeps the text as it is)."""
+    try:
+        return lxml_html.fromstring(page_html.encode("utf-8"), parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _http_links(root: lxml_html.HtmlElement) -> Iterator[tuple[lxml_html.HtmlElement, str]]:
+    """Yield each link to an http(s) address with its address."""
+    for link in root.iter("a"):
+        href = (link.get("href") or "").strip()
+        if is_http_url(href):
+            yield link, href
