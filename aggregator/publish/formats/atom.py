@@ -15,25 +15,20 @@ from lxml import etree
 
 from aggregator import __version__
 from aggregator.publish.entries import Entry
-from aggregator.publish.formats.base import FeedInfo
+from aggregator.publish.formats.base import FeedInfo, write_elements
 
 ATOM = "http://www.w3.org/2005/Atom"
 
 
 def write(entries: Iterable[Entry], info: FeedInfo, out: BinaryIO) -> int:
     """Write an Atom document of ``entries`` to ``out``; return how many entries it holds."""
-    count = 0
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
         # Entries are built without a namespace and inherit the feed's default one, as feedgen does;
         # otherwise each would repeat the namespace declaration.
         with xf.element(f"{{{ATOM}}}feed", nsmap={None: ATOM}):
             xf.write("\n")
-            for element in _head(info):
-                xf.write(element, pretty_print=True)
-            for entry in entries:
-                xf.write(entry_element(entry), pretty_print=True)
-                count += 1
+            count = write_elements(xf, _head(info), entries, entry_element)
     return count
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+from lxml import etree
 
 from aggregator.publish.entries import Entry
 from aggregator.services.views import SourceView
@@ -35,3 +37,23 @@ Writer = Callable[[Iterable[Entry], FeedInfo, BinaryIO], int]
 
 SourceWriter = Callable[[list[SourceView], str, dt.datetime, BinaryIO], int]
 """Writes the sources, under a title, as of a time, to the binary stream; returns how many it wrote."""
+
+
+def write_elements(
+    xf: Any,  # lxml's incremental writer, which its stubs do not name
+    head: Iterable[etree._Element],
+    entries: Iterable[Entry],
+    build: Callable[[Entry], etree._Element],
+) -> int:
+    """Stream the head's elements, then each entry as ``build`` makes it, into an open ``xmlfile``.
+
+    One entry is in memory at a time, which is what lets 100,000 entries export in little memory.
+    Returns how many entries were written.
+    """
+    for element in head:
+        xf.write(element, pretty_print=True)
+    count = 0
+    for entry in entries:
+        xf.write(build(entry), pretty_print=True)
+        count += 1
+    return count

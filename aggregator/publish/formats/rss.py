@@ -16,7 +16,7 @@ from lxml import etree
 
 from aggregator import __version__
 from aggregator.publish.entries import Entry
-from aggregator.publish.formats.base import FeedInfo
+from aggregator.publish.formats.base import FeedInfo, write_elements
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -25,18 +25,13 @@ DC = "http://purl.org/dc/elements/1.1/"
 
 def write(entries: Iterable[Entry], info: FeedInfo, out: BinaryIO) -> int:
     """Write an RSS 2.0 document of ``entries`` to ``out``; return how many items it holds."""
-    count = 0
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
         with xf.element("rss", version="2.0", nsmap={"atom": ATOM, "content": CONTENT, "dc": DC}):
             xf.write("\n")
             with xf.element("channel"):
                 xf.write("\n")
-                for element in _head(info):
-                    xf.write(element, pretty_print=True)
-                for entry in entries:
-                    xf.write(rss_item(entry), pretty_print=True)
-                    count += 1
+                count = write_elements(xf, _head(info), entries, rss_item)
     return count
 
 
