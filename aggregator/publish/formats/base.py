@@ -57,3 +57,19 @@ def write_elements(
         xf.write(build(entry), pretty_print=True)
         count += 1
     return count
+
+
+def write_blocks(
+    entries: Iterable[Entry], head: list[str], blocks_of: Callable[[Entry], list[str]], out: BinaryIO
+) -> int:
+    """Write a plain page: the head's blocks, then each entry's, blank-line separated, empty ones left out.
+
+    Returns how many entries it holds.
+    """
+    blocks = list(head)
+    count = 0
+    for entry in entries:
+        blocks.extend(blocks_of(entry))
+        count += 1
+    out.write(("\n\n".join(b for b in blocks if b) + "\n").encode("utf-8"))
+    return count

@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from aggregator.publish import markdown
 from aggregator.publish.entries import Entry, Story
-from aggregator.publish.formats.base import FeedInfo
+from aggregator.publish.formats.base import FeedInfo, write_blocks
 from aggregator.publish.sanitize import one_line
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -22,13 +22,8 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 def write(entries: Iterable[Entry], info: FeedInfo, out: BinaryIO) -> int:
     """Write the topic page as Markdown to ``out``; return how many entries it holds."""
     name = info.topic[1] if info.topic else info.title
-    blocks = [f"# {escape(one_line(name))}", *markdown.to_markdown(info.intro)]
-    count = 0
-    for entry in entries:
-        blocks.extend(_entry(entry))
-        count += 1
-    out.write(("\n\n".join(b for b in blocks if b) + "\n").encode("utf-8"))
-    return count
+    head = [f"# {escape(one_line(name))}", *markdown.to_markdown(info.intro)]
+    return write_blocks(entries, head, _entry, out)
 
 
 def escape(text: str) -> str:

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from aggregator.publish import markdown
 from aggregator.publish.entries import Entry
-from aggregator.publish.formats.base import FeedInfo
+from aggregator.publish.formats.base import FeedInfo, write_blocks
 from aggregator.publish.sanitize import one_line
 
 BULLET = "  \u2022 "
@@ -21,13 +21,8 @@ BULLET = "  \u2022 "
 def write(entries: Iterable[Entry], info: FeedInfo, out: BinaryIO) -> int:
     """Write the topic page as text to ``out``; return how many entries it holds."""
     name = info.topic[1] if info.topic else info.title
-    blocks = [one_line(name), *markdown.to_text(info.intro).split("\n\n")]
-    count = 0
-    for entry in entries:
-        blocks.extend(entry_blocks(entry))
-        count += 1
-    out.write(("\n\n".join(b for b in blocks if b) + "\n").encode("utf-8"))
-    return count
+    head = [one_line(name), *markdown.to_text(info.intro).split("\n\n")]
+    return write_blocks(entries, head, entry_blocks, out)
 
 
 def entry_blocks(entry: Entry) -> list[str]:
