@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.config import Config
 from aggregator.core import Aggregator
 from aggregator.web import create_app
 from tests.support.app_server import AppServer
@@ -24,7 +23,7 @@ from tests.support.server import LocalServer, Reply
 playwright_api = pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
-from tests.support.browser import browser_page, require_chromium  # noqa: E402
+from tests.support.browser import app_core, browser_page, require_chromium  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
@@ -33,13 +32,8 @@ require_chromium()
 
 @pytest.fixture(scope="module")
 def core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Aggregator]:
-    folder = tmp_path_factory.mktemp("browser")
-    agg = Aggregator(
-        Config(database_url=f"sqlite:///{folder / 'aggregator.db'}", allow_private_networks=True)
-    )
-    agg.init_db()
-    yield agg
-    agg.close()
+    with app_core(tmp_path_factory.mktemp("browser")) as agg:
+        yield agg
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.config import Config
 from aggregator.core import Aggregator
 from aggregator.services.items import TopicMatch
 from aggregator.web import create_app
@@ -23,7 +22,7 @@ from tests.support.curator import PASSWORD, add_users, item
 playwright_api = pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
-from tests.support.browser import chromium, require_chromium  # noqa: E402
+from tests.support.browser import app_core, chromium, require_chromium  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 DAY = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
@@ -57,16 +56,11 @@ require_chromium()
 
 @pytest.fixture(scope="module")
 def core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Aggregator]:
-    folder = tmp_path_factory.mktemp("review")
-    agg = Aggregator(
-        Config(database_url=f"sqlite:///{folder / 'aggregator.db'}", allow_private_networks=True)
-    )
-    agg.init_db()
-    add_users(agg)
-    agg.topics.add("citizens-assemblies", name="Citizens assemblies", include=["citizens' assembly"])
-    agg.topics.add("budgets", name="Participatory budgets", include=["participatory budgeting"])
-    yield agg
-    agg.close()
+    with app_core(tmp_path_factory.mktemp("review")) as agg:
+        add_users(agg)
+        agg.topics.add("citizens-assemblies", name="Citizens assemblies", include=["citizens' assembly"])
+        agg.topics.add("budgets", name="Participatory budgets", include=["participatory budgeting"])
+        yield agg
 
 
 @pytest.fixture(scope="module")

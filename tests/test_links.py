@@ -27,6 +27,17 @@ def _checking(core: Aggregator) -> Aggregator:
     return core
 
 
+def _moved_and_missing(core: Aggregator, server: LocalServer, *, status: int) -> dict[str, int]:
+    """Publish a link that moved for good (``status``) and one that is gone, checked twice: both flagged."""
+    _checking(core)
+    server.routes["/old"] = Reply(status=status, headers={"Location": "/new"})
+    server.routes["/new"] = Reply(PAGE)
+    ids = _publish(core, {"old": server.url("/old"), "missing": server.url("/missing")})
+    check_links(core)
+    check_links(core)
+    return ids
+
+
 def _publish(core: Aggregator, urls: dict[str, str]) -> dict[str, int]:
     source = core.sources.add("https://ex.org/feed")
     for name, url in urls.items():
@@ -107,12 +118,7 @@ def test_links_are_checked_flagged_after_repeated_gone_answers_and_never_unpubli
 def test_curators_use_the_new_address_replace_or_archive_and_entries_follow(
     core: Aggregator, server: LocalServer
 ) -> None:
-    _checking(core)
-    server.routes["/old"] = Reply(status=308, headers={"Location": "/new"})
-    server.routes["/new"] = Reply(PAGE)
-    ids = _publish(core, {"old": server.url("/old"), "missing": server.url("/missing")})
-    check_links(core)
-    check_links(core)
+    ids = _moved_and_missing(core, server, status=308)
     moved = core.links.use_new_address(ids["old"], actor="ann")
     assert (moved.url, moved.state) == (server.url("/new"), None)
     archived = core.links.archive(ids["missing"], ARCHIVE, actor="ann")
@@ -156,12 +162,7 @@ def test_the_cli_checks_and_lists(core: Aggregator, server: LocalServer, db_url:
 def test_the_app_lists_flagged_links_and_curators_act_on_them(
     core: Aggregator, client: TestClient, seeded: Seeded, server: LocalServer
 ) -> None:
-    _checking(core)
-    server.routes["/old"] = Reply(status=301, headers={"Location": "/new"})
-    server.routes["/new"] = Reply(PAGE)
-    ids = _publish(core, {"old": server.url("/old"), "missing": server.url("/missing")})
-    check_links(core)
-    check_links(core)
+    ids = _moved_and_missing(core, server, status=301)
     token = login(client, "curator")
     page = client.get("/manage/links").text
     assert f'action="/manage/links/{ids["old"]}/fix"' in page

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from aggregator.config import Config
+from aggregator.core import Aggregator
 from tests.support.databases import missing
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,3 +45,16 @@ def browser_page(browser: Browser, width: int, init_script: str | None = None) -
         yield context.new_page()
     finally:
         context.close()
+
+
+@contextmanager
+def app_core(folder: Path) -> Iterator[Aggregator]:
+    """Yield a product on a fresh SQLite file in ``folder``, allowed to fetch from the tests' 127.0.0.1."""
+    core = Aggregator(
+        Config(database_url=f"sqlite:///{folder / 'aggregator.db'}", allow_private_networks=True)
+    )
+    core.init_db()
+    try:
+        yield core
+    finally:
+        core.close()
