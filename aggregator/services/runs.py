@@ -26,6 +26,10 @@ ABANDONED = dt.timedelta(hours=6)
 OUTCOMES = ("new", "updated", "unchanged", "duplicates", "failed")
 
 
+# The tally's counts a run's line stores as they are (the messages are stored cut to length).
+_STORED_COUNTS = ("entries", "fetched", *OUTCOMES, "errors", "not_modified")
+
+
 @dataclass(slots=True)
 class SourceTally:
     """Counts for one source during one crawl; the spider and the pipelines add to it as they go.
@@ -174,15 +178,8 @@ class RunService:
                 if line is None:
                     line = CrawlRunSource(run_id=run_id, source_id=source_id)
                     session.add(line)
-                line.entries = tally.entries
-                line.fetched = tally.fetched
-                line.new = tally.new
-                line.duplicates = tally.duplicates
-                line.updated = tally.updated
-                line.unchanged = tally.unchanged
-                line.failed = tally.failed
-                line.errors = tally.errors
-                line.not_modified = tally.not_modified
+                for name in _STORED_COUNTS:
+                    setattr(line, name, getattr(tally, name))
                 error = tally.error_text
                 line.error = error[:ERROR_TEXT_LIMIT] if error else None
                 line.warnings = len(tally.warnings)
