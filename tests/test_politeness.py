@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,8 @@ from aggregator.config import Config
 from aggregator.core import Aggregator
 from aggregator.crawl.middlewares import retry_after_seconds
 from tests.conftest import fixture_bytes
-from tests.support.cli import crawl_env, crawl_json, run_cli
+from tests.support.cli import crawl_env, crawl_json
+from tests.support.databases import sqlite_url
 from tests.support.feeds import Entry, rss
 from tests.support.server import LocalServer, Reply
 
@@ -20,14 +22,26 @@ DAY = dt.datetime(2024, 2, 20, 9, 0, tzinfo=dt.UTC)
 PAGE = fixture_bytes("pages/lemire.me.json.html")
 
 
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """SQLite only: what is fetched, waited for or refused here is decided before anything is stored.
+
+    The crawl's storage is run on both databases by test_crawl and test_bad_input.
+    """
+    return sqlite_url(tmp_path)
+
+
 def one_source(server: LocalServer, db_url: str, entries: dict[str, str], **env_extra: str) -> dict[str, str]:
     """Serve a feed of ``entries`` (path -> title), add it as the source "site"; return the CLI's env."""
     feed = [Entry(server.url(path), title, DAY) for path, title in entries.items()]
     server.routes["/feed.xml"] = Reply(rss(feed), content_type="application/rss+xml")
-    env = crawl_env(db_url, **env_extra)
-    run_cli("init", env=env)
-    run_cli("sources", "add", server.url("/feed.xml"), "--name", "site", env=env)
-    return env
+    core = Aggregator(Config(database_url=db_url, allow_private_networks=True))
+    try:
+        core.init_db()
+        core.sources.add(server.url("/feed.xml"), name="site")
+    finally:
+        core.close()
+    return crawl_env(db_url, **env_extra)
 
 
 def items(db_url: str) -> dict[str, str]:
