@@ -23,7 +23,7 @@ from tests.support.server import LocalServer, Reply
 playwright_api = pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
-from tests.support.browser import app_core, browser_page, require_chromium  # noqa: E402
+from tests.support.browser import app_core, browser_page, press, require_chromium  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
@@ -73,23 +73,23 @@ def test_log_in_filter_the_queue_and_approve_with_the_keyboard(
     expect(rows.nth(0)).to_have_class("item-row status-new current")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "queue.png"), full_page=True)
-    page.keyboard.press("j")
+    press(page, "j")
     expect(rows.nth(1)).to_have_class("item-row status-new current")
-    page.keyboard.press("k")
+    press(page, "k")
     expect(rows.nth(0)).to_have_class("item-row status-new current")
-    page.keyboard.press("?")
+    press(page, "?")
     expect(page.locator("#keys")).to_be_visible()
-    page.keyboard.press("Escape")
+    press(page, "Escape")
     expect(page.locator("#keys")).to_be_hidden()
 
-    page.keyboard.press("/")
+    press(page, "/")
     expect(page.locator("#search")).to_be_focused()
     page.keyboard.type("Newport")
-    page.keyboard.press("Enter")
+    press(page, "Enter")
     expect(rows).to_have_count(1)
     expect(rows.nth(0).locator("a.title")).to_have_text("Participatory budgeting needs more than a vote")
 
-    page.keyboard.press("a")
+    press(page, "a")
     expect(rows.nth(0).locator("td.status")).to_have_text("approved")
     expect(page.locator("p.flash")).to_contain_text("Approved: Participatory budgeting")
     item = core.items.get(seeded.budget)
@@ -106,11 +106,11 @@ def test_pick_an_excerpt_assign_a_topic_reject_and_read_the_audit_log(
     page: Page, app: AppServer, core: Aggregator, seeded: Seeded
 ) -> None:
     log_in(page, app, "curator")
-    page.keyboard.press("/")
+    press(page, "/")
     page.keyboard.type("Birmingham")
-    page.keyboard.press("Enter")
+    press(page, "Enter")
     expect(page.locator("tr.item-row")).to_have_count(1)
-    page.keyboard.press("e")
+    press(page, "e")
     expect(page).to_have_url(f"{app.base}/items/{seeded.assembly}?status=new&q=Birmingham")
     expect(page.locator("article.item h1")).to_have_text("Britain's first climate assembly")
     expect(page.locator("a.original")).to_have_attribute("href", "https://example.org/climate-assembly")
@@ -186,7 +186,7 @@ def test_harvested_script_and_onerror_payloads_run_nothing(
     assert page.locator("article.item img, article.item svg, tr.item-row img").count() == 0
     assert dialogs == []
     # The app's own script did run: the keyboard works on this very page.
-    page.keyboard.press("?")
+    press(page, "?")
     expect(page.locator("#keys")).to_be_visible()
 
 
@@ -209,7 +209,7 @@ def test_open_the_original_and_bulk_approve_with_the_keyboard(
         rows = page.locator("tr.item-row")
         expect(rows.nth(0)).to_have_attribute("data-id", str(first))
         with page.context.expect_page() as opened:
-            page.keyboard.press("o")
+            press(page, "o")
         original = opened.value
         original.wait_for_load_state()
         assert original.url == site.url("/original")
@@ -218,9 +218,9 @@ def test_open_the_original_and_bulk_approve_with_the_keyboard(
         assert site.requests_to("/original")[0].headers.get("Referer") is None
         original.close()
 
-        page.keyboard.press("x")
-        page.keyboard.press("j")
-        page.keyboard.press("x")
+        press(page, "x")
+        press(page, "j")
+        press(page, "x")
         page.click('#bulk button[value="approve"]')
         expect(page.locator("p.flash")).to_have_text("Approved 2 items.")
         expect(page).to_have_url(f"{app.base}/queue?source=Guardian")

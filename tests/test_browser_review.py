@@ -22,7 +22,7 @@ from tests.support.curator import PASSWORD, add_users, item
 playwright_api = pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
-from tests.support.browser import app_core, chromium, require_chromium  # noqa: E402
+from tests.support.browser import app_core, chromium, press, require_chromium  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 DAY = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
@@ -112,12 +112,12 @@ def test_pick_excerpt_and_topic_press_a_on_the_radio_and_the_topic_page_has_it(
 ) -> None:
     ids = source_with(core, "Trap", 3, excerpt_candidates=("First proposal.", "Second proposal, chosen."))
     page.goto(f"{app.base}/queue?status=new&source=Trap")
-    page.keyboard.press("Enter")
+    press(page, "Enter")
     expect(page).to_have_url(f"{app.base}/items/{ids[0]}?status=new&source=Trap")
     page.click('#topics input[value="budgets"]')
     page.click("#review-form label.candidate >> nth=1")
     expect(page.locator('input[name="choice"][value="1"]')).to_be_focused()
-    page.keyboard.press("a")
+    press(page, "a")
     # Approved with everything picked, and the next item of the same queue is open.
     expect(page).to_have_url(f"{app.base}/items/{ids[1]}?status=new&source=Trap")
     expect(page.locator("p.flash")).to_contain_text("Approved: Trap Aberystwyth report")
@@ -140,18 +140,18 @@ def test_select_text_use_it_and_approve_from_a_text_field_asks_once_without_topi
     paragraphs = page.locator("#article-text p")
     expect(paragraphs).to_have_count(4)  # the link to the original, then the text's three paragraphs
     paragraphs.nth(2).click(click_count=3)
-    page.keyboard.press("c")
+    press(page, "c")
     expect(page.locator("#custom-excerpt")).to_have_value("Aberystwyth residents spoke about their council.")
     expect(page.locator("#choice-custom")).to_be_checked()
-    page.keyboard.press("n")
+    press(page, "n")
     page.keyboard.type("Quote from paragraph two")
-    page.keyboard.press("Control+Enter")
+    press(page, "Control+Enter")
     # No topic ticked: asked once, with everything typed still there.
     expect(page.locator("#review-warning")).to_contain_text("No topic is ticked")
     expect(page.locator("#custom-excerpt")).to_have_value("Aberystwyth residents spoke about their council.")
     expect(page.locator("#edit-note")).to_have_value("Quote from paragraph two")
     assert core.items.get(ids[0]).status == "new"
-    page.keyboard.press("a")
+    press(page, "a")
     expect(page).to_have_url(f"{app.base}/items/{ids[1]}?status=new&source=Select")
     done = core.items.get(ids[0])
     assert (done.status, done.excerpt, done.curator_note, done.topics) == (
@@ -165,32 +165,32 @@ def test_select_text_use_it_and_approve_from_a_text_field_asks_once_without_topi
 def test_j_and_k_on_the_item_page_and_undo_a_reject(page: Page, app: AppServer, core: Aggregator) -> None:
     ids = source_with(core, "Walk", 3)
     page.goto(f"{app.base}/queue?status=new&source=Walk")
-    page.keyboard.press("Enter")
+    press(page, "Enter")
     expect(page).to_have_url(f"{app.base}/items/{ids[0]}?status=new&source=Walk")
-    page.keyboard.press("j")
+    press(page, "j")
     expect(page).to_have_url(f"{app.base}/items/{ids[1]}?status=new&source=Walk")
-    page.keyboard.press("j")
+    press(page, "j")
     expect(page).to_have_url(f"{app.base}/items/{ids[2]}?status=new&source=Walk")
-    page.keyboard.press("k")
+    press(page, "k")
     expect(page).to_have_url(f"{app.base}/items/{ids[1]}?status=new&source=Walk")
-    page.keyboard.press("r")
+    press(page, "r")
     expect(page).to_have_url(f"{app.base}/items/{ids[2]}?status=new&source=Walk")
     assert core.items.get(ids[1]).status == "rejected"
     expect(page.locator("#undo-form")).to_be_visible()
-    page.keyboard.press("u")
+    press(page, "u")
     expect(page).to_have_url(f"{app.base}/items/{ids[1]}?status=new&source=Walk")
     expect(page.locator("p.flash")).to_contain_text("is new again")
     assert core.items.get(ids[1]).status == "new"
-    page.keyboard.press("?")
+    press(page, "?")
     expect(page.locator("#keys")).to_contain_text("use the text selected in the article")
-    page.keyboard.press("Escape")
-    page.keyboard.press("g")
-    page.keyboard.press("t")
+    press(page, "Escape")
+    press(page, "g")
+    press(page, "t")
     expect(page).to_have_url(f"{app.base}/manage/topics")
-    page.keyboard.press("?")
+    press(page, "?")
     expect(page.locator("#keys")).not_to_contain_text("approve")
-    page.keyboard.press("g")
-    page.keyboard.press("q")
+    press(page, "g")
+    press(page, "q")
     expect(page).to_have_url(f"{app.base}/queue")
 
 
@@ -225,13 +225,21 @@ def test_a_dense_queue_with_its_total_kinds_words_and_undo(
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "queue-1366.png"))
 
-    page.keyboard.press("a")
+    press(page, "a")
     expect(rows.nth(0).locator("td.status")).to_have_text("approved")
     assert core.items.get(issue).status == "approved"
-    page.keyboard.press("u")
+    press(page, "u")
     expect(rows.nth(0).locator("td.status")).to_have_text("new")
     expect(page.locator("p.flash")).to_contain_text("is new again")
     assert core.items.get(issue).status == "new"
 
     page.goto(f"{app.base}/items/{ids[0]}?source=Dense")
     page.screenshot(path=str(ARTIFACTS / "item-1366.png"))
+    # The header holds on one line at 1366 px: its first link, last link and "Log out" share a top.
+    tops = [
+        page.locator(selector).first.bounding_box()["y"]  # type: ignore[index]
+        for selector in ("header.top nav a", "header.top nav a >> nth=-1", "header.top .who [type=submit]")
+    ]
+    assert max(tops) - min(tops) < 8, tops
+    # Pairing by hand is folded away below the status line.
+    expect(page.locator("#pair-form")).to_be_hidden()

@@ -58,3 +58,13 @@ def app_core(folder: Path) -> Iterator[Aggregator]:
         yield core
     finally:
         core.close()
+
+
+def press(page: Page, key: str) -> None:
+    """Press ``key`` once the page's script listens: a key pressed while a new page still loads is lost.
+
+    The app's script is deferred, so its key handler exists from the page's "load" on; the tests'
+    URL checks pass as soon as the new page is committed, which on a loaded machine is earlier.
+    """
+    page.wait_for_load_state("load")
+    page.keyboard.press(key)
