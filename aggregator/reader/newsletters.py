@@ -17,6 +17,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
+from aggregator.records import json_record
 from aggregator.urls import absolute_http, host_of, is_http_url
 
 _PARSER = lxml_html.HTMLParser(remove_comments=True, no_network=True, huge_tree=False, encoding="utf-8")
@@ -56,13 +57,7 @@ class Story:
 
     def as_bullet(self) -> dict[str, Any]:
         """Return the story as its issue stores it (``items.bullets``), not hidden."""
-        return {
-            "title": self.title,
-            "text": self.text,
-            "link_words": self.link_words,
-            "url": self.url,
-            "hidden": False,
-        }
+        return json_record(self, extra={"hidden": False})
 
 
 @dataclass(frozen=True, slots=True)

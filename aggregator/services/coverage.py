@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from aggregator.db import Database
 from aggregator.errors import InvalidInput
 from aggregator.models import Item, ItemTopic, Source, Topic, utcnow
+from aggregator.records import json_record
 
 # The latest items whose gaps give a source's usual gap.
 GAP_SAMPLE = 21
@@ -50,12 +51,7 @@ class Counts:
 
     def as_dict(self) -> dict[str, int]:
         """Return a JSON-ready mapping."""
-        return {
-            "harvested": self.harvested,
-            "approved": self.approved,
-            "rejected": self.rejected,
-            "new": self.new,
-        }
+        return json_record(self)
 
 
 @dataclass(frozen=True, slots=True)

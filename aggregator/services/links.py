@@ -23,6 +23,7 @@ from aggregator.db import MAX_ID, Database
 from aggregator.enums import ItemStatus
 from aggregator.errors import InvalidInput, NotFound
 from aggregator.models import Item, ItemEvent, LinkCheck, Source, utcnow
+from aggregator.records import json_record
 from aggregator.text import storable
 from aggregator.urls import canonical_url, is_http_url
 
@@ -79,19 +80,7 @@ class LinkView:
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""
-        return {
-            "item_id": self.item_id,
-            "title": self.title,
-            "source": self.source_name,
-            "url": self.url,
-            "archived_url": self.archived_url,
-            "state": self.state,
-            "http_status": self.http_status,
-            "final_url": self.final_url,
-            "error": self.error,
-            "checked_at": self.checked_at.isoformat() if self.checked_at else None,
-            "gone_in_row": self.gone_in_row,
-        }
+        return json_record(self, rename={"source_name": "source"})
 
 
 def state_of(answer: LinkAnswer, gone_before: int, gone_after: int) -> tuple[str, int]:

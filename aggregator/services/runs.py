@@ -14,6 +14,7 @@ from aggregator.db import Database
 from aggregator.enums import RunStatus
 from aggregator.errors import NotFound
 from aggregator.models import CrawlRun, CrawlRunSource, Source, utcnow
+from aggregator.records import json_record
 
 ERROR_TEXT_LIMIT = 4000
 # A crawl of one process running this long is dead, whatever host it ran on (a crawl's leases expire
@@ -113,20 +114,11 @@ class RunSourceView:
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""
+        # ``status`` says what not_modified did.
         return {
             "source": self.source,
             "status": self.status,
-            "entries": self.entries,
-            "fetched": self.fetched,
-            "new": self.new,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "duplicates": self.duplicates,
-            "failed": self.failed,
-            "errors": self.errors,
-            "error": self.error,
-            "warnings": self.warnings,
-            "warning": self.warning,
+            **json_record(self, exclude=("source", "not_modified")),
         }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from aggregator.enums import ContentOrigin
 from aggregator.models import Item, ItemTopic, Source
+from aggregator.records import json_record
 from aggregator.services.kinds import setting_of
 
 
@@ -89,13 +90,7 @@ class PairView:
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""
-        return {
-            "id": self.id,
-            "language": self.language,
-            "title": self.title,
-            "url": self.url,
-            "status": self.status,
-        }
+        return json_record(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,24 +299,13 @@ class SourceView:
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "kind": self.kind,
-            "url": self.url,
-            "enabled": self.enabled,
-            "settings": self.settings,
-            "health": self.health,
-            "last_attempt_at": _iso(self.last_attempt_at),
-            "last_success_at": _iso(self.last_success_at),
-            "error_count": self.error_count,
-            "last_error": self.last_error,
-            "last_warning": self.last_warning,
-            "items": self.item_count,
-            "next_check_at": _iso(self.next_check_at),
-            "parked_at": _iso(self.parked_at),
-            "interval_seconds": self.interval_seconds,
-        }
+        # The validators (etag, Last-Modified) are the crawler's, not the caller's.
+        return json_record(
+            self,
+            rename={"item_count": "items"},
+            exclude=("etag", "last_modified"),
+            extra={"health": self.health},
+        )
 
 
 def source_view(source: Source, item_count: int = 0) -> SourceView:
