@@ -155,6 +155,11 @@ def _print_run(run: RunView) -> None:
     _stdout.print(table)
 
 
+def echo_json(value: Any) -> None:
+    """Print ``value`` as the CLI's --json output: indented, non-ASCII as it is."""
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
 def _report_nothing_crawled(*, as_json: bool, due: bool, names: tuple[str, ...], busy: list[str]) -> None:
     """Say that no crawl ran; exit 1 when a source asked for by name was busy in another crawl."""
     if as_json:
@@ -168,7 +173,7 @@ def _report_nothing_crawled(*, as_json: bool, due: bool, names: tuple[str, ...],
 def _report_run(run: RunView, *, as_json: bool, busy: list[str]) -> None:
     """Print a finished run: its summary, or as JSON with the sources another crawl held."""
     if as_json:
-        click.echo(json.dumps({**_run_dict(run), "busy": busy}, indent=2, ensure_ascii=False))
+        echo_json({**_run_dict(run), "busy": busy})
     else:
         _print_run(run)
 

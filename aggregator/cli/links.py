@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from aggregator.cli.app import _State, main, pass_state
+from aggregator.cli.app import _State, echo_json, main, pass_state
 from aggregator.services.links import FLAGGED, STATES, LinkView
 
 
@@ -38,7 +36,7 @@ def links_list(state: _State, states: tuple[str, ...], as_json: bool) -> None:
     """List published entries whose link moved or is gone (or is in the given states)."""
     views = state.core().links.list(states or FLAGGED)
     if as_json:
-        click.echo(json.dumps([v.as_dict() for v in views], indent=2, ensure_ascii=False))
+        echo_json([v.as_dict() for v in views])
         return
     for view in views:
         click.echo(_line(view))

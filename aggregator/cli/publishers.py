@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from aggregator.cli.app import _State, main, pass_state
+from aggregator.cli.app import _State, echo_json, main, pass_state
 
 
 @main.group()
@@ -21,7 +19,7 @@ def publishers_list(state: _State, as_json: bool) -> None:
     """List publishers by host."""
     rows = state.core().publishers.all()
     if as_json:
-        click.echo(json.dumps([p.as_dict() for p in rows], indent=2, ensure_ascii=False))
+        echo_json([p.as_dict() for p in rows])
         return
     for p in rows:
         click.echo(f"{p.host}\t{p.name}" + (f"\t{p.suffix}" if p.suffix else ""))

@@ -14,6 +14,7 @@ from aggregator.cli.app import (
     _atomic,
     _State,
     _stdout,
+    echo_json,
     main,
     pass_state,
 )
@@ -61,7 +62,7 @@ def items_list(
         status=status, source=source, topic=topic, sort=sort, limit=limit, offset=offset
     )
     if as_json:
-        click.echo(json.dumps([i.as_dict(with_folds=True) for i in rows], indent=2, ensure_ascii=False))
+        echo_json([i.as_dict(with_folds=True) for i in rows])
         return
     learned = any(i.why for i in rows)
     last_column = "likely, why" if learned else "topics"
@@ -98,7 +99,7 @@ def items_show(state: _State, item_id: int, as_json: bool) -> None:
             {"actor": e.actor, "action": e.action, "detail": e.detail, "at": e.at.isoformat()}
             for e in item.events
         ]
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo_json(data)
         return
     _print_item(item)
 

@@ -14,6 +14,7 @@ from aggregator.cli.app import (
     _State,
     _stdout,
     _write_bytes,
+    echo_json,
     main,
     pass_state,
 )
@@ -126,7 +127,7 @@ def sources_list(state: _State, as_json: bool) -> None:
     """List sources with their health."""
     rows = state.core().sources.all()
     if as_json:
-        click.echo(json.dumps([s.as_dict() for s in rows], indent=2, ensure_ascii=False))
+        echo_json([s.as_dict() for s in rows])
         return
     if not rows:
         click.echo("no sources yet: add one with `aggregator sources add URL`")

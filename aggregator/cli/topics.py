@@ -9,7 +9,7 @@ from typing import TextIO
 
 import click
 
-from aggregator.cli.app import _State, main, pass_state
+from aggregator.cli.app import _State, echo_json, main, pass_state
 from aggregator.services.topics import ENTRY_ORDERS
 
 
@@ -149,7 +149,7 @@ def topics_list(state: _State, as_json: bool) -> None:
     """List topics."""
     rows = state.core().topics.all()
     if as_json:
-        click.echo(json.dumps([t.as_dict() for t in rows], indent=2, ensure_ascii=False))
+        echo_json([t.as_dict() for t in rows])
         return
     for t in rows:
         line = f"{t.slug}\t{t.name}\tinclude: {', '.join(t.include_terms) or '-'}"
