@@ -8,8 +8,8 @@ import pytest
 from aggregator.core import Aggregator
 from aggregator.curate.duplicates import sketch
 from aggregator.errors import InvalidInput, NotFound
-from aggregator.services.harvested import Harvested
-from aggregator.services.items import MAX_FETCH_ATTEMPTS, Outcome
+from aggregator.services.harvested import Harvested, Outcome
+from aggregator.services.recrawl import MAX_FETCH_ATTEMPTS
 from tests.test_sources import harvested
 
 JULY = dt.datetime(2019, 7, 4, 9, 30, tzinfo=dt.UTC)

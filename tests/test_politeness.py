@@ -56,7 +56,7 @@ def test_robots_txt_disallow_is_obeyed(server: LocalServer, db_url: str) -> None
     server.routes["/robots.txt"] = Reply(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
     server.routes["/private/a"] = Reply(PAGE)
     server.routes["/public/b"] = Reply(PAGE)
-    # The allowed page must be fetched: a loaded machine gets more than the suite's 1.5 s for it.
+    # The allowed page must be fetched: a loaded machine gets more than the suite's 3 s for it.
     pages = {"/private/a": "Private", "/public/b": "Public"}
     env = one_source(server, db_url, pages, AGGREGATOR_FETCH_TIMEOUT="15")
     code, summary, _ = crawl_json(env)

@@ -41,7 +41,7 @@ def replay() -> Iterator[ReplayServer]:
 
 @pytest.fixture
 def env(db_url: str) -> dict[str, str]:
-    # These tests are about source kinds, not timeouts: the suite's 1.5 s fetch limit failed a
+    # These tests are about source kinds, not timeouts: the suite's fetch limit (1.5 s then) failed a
     # recorded Guardian live blog now and then when three test processes shared two cores.
     env = crawl_env(
         db_url,

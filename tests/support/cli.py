@@ -24,7 +24,9 @@ def crawl_env(db_url: str, **extra: str) -> dict[str, str]:
             "AGGREGATOR_DATABASE_URL": db_url,
             "AGGREGATOR_ALLOW_PRIVATE_NETWORKS": "1",
             "AGGREGATOR_DOWNLOAD_DELAY": "0",
-            "AGGREGATOR_FETCH_TIMEOUT": "1.5",
+            # Long enough for a loaded machine (three test processes on two cores) to answer a local
+            # page, short enough that the tests waiting for a time-out (a 4 s delay) do not wait long.
+            "AGGREGATOR_FETCH_TIMEOUT": "3",
             "AGGREGATOR_FETCH_RETRIES": "0",
             "AGGREGATOR_USER": "tester",
             "PYTHONWARNINGS": "ignore",
