@@ -10,7 +10,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.response import get_meta_refresh
@@ -35,9 +35,6 @@ class AddressGuardMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if crawler.settings.get("AGGREGATOR_REPLAY_URL"):
-            # Every request goes to the replay server and nowhere else: no address to guard.
-            raise NotConfigured("fetches are answered by the replay server")
         allowed = parse_networks(crawler.settings.get("AGGREGATOR_ALLOWED_NETWORKS") or "")
         return cls(crawler.settings.getbool("AGGREGATOR_ALLOW_PRIVATE_NETWORKS"), allowed)
 

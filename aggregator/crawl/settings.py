@@ -56,7 +56,8 @@ def scrapy_settings(config: Config) -> dict[str, Any]:
         # Resolves names for the connections themselves, dropping private addresses (DNS rebinding).
         "DNS_RESOLVER": "aggregator.crawl.resolver.GuardedResolver",
         "DOWNLOADER_MIDDLEWARES": {
-            "aggregator.crawl.middlewares.AddressGuardMiddleware": 50,
+            # Replayed fetches go to the replay server and nowhere else: no address to guard.
+            "aggregator.crawl.middlewares.AddressGuardMiddleware": None if config.replay_url else 50,
             # Scrapy's own treats an unreachable robots.txt as "allow all"; ours as "disallow".
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
             "aggregator.crawl.middlewares.StrictRobotsTxtMiddleware": 100,
