@@ -124,7 +124,7 @@ def features(page: str, tree: Any, url: str | None = None) -> list[float]:
         float(len([s for s in path.split("/") if s])),
         1.0 if _DATE_IN_PATH.search(path) else 0.0,
         sum(ch.isdigit() for ch in path) / (len(path) or 1),
-        math.log1p(len(_PRICE.findall(text))),
+        math.log1p(_prices(text)),
         math.log1p(len(path)),
         headings / (tags["p"] + tags["li"] + 1),
     ]
@@ -133,6 +133,14 @@ def features(page: str, tree: Any, url: str | None = None) -> list[float]:
     values += [1.0 if w in path_words else 0.0 for w in _URL_WORDS]
     values += [1.0 if t in schema else 0.0 for t in _SCHEMA_TYPES]
     return values + [1.0 if og_type.startswith(t) else 0.0 for t in _OG_TYPES]
+
+
+def _prices(text: str) -> int:
+    # The pattern tries its digit branch at every digit of the page: a page with no currency sign
+    # or code (most of them) is answered without it, at a tenth of the cost.
+    if not any(sign in text for sign in ("$", "€", "£", "EUR", "USD")):
+        return 0
+    return len(_PRICE.findall(text))
 
 
 @cache
