@@ -67,9 +67,13 @@ _OWN_URL = re.compile(
     re.IGNORECASE,
 )
 _PRICE = re.compile(r"[$€£]\s?\d|\d\s?(?:€|EUR|USD)")
+# The same count on text holding none of "€", "EUR", "USD" (the second branch cannot match there).
+_PRICE_SIGN = re.compile(r"[$£]\s?\d")
 _DATE_IN_PATH = re.compile(r"/(?:19|20)\d\d/")
 _WORD = re.compile(r"[a-z]+")
-_OPEN_TAG = re.compile(r"<(" + "|".join(_TAGS) + r")[\s>/]", re.IGNORECASE)
+# Any opening tag; the counted names are picked from them (one alternation of 28 names, case-folded,
+# cost twice as much for the same counts).
+_OPEN_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)[\s>/]")
 _CLASS_ATTR = re.compile(r"""\sclass\s*=\s*["']([^"']*)""", re.IGNORECASE)
 _PATH_SPLIT = re.compile(r"[/\-_.]+")
 
@@ -97,8 +101,10 @@ def features(page: str, tree: Any, url: str | None = None) -> list[float]:
     # Tags and class words are counted in the source, not by walking the tree: lxml builds a Python
     # object per element visited, which cost more than the extraction's own work on large pages.
     tags = dict.fromkeys(_TAGS, 0)
-    for name in _OPEN_TAG.findall(page):
-        tags[name.lower()] += 1
+    for name, times in Counter(_OPEN_TAG.findall(page)).items():
+        lowered = name.lower()
+        if lowered in tags:
+            tags[lowered] += times
     class_words = dict.fromkeys(_CLASS_WORDS, 0)
     for names, times in Counter(_CLASS_ATTR.findall(page)).items():
         for word in set(_WORD.findall(names.lower())) & _CLASS_WORDS:
@@ -136,11 +142,11 @@ def features(page: str, tree: Any, url: str | None = None) -> list[float]:
 
 
 def _prices(text: str) -> int:
-    # The pattern tries its digit branch at every digit of the page: a page with no currency sign
-    # or code (most of them) is answered without it, at a tenth of the cost.
-    if not any(sign in text for sign in ("$", "€", "£", "EUR", "USD")):
-        return 0
-    return len(_PRICE.findall(text))
+    # The full pattern tries its digit branch at every digit of the page; without a euro sign or a
+    # currency code on the page, only the branch led by a sign can match, found far faster.
+    if "€" in text or "EUR" in text or "USD" in text:
+        return len(_PRICE.findall(text))
+    return len(_PRICE_SIGN.findall(text))
 
 
 @cache
