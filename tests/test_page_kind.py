@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from aggregator.extract.metadata import parse_html
-from aggregator.extract.page import extract
+from aggregator.extract.page import extract, visible_text
 from aggregator.extract.page_kind import KINDS, classify, feature_names, features, kind_scores
 from aggregator.extract.region import region_text
 
@@ -52,3 +52,28 @@ def test_extraction_reports_the_kind_it_used() -> None:
     result = extract(page, "https://www.theguardian.com/world/2024/feb/24/valencia")
     assert result is not None
     assert result.kind == "article"
+
+
+THREAD = """<html><body><nav><a href="/">Home</a></nav><main><h1>Rhubarb forcing jars</h1>
+<div class="comment-list">
+<div class="comment"><p>Terracotta jars, or an upturned bucket with the light kept out for weeks.</p></div>
+<div class="comment"><p>Mine came up pale pink and sweet after five weeks under a bucket.</p></div>
+<div class="comment"><p>Do not force the same crown two years running; it needs to recover.</p></div>
+</div></main></body></html>"""
+
+
+def test_the_region_keeps_posts_named_comment_only_when_asked() -> None:
+    kept = region_text(parse_html(THREAD), keep_comments=True)
+    assert "upturned bucket" in kept
+    assert "same crown two years" in kept
+    assert "upturned bucket" not in region_text(parse_html(THREAD))
+
+
+def test_visible_text_leaves_json_ld_in_the_tree_but_not_in_the_text() -> None:
+    tree = parse_html(FORUM)
+    shown = visible_text(tree)
+    assert "DiscussionForumPosting" not in shown
+    assert "soak the fruit in tea" in shown
+    scripts = tree.findall(".//script")
+    assert len(scripts) == 1
+    assert "DiscussionForumPosting" in (scripts[0].text or "")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
-from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -44,11 +43,16 @@ DEFAULT_MAX_BYTES = Config().max_page_bytes
 # same language as the first 3,000 on every page tried, at a third of the cost.
 LANGUAGE_SAMPLE_CHARS = 1000
 # A precision extraction holding less than this share of the page's visible text gets a recall run.
-# Measured on the corpus (F1, then CPU per page spent in recall runs): 0.3 gave 0.9394 and
-# 3.8 ms, 0.15 gives 0.9381 and 2.2 ms (plain trafilatura: ~20 ms a page); the throughput target decided.
-RECALL_BELOW_SHARE = 0.15
+# Measured on the trafilatura subset (F1): 0.15 gave 0.9381, 0.3 0.9394 (then at more CPU than now).
+RECALL_BELOW_SHARE = 0.3
 # ... and less than this: on the corpus, longer precision texts never gained from the recall run.
 RECALL_BELOW_CHARS = 2500
+# When even that holds less than this share of the visible text, trafilatura's default run (its
+# fallback extractors and its own recall escalation) replaces it if it finds more: pages where the
+# precision and recall runs both kept a caption or a teaser of a page trafilatura's fallbacks read
+# whole. Simulated from cached runs on WCXB's articles (word F1, with the region below 0.3) and the
+# trafilatura subset: without it 0.937 / 0.9375; 0.15: 0.9385 / 0.9377; 0.3: 0.9395 / 0.9358.
+DEFAULT_BELOW_SHARE = 0.15
 # An extraction shorter than this share of the JSON-LD articleBody lost the article; replacing every
 # extraction by the declared body instead lowered F1 (0.9381 -> 0.9286): declared bodies often leave
 # out subheadings, lists and the standfirst.
@@ -153,23 +157,44 @@ class Profile:
     template_lines: bool
     # Take the page's main region whole (region.py) when trafilatura kept less than this share of it.
     region_below: float | None
+    # The region step descends into a child holding this share of its parent's text (region.py).
+    region_share: float = 0.6
+    # The region keeps blocks named "comment": a forum's posts and a shop's reviews are named so.
+    region_comments: bool = False
+    # trafilatura's fast mode (no readability / jusText comparison) for the recall and default runs.
+    fast: bool = False
 
 
-# Per kind, the settings that scored best on WCXB's development split (word F1) among trafilatura's
-# precision, recall and default runs and region thresholds from 0.3 to 1.3 (bench/README.md); recall
-# where it tied with the default run, which costs more. Thresholds above 1 mean "the region unless
-# trafilatura found more".
+# Per kind, the settings that scored best on WCXB's development split (word F1, scored from cached
+# outputs of each setting) among trafilatura's precision, recall and default runs, with and without
+# fast mode, and region thresholds from 0.3 to 1.3 at descent shares 0.6 and 0.7 (bench/README.md);
+# the cheaper setting where two tied. Thresholds above 1 mean "the region unless trafilatura found more".
 PROFILES: dict[Kind, Profile] = {
     # The recall run with a region below 0.5 scored 0.953 on a fifth of WCXB's articles (this: 0.943,
     # trafilatura 0.948) but 0.924 on the trafilatura subset (this: 0.937), whose news pages punish
-    # the comments and link lists a recall run keeps.
+    # the comments and link lists a recall run keeps. The region below 0.3 rescues the service and
+    # listing pages taken for articles.
     "article": Profile(run="precision", template_lines=True, region_below=0.3),
-    "documentation": Profile(run="recall", template_lines=False, region_below=1.3),
-    "service": Profile(run="recall", template_lines=False, region_below=1.0),
-    "listing": Profile(run="recall", template_lines=False, region_below=1.0),
-    "forum": Profile(run="default", template_lines=False, region_below=0.5),
-    "collection": Profile(run="default", template_lines=False, region_below=0.5),
-    "product": Profile(run="default", template_lines=False, region_below=0.3),
+    # Fast recall runs: documentation 0.942 as the full recall run, listings 0.704 against 0.688.
+    "documentation": Profile(run="recall", template_lines=False, region_below=1.3, fast=True),
+    "listing": Profile(run="recall", template_lines=False, region_below=1.0, fast=True),
+    "service": Profile(run="recall", template_lines=False, region_below=1.0, region_share=0.7, fast=True),
+    # Forums: posts sit in containers named "comment", which both trafilatura (comments off) and the
+    # region's chrome rules would drop; trafilatura keeps them on pages declaring DiscussionForumPosting
+    # (visible_text). Fast mode lost 0.005 here and 0.015 on collections.
+    "forum": Profile(
+        run="default", template_lines=False, region_below=0.3, region_share=0.7, region_comments=True
+    ),
+    "collection": Profile(run="default", template_lines=False, region_below=1.0, region_share=0.7),
+    # The fast recall run scored 0.639 against the default run's 0.636, at 60% of its CPU.
+    "product": Profile(
+        run="recall",
+        template_lines=False,
+        region_below=0.3,
+        region_share=0.7,
+        region_comments=True,
+        fast=True,
+    ),
 }
 
 
@@ -191,7 +216,6 @@ def main_text(
     profile = PROFILES[kind]
     prune = prune or None
     shown = visible_text(tree)
-    region_tree = deepcopy(tree) if profile.region_below is not None else None
     _drop_discarded(tree)
     if profile.run == "precision":
         # The fast precision run is the article on most news pages. When it kept little of what the
@@ -200,14 +224,21 @@ def main_text(
         text = _trafilatura_text(tree, url, prune, precision=True, fast=True)
         if len(text) < RECALL_BELOW_SHARE * len(shown) and len(text) < RECALL_BELOW_CHARS:
             text = merge(text, _trafilatura_text(tree, url, prune, recall=True))
+        if len(text) < DEFAULT_BELOW_SHARE * len(shown):
+            fuller = _trafilatura_text(tree, url, prune)
+            if len(fuller) > len(text):
+                text = fuller
     else:
         # Pages other than articles: precision settings cut real content (short blocks, lists).
-        text = _trafilatura_text(tree, url, prune, recall=profile.run == "recall")
+        text = _trafilatura_text(tree, url, prune, recall=profile.run == "recall", fast=profile.fast)
     if profile.template_lines:
         text = strip_boilerplate(text)
     text = text.strip()
-    if region_tree is not None and profile.region_below is not None:
-        region = region_text(region_tree)
+    # The region's text is part of what the page shows: when trafilatura kept the threshold's share
+    # of all of that, the region cannot replace it, and is not computed. trafilatura worked on a copy
+    # of the tree, which the region step may now alter.
+    if profile.region_below is not None and len(text) < profile.region_below * len(shown):
+        region = region_text(tree, profile.region_share, keep_comments=profile.region_comments)
         if len(text) < profile.region_below * len(region):
             text = region
     if declared_body and len(text) < DECLARED_BODY_SHARE * len(declared_body):
@@ -252,10 +283,24 @@ def _page_date(tree: Any, url: str | None, meta: PageMetadata) -> dt.datetime | 
 
 
 def visible_text(tree: Any) -> str:
-    """Return the whitespace-normalised text a reader sees in ``tree``; scripts and styles are removed."""
-    etree.strip_elements(tree, "script", "style", "template", with_tail=False)
+    """Return the whitespace-normalised text a reader sees in ``tree``; scripts and styles are removed.
+
+    JSON-LD scripts stay in the tree: trafilatura reads a DiscussionForumPosting there and then keeps
+    a forum's posts, which it otherwise drops as comments (WCXB forums: 0.647 without, 0.700 with).
+    """
+    etree.strip_elements(tree, "style", "template", with_tail=False)
+    declared = []
+    for script in list(tree.iter("script")):
+        if (script.get("type") or "").strip().lower() == "application/ld+json":
+            declared.append((script, script.text))
+            script.text = None  # not shown; put back below
+        else:
+            script.drop_tree()
     body = tree.find("body")
-    return " ".join((body if body is not None else tree).text_content().split())
+    shown = " ".join((body if body is not None else tree).text_content().split())
+    for script, text in declared:
+        script.text = text
+    return shown
 
 
 def _trafilatura_text(

@@ -67,9 +67,13 @@ _OWN_URL = re.compile(
     re.IGNORECASE,
 )
 _PRICE = re.compile(r"[$€£]\s?\d|\d\s?(?:€|EUR|USD)")
+# The same count on text holding none of "€", "EUR", "USD" (the second branch cannot match there).
+_PRICE_SIGN = re.compile(r"[$£]\s?\d")
 _DATE_IN_PATH = re.compile(r"/(?:19|20)\d\d/")
 _WORD = re.compile(r"[a-z]+")
-_OPEN_TAG = re.compile(r"<(" + "|".join(_TAGS) + r")[\s>/]", re.IGNORECASE)
+# Any opening tag; the counted names are picked from them (one alternation of 28 names, case-folded,
+# cost twice as much for the same counts).
+_OPEN_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)[\s>/]")
 _CLASS_ATTR = re.compile(r"""\sclass\s*=\s*["']([^"']*)""", re.IGNORECASE)
 _PATH_SPLIT = re.compile(r"[/\-_.]+")
 
@@ -97,8 +101,10 @@ def features(page: str, tree: Any, url: str | None = None) -> list[float]:
     # Tags and class words are counted in the source, not by walking the tree: lxml builds a Python
     # object per element visited, which cost more than the extraction's own work on large pages.
     tags = dict.fromkeys(_TAGS, 0)
-    for name in _OPEN_TAG.findall(page):
-        tags[name.lower()] += 1
+    for name, times in Counter(_OPEN_TAG.findall(page)).items():
+        lowered = name.lower()
+        if lowered in tags:
+            tags[lowered] += times
     class_words = dict.fromkeys(_CLASS_WORDS, 0)
     for names, times in Counter(_CLASS_ATTR.findall(page)).items():
         for word in set(_WORD.findall(names.lower())) & _CLASS_WORDS:
@@ -124,7 +130,7 @@ def features(page: str, tree: Any, url: str | None = None) -> list[float]:
         float(len([s for s in path.split("/") if s])),
         1.0 if _DATE_IN_PATH.search(path) else 0.0,
         sum(ch.isdigit() for ch in path) / (len(path) or 1),
-        math.log1p(len(_PRICE.findall(text))),
+        math.log1p(_prices(text)),
         math.log1p(len(path)),
         headings / (tags["p"] + tags["li"] + 1),
     ]
@@ -133,6 +139,14 @@ def features(page: str, tree: Any, url: str | None = None) -> list[float]:
     values += [1.0 if w in path_words else 0.0 for w in _URL_WORDS]
     values += [1.0 if t in schema else 0.0 for t in _SCHEMA_TYPES]
     return values + [1.0 if og_type.startswith(t) else 0.0 for t in _OG_TYPES]
+
+
+def _prices(text: str) -> int:
+    # The full pattern tries its digit branch at every digit of the page; without a euro sign or a
+    # currency code on the page, only the branch led by a sign can match, found far faster.
+    if "€" in text or "EUR" in text or "USD" in text:
+        return len(_PRICE.findall(text))
+    return len(_PRICE_SIGN.findall(text))
 
 
 @cache

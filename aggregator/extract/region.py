@@ -6,6 +6,9 @@ region that holds most of the page's text once the page's chrome is gone (naviga
 footer, sidebars, forms, and elements whose class or id names them so), by descending from the
 ``<main>`` element (or the body) into the child that holds most of its text, as long as that child
 holds most of it; then it returns all of that region's text, one line per block.
+
+On a forum thread the posts are the content, and forum software names their containers "comment"
+(phpBB, Invision, Discourse's cooked posts): ``keep_comments`` keeps them there.
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ _CHROME_TAGS = (
     "script", "style", "template", "noscript", "nav", "header", "footer", "aside", "form", "button",
     "select", "option", "svg", "iframe", "dialog", "menu", "label", "input", "textarea",
 )  # fmt: skip
-_CHROME_NAMES = re.compile(
-    r"(?:^|[\s_-])(?:nav|navbar|menu|footer|header|sidebar|breadcrumbs?|cookies?|consent|social|share|"
-    r"sharing|banner|modal|popup|newsletter|related|promo|advert|ads?|skip|masthead|topbar|toolbar|"
-    r"pagination|comments?)(?:$|[\s_-])",
-    re.IGNORECASE,
+_CHROME_WORDS = (
+    r"nav|navbar|menu|footer|header|sidebar|breadcrumbs?|cookies?|consent|social|share|sharing|banner|"
+    r"modal|popup|newsletter|related|promo|advert|ads?|skip|masthead|topbar|toolbar|pagination"
 )
+_CHROME_NAMES = re.compile(rf"(?:^|[\s_-])(?:{_CHROME_WORDS}|comments?)(?:$|[\s_-])", re.IGNORECASE)
+_CHROME_NAMES_BUT_COMMENTS = re.compile(rf"(?:^|[\s_-])(?:{_CHROME_WORDS})(?:$|[\s_-])", re.IGNORECASE)
 _KEPT = frozenset({"html", "body", "main", "article"})
 _BLOCKS = frozenset(
     {
@@ -37,20 +40,20 @@ _BLOCKS = frozenset(
 DESCEND_SHARE = 0.6
 
 
-def region_text(tree: Any, share: float = DESCEND_SHARE) -> str:
+def region_text(tree: Any, share: float = DESCEND_SHARE, *, keep_comments: bool = False) -> str:
     """Return the text of the main content region of ``tree`` (altered: chrome is removed)."""
-    _remove_chrome(tree)
+    _remove_chrome(tree, _CHROME_NAMES_BUT_COMMENTS if keep_comments else _CHROME_NAMES)
     return _render(_main_region(tree, share))
 
 
-def _remove_chrome(tree: Any) -> None:
+def _remove_chrome(tree: Any, chrome_names: re.Pattern[str]) -> None:
     etree.strip_elements(tree, *_CHROME_TAGS, with_tail=False)
     doomed = []
     for element in tree.iter("*"):
         if element.tag in _KEPT:
             continue
         names = f"{element.get('class') or ''} {element.get('id') or ''} {element.get('role') or ''}"
-        if names.strip() and _CHROME_NAMES.search(names):
+        if names.strip() and chrome_names.search(names):
             doomed.append(element)
     for element in doomed:
         # A child of an element already removed has no parent left in the tree: nothing to do.
@@ -58,19 +61,31 @@ def _remove_chrome(tree: Any) -> None:
             element.drop_tree()
 
 
-def _text_length(element: Any) -> int:
-    return len("".join(element.itertext()).split())
+def _word_counts(root: Any) -> dict[Any, int]:
+    """Return the number of words inside each element of ``root``, counted in one pass from the leaves.
+
+    (Counting each candidate's text afresh at every step down cost as much as trafilatura's own run.)
+    """
+    elements = [e for e in root.iter() if isinstance(e.tag, str)]
+    counts: dict[Any, int] = {}
+    for element in reversed(elements):
+        words = len(element.text.split()) if element.text else 0
+        for child in element:
+            words += counts.get(child, 0) + (len(child.tail.split()) if child.tail else 0)
+        counts[element] = words
+    return counts
 
 
 def _main_region(tree: Any, share: float) -> Any:
     body = tree.find("body")
     node = body if body is not None else tree
+    counts = _word_counts(node)
     mains = node.xpath(".//main|.//*[@role='main']")
-    if len(mains) == 1 and _text_length(mains[0]):
+    if len(mains) == 1 and counts.get(mains[0]):
         node = mains[0]
-    length = _text_length(node)
+    length = counts.get(node, 0)
     while length:
-        children = [(_text_length(child), child) for child in node if isinstance(child.tag, str)]
+        children = [(counts[child], child) for child in node if isinstance(child.tag, str)]
         if not children:
             break
         best_length, best = max(children, key=lambda pair: pair[0])
