@@ -26,6 +26,7 @@ import re
 import time
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,10 +51,25 @@ def corpus_format(corpus: Path) -> str:
     return str(data.get("format", "segments"))
 
 
-def page_paths(corpus: Path, limit: int | None = None) -> list[Path]:
-    """Return the corpus's page files in ground-truth order (``<id>.html`` or ``<id>.html.gz``)."""
+def page_paths(corpus: Path, limit: int | None = None, every: int = 1) -> list[Path]:
+    """Return the corpus's page files in ground-truth order (``<id>.html`` or ``<id>.html.gz``).
+
+    ``every`` > 1 keeps every n-th page of each kind of page (the first, the n+1-th...): a sample
+    with the kinds in the corpus's own proportions, the same on every run.
+    """
+    truth = load_truth(corpus)
+    keys = list(truth)[:limit]
+    if every > 1:
+        seen: Counter[str] = Counter()
+        sample = []
+        for key in keys:
+            kind = str(truth[key].get("type", ""))
+            if seen[kind] % every == 0:
+                sample.append(key)
+            seen[kind] += 1
+        keys = sample
     paths = []
-    for key in list(load_truth(corpus))[:limit]:
+    for key in keys:
         path = corpus / "html" / f"{key}.html"
         paths.append(path if path.exists() else path.with_name(path.name + ".gz"))
     return paths
@@ -173,9 +189,9 @@ def _one(path: Path) -> tuple[str, str | None, dict[str, str | None], float, boo
     return page_key(path), text, meta, seconds, failed
 
 
-def run(name: str, corpus: Path, *, workers: int = 2, limit: int | None = None) -> Run:
-    """Return ``name``'s output on the corpus, computed by ``workers`` processes."""
-    paths = page_paths(corpus, limit)
+def run(name: str, corpus: Path, *, workers: int = 2, limit: int | None = None, every: int = 1) -> Run:
+    """Return ``name``'s output on the corpus (or its sample, see page_paths), by ``workers`` processes."""
+    paths = page_paths(corpus, limit, every)
     result = Run(name)
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_start, initargs=(name, corpus, paths[0])) as pool:

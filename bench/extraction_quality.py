@@ -46,21 +46,29 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, action="append", help="default: both corpora")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=int)
+    parser.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        help="every n-th page of each kind (the gate's WCXB sample: 2)",
+    )
     parser.add_argument("--only", action="append", choices=EXTRACTORS, help="run only these extractors")
     args = parser.parse_args()
     corpora = args.corpus or [c for c in (find_corpus(name=WCXB_NAME), find_corpus(name=CORPUS_NAME)) if c]
     if not corpora:
         sys.exit("no corpus found beside the project (../shared/corpora); pass --corpus")
     for corpus in corpora:
-        report(corpus, args.only or list(EXTRACTORS), workers=args.workers, limit=args.limit)
+        report(
+            corpus, args.only or list(EXTRACTORS), workers=args.workers, limit=args.limit, every=args.every
+        )
 
 
-def report(corpus: Path, extractors: list[str], *, workers: int, limit: int | None) -> None:
+def report(corpus: Path, extractors: list[str], *, workers: int, limit: int | None, every: int = 1) -> None:
     """Print text scores (per kind on WCXB), CPU per page and metadata accuracy of ``extractors``."""
     scorer = load_scorer(corpus)
     truth = load_truth(corpus)
     fmt = corpus_format(corpus)
-    runs = [run(name, corpus, workers=workers, limit=limit) for name in extractors]
+    runs = [run(name, corpus, workers=workers, limit=limit, every=every) for name in extractors]
     print(f"corpus {corpus.name} ({fmt}): {len(runs[0].texts)} pages, {workers} worker processes")
     scores = {r.name: text_scores(scorer, truth, r.texts, fmt) for r in runs}
     kinds = sorted(scores[runs[0].name].get("by_type", {}))

@@ -2,9 +2,10 @@
 
 The corpora live beside the project (../shared/corpora, present in CI); locally without them the test
 skips, in CI it fails. Pages are extracted by a process pool over every core (the trafilatura subset in
-about 10 s, WCXB's development split in about 40 s on two idle cores). The baselines are
-tests/extraction_baseline.json: measured F1 minus a small tolerance, overall and, on WCXB, per kind of
-page, with trafilatura's figures (comments off, measured in the same run) that the product must beat.
+about 10 s, every second page of each kind of WCXB's development split in about 20 s on two idle
+cores). The baselines are tests/extraction_baseline.json: measured F1 minus a small tolerance, overall
+and, on WCXB's sample, per kind of page, with trafilatura's figures (comments off, measured in the same
+run) that the product must beat.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from typing import Any
 
 import pytest
 
-from bench.corpus import CORPUS_NAME, WCXB_NAME, find_corpus, load_scorer, load_truth, run, text_scores
+from bench.corpus import (
+    CORPUS_NAME,
+    WCXB_NAME,
+    find_corpus,
+    load_scorer,
+    load_truth,
+    page_paths,
+    run,
+    text_scores,
+)
 from tests.support.databases import IN_CI
 
 BASELINE = json.loads((Path(__file__).parent / "extraction_baseline.json").read_text(encoding="utf-8"))
@@ -32,10 +42,10 @@ def _corpus(name: str) -> Path:
     return corpus
 
 
-def _scores(corpus: Path, fmt: str = "segments") -> Any:
+def _scores(corpus: Path, fmt: str = "segments", every: int = 1) -> Any:
     truth = load_truth(corpus)
-    result = run("product", corpus, workers=os.cpu_count() or 1)
-    assert len(result.texts) == len(truth)
+    result = run("product", corpus, workers=os.cpu_count() or 1, every=every)
+    assert len(result.texts) == len(page_paths(corpus, every=every))
     assert result.errors == 0
     return text_scores(load_scorer(corpus), truth, result.texts, fmt)
 
@@ -50,8 +60,10 @@ def test_corpus_f1_stays_at_or_above_the_baseline_with_precision_and_recall_abov
 
 
 def test_wcxb_f1_stays_at_or_above_the_baseline_overall_and_per_kind_and_above_trafilatura() -> None:
-    baseline = BASELINE[WCXB_NAME]
-    scores = _scores(_corpus(WCXB_NAME), "words")
+    # Every second page of each kind (752 of 1,497): the suite runs on two cores, and the whole split
+    # is benchmark 1's (bench/README.md 1b); the sample's own figures are its baseline.
+    baseline = BASELINE[WCXB_NAME]["gate"]
+    scores = _scores(_corpus(WCXB_NAME), "words", every=baseline["every"])
     by_kind = {kind: f1 for kind, (_, f1) in scores["by_type"].items()}
     summary = f"F1 {scores['f1']:.4f}, " + ", ".join(f"{k} {f1:.4f}" for k, f1 in sorted(by_kind.items()))
     assert scores["f1"] >= baseline["f1_min"], f"extraction got worse: {summary}"
