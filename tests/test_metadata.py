@@ -98,3 +98,14 @@ def test_a_forum_thread_is_dated_by_its_first_post() -> None:
     assert found is not None
     assert found.date() == dt.date(2024, 1, 14)
     assert page_date(tree, None, read_metadata(tree), "article") == dt.datetime(2024, 1, 18, tzinfo=dt.UTC)
+
+
+def test_the_structured_timestamp_is_kept_when_the_page_shows_its_day() -> None:
+    from aggregator.extract.metadata import parse_html
+    from aggregator.extract.page_date import page_date
+
+    page = """<html><head><meta property="article:published_time" content="2021-11-02T09:30:00+01:00">
+    </head><body><h1>Ein Titel</h1><p>2. November 2021</p></body></html>"""
+    tree = parse_html(page)
+    found = page_date(tree, None, read_metadata(tree), "article")
+    assert found == dt.datetime(2021, 11, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))

@@ -55,7 +55,10 @@ def page_date(tree: Any, url: str | None, meta: PageMetadata, kind: Kind) -> dt.
         if line < limit and chars <= NEAR_CHARS
     ]
     if near:
-        return min(near, key=lambda found: found[0])[1]
+        shown = min(near, key=lambda found: found[0])[1]
+        # The structured date of the same day is the same date, to the second.
+        declared = (meta.published, meta.modified)
+        return next((d for d in declared if d is not None and d.date() == shown.date()), shown)
     if meta.published is not None:
         return meta.published
     guessed = _htmldate(tree, url)
