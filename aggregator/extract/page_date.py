@@ -39,10 +39,6 @@ FAR_CHARS = 80
 _FOLLOWING = etree.XPath("following::text()[normalize-space()][position() <= $n]")
 _PRECEDING = etree.XPath("preceding::text()[normalize-space()][position() <= $n]")
 _NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "option", "title"})
-# Pages of many items: a date htmldate finds there is an item's. Its quick search cost 17, 10 and 7 ms
-# a page on WCXB's collections, products and listings (2.5 ms averaged over the corpus) and found the
-# right day on 3 of its 782 dated pages.
-_MANY_ITEMS = frozenset({"collection", "listing", "product"})
 
 
 def page_date(tree: Any, url: str | None, meta: PageMetadata, kind: Kind) -> dt.datetime | None:
@@ -70,7 +66,7 @@ def page_date(tree: Any, url: str | None, meta: PageMetadata, kind: Kind) -> dt.
     far = [(line, date) for lines in (after, before) for line, date, _ in lines[:1]]
     if far:
         return min(far, key=lambda found: found[0])[1]
-    return None if kind in _MANY_ITEMS else _htmldate(tree, url)
+    return _htmldate(tree, url)
 
 
 def _written_dates(lines: list[Any]) -> list[tuple[int, dt.datetime, int]]:
