@@ -8,17 +8,14 @@ kept little of the page, the standfirst it drops, boilerplate lines it lets thro
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import trafilatura
-from htmldate import find_date
 from lxml import etree
 from trafilatura.settings import Document
 
-from aggregator import dates
 from aggregator.config import Config
 from aggregator.curate.duplicates import sketch
 from aggregator.errors import ExtractionError
@@ -27,6 +24,7 @@ from aggregator.extract.boilerplate import strip_boilerplate
 from aggregator.extract.byline import read_byline
 from aggregator.extract.language import detect_language
 from aggregator.extract.metadata import PageMetadata, parse_html, read_metadata
+from aggregator.extract.page_date import page_date
 from aggregator.extract.page_kind import Kind, classify
 from aggregator.extract.region import region_text
 from aggregator.extract.result import SUMMARY_CHARS, Extracted
@@ -120,7 +118,7 @@ def extract(
     # Before the main text is looked for: that drops the navigation where language switchers sit.
     alternates = read_alternates(tree, url)
     byline = _page_author(tree, meta)
-    published = _page_date(tree, url, meta)
+    published = page_date(tree, url, meta, kind)
     text = main_text(
         tree,
         url,
@@ -265,21 +263,6 @@ def _drop_discarded(tree: Any) -> None:
 def _page_author(tree: Any, meta: PageMetadata) -> str | None:
     # The visible byline only when the structured data (JSON-LD, article:author) names nobody.
     return None if meta.authors else read_byline(tree)
-
-
-def _page_date(tree: Any, url: str | None, meta: PageMetadata) -> dt.datetime | None:
-    if meta.published is not None:
-        return meta.published
-    # Not htmldate's extensive search: it parses free-text dates in many languages and costs as much
-    # as the text extraction itself.
-    found = find_date(
-        tree,
-        url=url,
-        original_date=True,
-        extensive_search=False,
-        max_date=dt.date.today().isoformat(),
-    )
-    return dates.from_iso(found)
 
 
 def visible_text(tree: Any) -> str:
