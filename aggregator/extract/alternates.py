@@ -18,12 +18,20 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from lxml import etree
+
 from aggregator.errors import InvalidInput
 from aggregator.urls import absolute_http, canonical_url
 
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", re.IGNORECASE)
 _WPML_ITEM = re.compile(r"\bwpml-ls-item-([a-z]{2,3})(?:-[a-z0-9]+)?\b", re.IGNORECASE)
 _LANGUAGE_ROOT = re.compile(r"^/(?:[a-z]{2,3}(?:[-_][a-z]{2})?/?)?$", re.IGNORECASE)
+# The anchors a switcher may mark: with an hreflang, or in a list item whose class may be WPML's (the
+# regular expression above decides). Chosen by XPath in C: a Python loop over every link of the page
+# cost more than the rest of this module.
+_SWITCHER_ANCHORS = etree.XPath(
+    "//a[@hreflang or ancestor::li[1][contains(translate(@class, 'WPMLSITE', 'wpmlsite'), 'wpml-ls-item')]]"
+)
 # At most this many alternates are kept of one page (a switcher of every EU language stays bounded).
 MAX_ALTERNATES = 12
 
@@ -52,7 +60,7 @@ def _head_links(root: Any, base: str) -> list[tuple[str, str]]:
 
 def _switcher_links(root: Any, base: str) -> list[tuple[str, str]]:
     found = []
-    for anchor in root.iter("a"):
+    for anchor in _SWITCHER_ANCHORS(root):
         language = anchor.get("hreflang")
         if not language:
             item = next(anchor.iterancestors("li"), None)
