@@ -21,6 +21,8 @@ from importlib import resources
 from typing import Any, Literal
 from urllib.parse import urlparse
 
+from lxml import etree
+
 Kind = Literal["article", "collection", "documentation", "forum", "listing", "product", "service"]
 KINDS: tuple[Kind, ...] = ("article", "collection", "documentation", "forum", "listing", "product", "service")
 MODEL_FILE = "page_kind_model.json"
@@ -74,7 +76,15 @@ _WORD = re.compile(r"[a-z]+")
 # Any opening tag; the counted names are picked from them (one alternation of 28 names, case-folded,
 # cost twice as much for the same counts).
 _OPEN_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)[\s>/]")
-_CLASS_ATTR = re.compile(r"""\sclass\s*=\s*["']([^"']*)""", re.IGNORECASE)
+# Led by its literal name, which the regular expression engine finds by a fast scan (a leading "\s"
+# or case-folding made it test every position: a third of the features' cost).
+_CLASS_ATTR = re.compile(r"""class\s*=\s*["']([^"']*)""")
+_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
+_P_TEXT = etree.XPath(".//p//text()", smart_strings=False)
+_LI_TEXT = etree.XPath(".//li//text()", smart_strings=False)
+_NORMALISED_TEXT = etree.XPath("normalize-space(.)", smart_strings=False)
+_COUNT_P = etree.XPath("count(.//p)")
+_COUNT_LI = etree.XPath("count(.//li)")
 _PATH_SPLIT = re.compile(r"[/\-_.]+")
 
 
@@ -95,11 +105,9 @@ def features(page: str, tree: Any, url: str | None = None) -> list[float]:
     The URL's words come from the page's own canonical or og:url link when it has one, else ``url``:
     the page says the same thing whoever fetched it.
     """
-    body = tree.find("body")
-    if body is None:
-        body = tree
-    # Tags and class words are counted in the source, not by walking the tree: lxml builds a Python
-    # object per element visited, which cost more than the extraction's own work on large pages.
+    # Tags and class words are counted in the source, and the text under links, paragraphs and list
+    # items read by XPath in C, not by walking the tree: lxml builds a Python object per element
+    # visited, which cost more than the extraction's own work on large pages.
     tags = dict.fromkeys(_TAGS, 0)
     for name, times in Counter(_OPEN_TAG.findall(page)).items():
         lowered = name.lower()
@@ -109,10 +117,15 @@ def features(page: str, tree: Any, url: str | None = None) -> list[float]:
     for names, times in Counter(_CLASS_ATTR.findall(page)).items():
         for word in set(_WORD.findall(names.lower())) & _CLASS_WORDS:
             class_words[word] += times
-    text = " ".join(body.text_content().split())
-    link_chars = sum(len(" ".join(a.text_content().split())) for a in body.iter("a"))
-    paragraphs = [len(p.text_content()) for p in body.iter("p")]
-    items = [len(li.text_content()) for li in body.iter("li")]
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    # The body's text as lxml's text_content() gives it (inline scripts included), whitespace
+    # collapsed, in C.
+    text = _NORMALISED_TEXT(body)
+    link_chars = len(" ".join(" ".join(_LINK_TEXT(body)).split()))
+    paragraphs = int(_COUNT_P(body))
+    items = int(_COUNT_LI(body))
     own = _OWN_URL.search(page)
     path = urlparse((own.group(1) or own.group(2)) if own else (url or "")).path.lower()
     path_words = set(_PATH_SPLIT.split(path))
@@ -124,9 +137,10 @@ def features(page: str, tree: Any, url: str | None = None) -> list[float]:
         math.log1p(len(text)),
         math.log1p(len(page)),
         link_chars / (len(text) or 1),
-        math.log1p(len(text.split())),
-        math.log1p(sum(paragraphs) / len(paragraphs)) if paragraphs else 0.0,
-        math.log1p(sum(items) / len(items)) if items else 0.0,
+        # Words: ``text`` has its whitespace collapsed to single spaces.
+        math.log1p(text.count(" ") + 1 if text else 0),
+        math.log1p(_chars(_P_TEXT(body)) / paragraphs) if paragraphs else 0.0,
+        math.log1p(_chars(_LI_TEXT(body)) / items) if items else 0.0,
         float(len([s for s in path.split("/") if s])),
         1.0 if _DATE_IN_PATH.search(path) else 0.0,
         sum(ch.isdigit() for ch in path) / (len(path) or 1),
@@ -141,11 +155,19 @@ def features(page: str, tree: Any, url: str | None = None) -> list[float]:
     return values + [1.0 if og_type.startswith(t) else 0.0 for t in _OG_TYPES]
 
 
+def _chars(texts: list[str]) -> int:
+    return sum(map(len, texts))
+
+
 def _prices(text: str) -> int:
     # The full pattern tries its digit branch at every digit of the page; without a euro sign or a
     # currency code on the page, only the branch led by a sign can match, found far faster.
     if "€" in text or "EUR" in text or "USD" in text:
         return len(_PRICE.findall(text))
+    # Likewise, a character class leading a pattern is tried at every position; most pages hold
+    # neither sign, which a substring search tells at once.
+    if "$" not in text and "£" not in text:
+        return 0
     return len(_PRICE_SIGN.findall(text))
 
 
@@ -174,6 +196,6 @@ def kind_scores(values: list[float]) -> dict[Kind, float]:
 
 
 def classify(page: str, tree: Any, url: str | None = None) -> Kind:
-    """Return the most likely kind of the page."""
+    """Return the most likely kind of the page (arguments as ``features``'s)."""
     scores = kind_scores(features(page, tree, url))
     return max(scores, key=scores.__getitem__)
