@@ -36,7 +36,7 @@ from lingua import LanguageDetector as _Lingua
 DEFAULT_LANGUAGES = ("cy", "en", "ga", "de", "fr", "es")
 # The languages a short text is presumed to be in unless it clearly is not.
 PRIMARY_LANGUAGES = ("cy", "en")
-# Lingua reads this much; the language of a page is settled well before (extract.py passes 1,000).
+# Lingua reads this much; the language of a page is settled well before (extract/page.py passes 600).
 MAX_CHARS = 3000
 # From this length on, Lingua's documentation says, its low-accuracy mode (trigrams only) loses next to
 # nothing; on the benchmark's texts this long both modes gave the same answer every time.

@@ -37,9 +37,10 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.
 # Below this, what trafilatura found is a menu or a caption, not an article.
 MIN_TEXT_CHARS = 80
 DEFAULT_MAX_BYTES = Config().max_page_bytes
-# py3langid's cost grows with the text; on the evaluation corpus the first 1,000 characters gave the
-# same language as the first 3,000 on every page tried, at a third of the cost.
-LANGUAGE_SAMPLE_CHARS = 1000
+# Lingua's cost grows with the text. Against the language of the first 3,000 characters, on the texts
+# extracted from both corpora (all 425 subset pages, every third WCXB page: 922 texts), the first
+# 1,000 characters agreed on 919, the first 600 on the same 919 at two thirds of the cost, 400 on 914.
+LANGUAGE_SAMPLE_CHARS = 600
 # A precision extraction holding less than this share of the page's visible text gets a recall run.
 # Measured on the trafilatura subset (F1): 0.15 gave 0.9381, 0.3 0.9394 (then at more CPU than now).
 RECALL_BELOW_SHARE = 0.3
@@ -49,7 +50,9 @@ RECALL_BELOW_CHARS = 2500
 # fallback extractors and its own recall escalation) replaces it if it finds more: pages where the
 # precision and recall runs both kept a caption or a teaser of a page trafilatura's fallbacks read
 # whole. Simulated from cached runs on WCXB's articles (word F1, with the region below 0.3) and the
-# trafilatura subset: without it 0.937 / 0.9375; 0.15: 0.9385 / 0.9377; 0.3: 0.9395 / 0.9358.
+# trafilatura subset: without it 0.937 / 0.9375; 0.15: 0.9385 / 0.9377; 0.3: 0.9395 / 0.9358. The run
+# is in fast mode (no readability / jusText comparison): the subset's F1 is the same, WCXB's articles
+# 0.0006 lower, at about 0.8 ms a page less on the subset (bench/README.md, 1b).
 DEFAULT_BELOW_SHARE = 0.15
 # An extraction shorter than this share of the JSON-LD articleBody lost the article; replacing every
 # extraction by the declared body instead lowered F1 (0.9381 -> 0.9286): declared bodies often leave
@@ -223,7 +226,7 @@ def main_text(
         if len(text) < RECALL_BELOW_SHARE * len(shown) and len(text) < RECALL_BELOW_CHARS:
             text = merge(text, _trafilatura_text(tree, url, prune, recall=True))
         if len(text) < DEFAULT_BELOW_SHARE * len(shown):
-            fuller = _trafilatura_text(tree, url, prune)
+            fuller = _trafilatura_text(tree, url, prune, fast=True)
             if len(fuller) > len(text):
                 text = fuller
     else:
@@ -255,6 +258,11 @@ def _drop_discarded(tree: Any) -> None:
     cleaning; on a news page the menus, footers, asides and pictures are a third of its elements. Its
     recall mode keeps them when they hold every paragraph of the page, and so does this.
     """
+    head = tree.find("head")
+    if head is not None:
+        # trafilatura deletes the head too, but only after its first passes over the raw tree. Its
+        # JSON-LD stays (see visible_text); the metadata was read before.
+        etree.strip_elements(head, "meta", "link", "base", with_tail=False)
     if not any(next(p.iterancestors(*_DISCARDED_TAGS), None) is None for p in tree.iter("p")):
         return
     etree.strip_elements(tree, *_DISCARDED_TAGS, with_tail=False)
