@@ -45,3 +45,39 @@ def strip_boilerplate(text: str) -> str:
     """Return ``text`` without the short lines whose wording marks them as template boilerplate."""
     kept = [line for line in text.splitlines() if len(line) > MAX_LINE_CHARS or not _BOILERPLATE.match(line)]
     return "\n".join(kept)
+
+
+# Whole lines that are a shop's or a site's controls, not content: the buttons and labels repeated on
+# every product card of a collection (WCXB's shops), matched whole, bullets and colons aside.
+_INTERFACE_LINE = re.compile(
+    r"(?:view details|more details|details|quick (?:view|shop|add)|"
+    r"add to (?:cart|bag|basket|wish ?list|compare)|compare|(?:view|select|choose) options|"
+    r"sold out|out of stock|in stock|(?:on )?sale|new(?: arrival)?|best ?seller|top rated|"
+    r"(?:unit|sale|regular) price|price|loading\.*|sponsored|shop now|learn more|read more|more info|"
+    r"(?:view|see|show|load) (?:more|all)|select(?:ed)?|filters?|sort by|apply|clear all|reset)",
+    re.IGNORECASE,
+)
+_LINE_EDGES = " \t-•·|:+*"
+
+
+def strip_interface_lines(text: str) -> str:
+    """Return ``text`` without the lines that are only a button's or a label's wording."""
+    lines = text.splitlines()
+    return "\n".join(line for line in lines if not _INTERFACE_LINE.fullmatch(line.strip(_LINE_EDGES)))
+
+
+def drop_repeated_lines(text: str) -> str:
+    """Return ``text`` with each line (compared case-blind) kept at its first occurrence only.
+
+    A forum reply quotes the post it answers, a product card repeats its labels, a landing page shows a
+    mobile and a desktop copy of the same block: the reader reads each once.
+    """
+    seen: set[str] = set()
+    kept = []
+    for line in text.splitlines():
+        key = line.strip().lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(line)
+    return "\n".join(kept)

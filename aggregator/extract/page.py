@@ -20,7 +20,7 @@ from aggregator.config import Config
 from aggregator.curate.duplicates import sketch
 from aggregator.errors import ExtractionError
 from aggregator.extract.alternates import read_alternates
-from aggregator.extract.boilerplate import strip_boilerplate
+from aggregator.extract.boilerplate import drop_repeated_lines, strip_boilerplate, strip_interface_lines
 from aggregator.extract.byline import read_byline
 from aggregator.extract.language import detect_language
 from aggregator.extract.metadata import PageMetadata, parse_html, read_metadata
@@ -161,6 +161,10 @@ class Profile:
     region_comments: bool = False
     # trafilatura's fast mode (no readability / jusText comparison) for the recall and default runs.
     fast: bool = False
+    # Delete lines that are only a button's or label's wording ("Quick view", "Add to cart"): shops.
+    interface_lines: bool = False
+    # Keep each line once: quoted posts on forums, repeated card labels, mobile and desktop copies.
+    repeated_lines: bool = False
 
 
 # Per kind, the settings that scored best on WCXB's development split (word F1, scored from cached
@@ -172,18 +176,43 @@ PROFILES: dict[Kind, Profile] = {
     # trafilatura 0.948) but 0.924 on the trafilatura subset (this: 0.937), whose news pages punish
     # the comments and link lists a recall run keeps. The region below 0.3 rescues the service and
     # listing pages taken for articles.
-    "article": Profile(run="precision", template_lines=True, region_below=0.3),
+    "article": Profile(run="precision", template_lines=True, region_below=0.3, repeated_lines=True),
     # Fast recall runs: documentation 0.942 as the full recall run, listings 0.704 against 0.688.
+    # Repeated lines stay in documentation (0.939 -> 0.923 without them: code and tables repeat).
     "documentation": Profile(run="recall", template_lines=False, region_below=1.3, fast=True),
-    "listing": Profile(run="recall", template_lines=False, region_below=1.0, fast=True),
-    "service": Profile(run="recall", template_lines=False, region_below=1.0, region_share=0.7, fast=True),
+    "listing": Profile(
+        run="recall",
+        template_lines=False,
+        region_below=1.0,
+        fast=True,
+        interface_lines=True,
+        repeated_lines=True,
+    ),
+    "service": Profile(
+        run="recall",
+        template_lines=False,
+        region_below=1.0,
+        region_share=0.7,
+        fast=True,
+        interface_lines=True,
+        repeated_lines=True,
+    ),
     # Forums: posts sit in containers named "comment", which both trafilatura (comments off) and the
     # region's chrome rules would drop; trafilatura keeps them on pages declaring DiscussionForumPosting
     # (visible_text). Fast mode lost 0.005 here and 0.015 on collections.
     "forum": Profile(
-        run="default", template_lines=False, region_below=0.3, region_share=0.7, region_comments=True
+        run="default",
+        template_lines=False,
+        region_below=0.3,
+        region_share=0.7,
+        region_comments=True,
+        repeated_lines=True,
     ),
-    "collection": Profile(run="default", template_lines=False, region_below=1.0, region_share=0.7),
+    # A collection's card titles repeat legitimately (the same product in several colours): its lines
+    # are not deduplicated (0.666 -> 0.663 when they were).
+    "collection": Profile(
+        run="default", template_lines=False, region_below=1.0, region_share=0.7, interface_lines=True
+    ),
     # The fast recall run scored 0.639 against the default run's 0.636, at 60% of its CPU.
     "product": Profile(
         run="recall",
@@ -192,6 +221,8 @@ PROFILES: dict[Kind, Profile] = {
         region_share=0.7,
         region_comments=True,
         fast=True,
+        interface_lines=True,
+        repeated_lines=True,
     ),
 }
 
@@ -242,10 +273,14 @@ def main_text(
     if declared_body and len(text) < DECLARED_BODY_SHARE * len(declared_body):
         # The extraction lost most of an article whose text the publisher declares in the JSON-LD
         # object that also gave the headline: pages that render their text with scripts show a teaser.
-        return declared_body
-    if not text:
-        return ""
-    return with_standfirst(text, standfirst, shown)
+        text = declared_body
+    elif text:
+        text = with_standfirst(text, standfirst, shown)
+    if profile.interface_lines:
+        text = strip_interface_lines(text)
+    if profile.repeated_lines:
+        text = drop_repeated_lines(text)
+    return text
 
 
 def _drop_discarded(tree: Any) -> None:
