@@ -47,6 +47,7 @@ def region_text(tree: Any, share: float = DESCEND_SHARE, *, keep_comments: bool 
 
 
 def _remove_chrome(tree: Any, chrome_names: re.Pattern[str]) -> None:
+    _unwrap_script_free_view(tree)
     etree.strip_elements(tree, *_CHROME_TAGS, with_tail=False)
     doomed = []
     for element in tree.iter("*"):
@@ -59,6 +60,24 @@ def _remove_chrome(tree: Any, chrome_names: re.Pattern[str]) -> None:
         # A child of an element already removed has no parent left in the tree: nothing to do.
         if element.getparent() is not None:
             element.drop_tree()
+
+
+def _unwrap_script_free_view(tree: Any) -> None:
+    """Keep the page's ``<noscript>`` content when it holds most of the page's words.
+
+    Forum software that renders posts with scripts (Discourse) serves the thread itself to readers
+    without scripts inside a ``<noscript>``; everywhere else a ``<noscript>`` holds a tracking pixel
+    or a "please enable JavaScript" line, and is removed with the chrome.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    views = list(body.iter("noscript"))
+    if not views:
+        return
+    inside = sum(len(view.text_content().split()) for view in views)
+    if inside > 0.5 * len(body.text_content().split()):
+        etree.strip_tags(body, "noscript")
 
 
 def _word_counts(root: Any) -> dict[Any, int]:
