@@ -159,6 +159,8 @@ class Profile:
     region_share: float = 0.6
     # The region keeps blocks named "comment": a forum's posts and a shop's reviews are named so.
     region_comments: bool = False
+    # The region drops blocks named as filter or sort panels (region.py).
+    region_facets: bool = False
     # trafilatura's fast mode (no readability / jusText comparison) for the recall and default runs.
     fast: bool = False
     # Delete lines that are only a button's or label's wording ("Quick view", "Add to cart"): shops.
@@ -214,7 +216,12 @@ PROFILES: dict[Kind, Profile] = {
     # A collection's card titles repeat legitimately (the same product in several colours): its lines
     # are not deduplicated (0.666 -> 0.663 when they were).
     "collection": Profile(
-        run="default", template_lines=False, region_below=1.0, region_share=0.7, interface_lines=True
+        run="default",
+        template_lines=False,
+        region_below=1.0,
+        region_share=0.7,
+        interface_lines=True,
+        region_facets=True,
     ),
     # The fast recall run scored 0.639 against the default run's 0.636, at 60% of its CPU.
     "product": Profile(
@@ -270,7 +277,12 @@ def main_text(
     # of all of that, the region cannot replace it, and is not computed. trafilatura worked on a copy
     # of the tree, which the region step may now alter.
     if profile.region_below is not None and len(text) < profile.region_below * len(shown):
-        region = region_text(tree, profile.region_share, keep_comments=profile.region_comments)
+        region = region_text(
+            tree,
+            profile.region_share,
+            keep_comments=profile.region_comments,
+            drop_facets=profile.region_facets,
+        )
         if len(text) < profile.region_below * len(region):
             text = region
     if declared_body and len(text) < DECLARED_BODY_SHARE * len(declared_body):
