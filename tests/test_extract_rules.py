@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 import aggregator
-from aggregator.extract.boilerplate import drop_repeated_lines, strip_boilerplate, strip_interface_lines
+from aggregator.extract.boilerplate import (
+    cut_at_reviews,
+    drop_repeated_lines,
+    strip_boilerplate,
+    strip_interface_lines,
+)
 from aggregator.extract.byline import read_byline
 from aggregator.extract.metadata import parse_html, read_metadata
 from aggregator.extract.page import PROFILES, decode_html, extract, main_text
@@ -119,6 +124,13 @@ def test_interface_lines_go_and_lines_that_only_start_alike_stay() -> None:
 def test_repeated_lines_are_kept_once_at_their_first_place() -> None:
     text = "Is the jar terracotta?\nI think so.\nis the jar terracotta? \nIt is."
     assert drop_repeated_lines(text).splitlines() == ["Is the jar terracotta?", "I think so.", "It is."]
+
+
+def test_a_product_text_ends_at_its_reviews_but_not_at_a_reviews_link_on_top() -> None:
+    description = "A terracotta forcing jar, thrown by hand in Ewenny, with a lid to check the crowns."
+    text = "\n".join(["Reviews (12)", description, description, "Customer Reviews", "Great jar!"])
+    assert cut_at_reviews(text).splitlines() == ["Reviews (12)", description, description]
+    assert cut_at_reviews(description) == description
 
 
 def test_titles_lose_the_site_name_but_keep_their_own_separators() -> None:

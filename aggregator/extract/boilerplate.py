@@ -81,3 +81,27 @@ def drop_repeated_lines(text: str) -> str:
         seen.add(key)
         kept.append(line)
     return "\n".join(kept)
+
+
+# A heading that opens a product page's customer reviews, matched whole (counts and bullets aside).
+_REVIEWS_HEADING = re.compile(
+    r"(?:customer |product )?reviews|ratings (?:&|and) reviews|write a review|customer ratings|"
+    r"reviews? \(\d+\)|\d+ reviews|customers say|what (?:our )?customers are saying",
+    re.IGNORECASE,
+)
+_HEADING_EDGES = _LINE_EDGES + "()0123456789"
+# The heading must come after this share of the text: a reviews link near the top is navigation.
+REVIEWS_AFTER_SHARE = 0.2
+
+
+def cut_at_reviews(text: str) -> str:
+    """Return ``text`` up to its customer reviews' heading (all of it when it has none)."""
+    lines = text.splitlines()
+    position = 0
+    for index, line in enumerate(lines):
+        if position >= REVIEWS_AFTER_SHARE * len(text) and _REVIEWS_HEADING.fullmatch(
+            line.strip(_HEADING_EDGES)
+        ):
+            return "\n".join(lines[:index])
+        position += len(line) + 1
+    return text

@@ -20,7 +20,12 @@ from aggregator.config import Config
 from aggregator.curate.duplicates import sketch
 from aggregator.errors import ExtractionError
 from aggregator.extract.alternates import read_alternates
-from aggregator.extract.boilerplate import drop_repeated_lines, strip_boilerplate, strip_interface_lines
+from aggregator.extract.boilerplate import (
+    cut_at_reviews,
+    drop_repeated_lines,
+    strip_boilerplate,
+    strip_interface_lines,
+)
 from aggregator.extract.byline import read_byline
 from aggregator.extract.language import detect_language
 from aggregator.extract.metadata import PageMetadata, parse_html, read_metadata
@@ -167,6 +172,9 @@ class Profile:
     interface_lines: bool = False
     # Keep each line once: quoted posts on forums, repeated card labels, mobile and desktop copies.
     repeated_lines: bool = False
+    # End the text at the customer reviews' heading: WCXB's product references leave reviews out on
+    # most shops (products 0.672 -> 0.679; the heading after the first 10% of the text: 0.681, 30%: 0.675).
+    reviews_cut: bool = False
 
 
 # Per kind, the settings that scored best on WCXB's development split (word F1, scored from cached
@@ -233,6 +241,7 @@ PROFILES: dict[Kind, Profile] = {
         fast=True,
         interface_lines=True,
         repeated_lines=True,
+        reviews_cut=True,
     ),
 }
 
@@ -295,6 +304,8 @@ def main_text(
         text = strip_interface_lines(text)
     if profile.repeated_lines:
         text = drop_repeated_lines(text)
+    if profile.reviews_cut:
+        text = cut_at_reviews(text)
     return text
 
 
