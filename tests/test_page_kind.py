@@ -77,3 +77,33 @@ def test_visible_text_leaves_json_ld_in_the_tree_but_not_in_the_text() -> None:
     scripts = tree.findall(".//script")
     assert len(scripts) == 1
     assert "DiscussionForumPosting" in (scripts[0].text or "")
+
+
+SCRIPTED = """<html><body><noscript><img src="/pixel.gif"></noscript>
+<section id="main"></section><noscript data-path="/t/rhubarb/1"><div id="main-outlet">
+<div class="crawler-post"><span>gwen</span><p>Forced rhubarb wants six weeks of dark.</p></div>
+<div class="crawler-post"><span>huw</span><p>Lift the jar once a week to check for slugs.</p></div>
+</div></noscript></body></html>"""
+
+
+def test_the_region_reads_a_script_free_view_holding_the_page_but_no_other_noscript() -> None:
+    text = region_text(parse_html(SCRIPTED), keep_comments=True)
+    assert "six weeks of dark" in text
+    assert "check for slugs" in text
+    assert "Enable JavaScript" not in region_text(
+        parse_html(THREAD.replace("</main>", "<noscript>Enable JavaScript to reply.</noscript></main>"))
+    )
+
+
+SHOP = """<html><body><main><div class="collection">
+<div class="search-facets"><h3>Colour</h3><ul><li>Red</li><li>Blue</li><li>Green</li></ul></div>
+<div class="product-grid"><div class="card"><p>Terracotta forcing jar, large, hand thrown</p><p>$40</p></div>
+<div class="card"><p>Galvanised bucket for forcing rhubarb crowns</p><p>$12</p></div></div>
+</div></main></body></html>"""
+
+
+def test_the_region_drops_filter_panels_only_when_asked() -> None:
+    assert "Blue" in region_text(parse_html(SHOP), 0.99)
+    kept = region_text(parse_html(SHOP), 0.99, drop_facets=True)
+    assert "Blue" not in kept
+    assert "hand thrown" in kept

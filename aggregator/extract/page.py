@@ -20,7 +20,12 @@ from aggregator.config import Config
 from aggregator.curate.duplicates import sketch
 from aggregator.errors import ExtractionError
 from aggregator.extract.alternates import read_alternates
-from aggregator.extract.boilerplate import strip_boilerplate
+from aggregator.extract.boilerplate import (
+    cut_at_reviews,
+    drop_repeated_lines,
+    strip_boilerplate,
+    strip_interface_lines,
+)
 from aggregator.extract.byline import read_byline
 from aggregator.extract.language import detect_language
 from aggregator.extract.metadata import PageMetadata, parse_html, read_metadata
@@ -162,8 +167,17 @@ class Profile:
     region_share: float = 0.6
     # The region keeps blocks named "comment": a forum's posts and a shop's reviews are named so.
     region_comments: bool = False
+    # The region drops blocks named as filter or sort panels (region.py).
+    region_facets: bool = False
     # trafilatura's fast mode (no readability / jusText comparison) for the recall and default runs.
     fast: bool = False
+    # Delete lines that are only a button's or label's wording ("Quick view", "Add to cart"): shops.
+    interface_lines: bool = False
+    # Keep each line once: quoted posts on forums, repeated card labels, mobile and desktop copies.
+    repeated_lines: bool = False
+    # End the text at the customer reviews' heading: WCXB's product references leave reviews out on
+    # most shops (products 0.672 -> 0.679; the heading after the first 10% of the text: 0.681, 30%: 0.675).
+    reviews_cut: bool = False
 
 
 # Per kind, the settings that scored best on WCXB's development split (word F1, scored from cached
@@ -175,18 +189,51 @@ PROFILES: dict[Kind, Profile] = {
     # trafilatura 0.948) but 0.924 on the trafilatura subset (this: 0.937), whose news pages punish
     # the comments and link lists a recall run keeps. The region below 0.3 rescues the service and
     # listing pages taken for articles.
-    "article": Profile(run="precision", template_lines=True, region_below=0.3),
+    "article": Profile(run="precision", template_lines=True, region_below=0.3, repeated_lines=True),
     # Fast recall runs: documentation 0.942 as the full recall run, listings 0.704 against 0.688.
+    # Repeated lines stay in documentation (keeping each once: 0.939 -> 0.923; code and tables repeat).
     "documentation": Profile(run="recall", template_lines=False, region_below=1.3, fast=True),
-    "listing": Profile(run="recall", template_lines=False, region_below=1.0, fast=True),
-    "service": Profile(run="recall", template_lines=False, region_below=1.0, region_share=0.7, fast=True),
+    "listing": Profile(
+        run="recall",
+        template_lines=False,
+        region_below=1.0,
+        fast=True,
+        interface_lines=True,
+        repeated_lines=True,
+    ),
+    "service": Profile(
+        run="recall",
+        template_lines=False,
+        region_below=1.0,
+        region_share=0.7,
+        fast=True,
+        interface_lines=True,
+        repeated_lines=True,
+    ),
     # Forums: posts sit in containers named "comment", which both trafilatura (comments off) and the
     # region's chrome rules would drop; trafilatura keeps them on pages declaring DiscussionForumPosting
     # (visible_text). Fast mode lost 0.005 here and 0.015 on collections.
+    # The region stays below 0.3x: on WCXB's forums 1.3x at share 0.6 scored 0.775 (0.3x: 0.759), but
+    # on the trafilatura subset the news pages taken for forums then lost their text to their comments
+    # (0.9360 -> 0.9346 at 1.0x, 0.9353 at 0.5x and 0.65x).
     "forum": Profile(
-        run="default", template_lines=False, region_below=0.3, region_share=0.7, region_comments=True
+        run="default",
+        template_lines=False,
+        region_below=0.3,
+        region_share=0.7,
+        region_comments=True,
+        repeated_lines=True,
     ),
-    "collection": Profile(run="default", template_lines=False, region_below=1.0, region_share=0.7),
+    # A collection's card titles repeat legitimately (the same product in several colours): its lines
+    # are not deduplicated (0.666 -> 0.663 when they were).
+    "collection": Profile(
+        run="default",
+        template_lines=False,
+        region_below=1.0,
+        region_share=0.7,
+        interface_lines=True,
+        region_facets=True,
+    ),
     # The fast recall run scored 0.639 against the default run's 0.636, at 60% of its CPU.
     "product": Profile(
         run="recall",
@@ -195,6 +242,9 @@ PROFILES: dict[Kind, Profile] = {
         region_share=0.7,
         region_comments=True,
         fast=True,
+        interface_lines=True,
+        repeated_lines=True,
+        reviews_cut=True,
     ),
 }
 
@@ -239,16 +289,27 @@ def main_text(
     # of all of that, the region cannot replace it, and is not computed. trafilatura worked on a copy
     # of the tree, which the region step may now alter.
     if profile.region_below is not None and len(text) < profile.region_below * len(shown):
-        region = region_text(tree, profile.region_share, keep_comments=profile.region_comments)
+        region = region_text(
+            tree,
+            profile.region_share,
+            keep_comments=profile.region_comments,
+            drop_facets=profile.region_facets,
+        )
         if len(text) < profile.region_below * len(region):
             text = region
     if declared_body and len(text) < DECLARED_BODY_SHARE * len(declared_body):
         # The extraction lost most of an article whose text the publisher declares in the JSON-LD
         # object that also gave the headline: pages that render their text with scripts show a teaser.
-        return declared_body
-    if not text:
-        return ""
-    return with_standfirst(text, standfirst, shown)
+        text = declared_body
+    elif text:
+        text = with_standfirst(text, standfirst, shown)
+    if profile.interface_lines:
+        text = strip_interface_lines(text)
+    if profile.repeated_lines:
+        text = drop_repeated_lines(text)
+    if profile.reviews_cut:
+        text = cut_at_reviews(text)
+    return text
 
 
 def _drop_discarded(tree: Any) -> None:
