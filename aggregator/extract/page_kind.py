@@ -70,7 +70,9 @@ _OWN_URL = re.compile(
 )
 _PRICE = re.compile(r"[$€£]\s?\d|\d\s?(?:€|EUR|USD)")
 # The same count on text holding none of "€", "EUR", "USD" (the second branch cannot match there).
-_PRICE_SIGN = re.compile(r"[$£]\s?\d")
+# Each led by its literal sign, which the engine finds by a fast scan; together they count what
+# "[$£]\s?\d" counts (a character class leading a pattern is tried at every position).
+_PRICE_SIGNS = (re.compile(r"\$\s?\d"), re.compile(r"£\s?\d"))
 _DATE_IN_PATH = re.compile(r"/(?:19|20)\d\d/")
 _WORD = re.compile(r"[a-z]+")
 # Any opening tag; the counted names are picked from them (one alternation of 28 names, case-folded,
@@ -81,7 +83,10 @@ _OPEN_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)[\s>/]")
 _CLASS_ATTR = re.compile(r"""class\s*=\s*["']([^"']*)""")
 _LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
 _P_TEXT = etree.XPath(".//p//text()", smart_strings=False)
-_LI_TEXT = etree.XPath(".//li//text()", smart_strings=False)
+# The text of the outermost items holds that of the items nested in them: the same characters as
+# ".//li//text()", without the sorting and merging of overlapping node sets (half the time).
+_OUTER_LI = etree.XPath("descendant::li[not(ancestor::li)]")
+_STRING = etree.XPath("string(.)", smart_strings=False)
 _NORMALISED_TEXT = etree.XPath("normalize-space(.)", smart_strings=False)
 _COUNT_P = etree.XPath("count(.//p)")
 _COUNT_LI = etree.XPath("count(.//li)")
@@ -140,7 +145,7 @@ def features(page: str, tree: Any, url: str | None = None) -> list[float]:
         # Words: ``text`` has its whitespace collapsed to single spaces.
         math.log1p(text.count(" ") + 1 if text else 0),
         math.log1p(_chars(_P_TEXT(body)) / paragraphs) if paragraphs else 0.0,
-        math.log1p(_chars(_LI_TEXT(body)) / items) if items else 0.0,
+        math.log1p(sum(len(_STRING(li)) for li in _OUTER_LI(body)) / items) if items else 0.0,
         float(len([s for s in path.split("/") if s])),
         1.0 if _DATE_IN_PATH.search(path) else 0.0,
         sum(ch.isdigit() for ch in path) / (len(path) or 1),
@@ -164,11 +169,7 @@ def _prices(text: str) -> int:
     # currency code on the page, only the branch led by a sign can match, found far faster.
     if "€" in text or "EUR" in text or "USD" in text:
         return len(_PRICE.findall(text))
-    # Likewise, a character class leading a pattern is tried at every position; most pages hold
-    # neither sign, which a substring search tells at once.
-    if "$" not in text and "£" not in text:
-        return 0
-    return len(_PRICE_SIGN.findall(text))
+    return sum(len(sign.findall(text)) for sign in _PRICE_SIGNS)
 
 
 @cache
