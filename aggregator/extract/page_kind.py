@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from collections import Counter
 from functools import cache
@@ -187,7 +188,8 @@ def kind_scores(values: list[float]) -> dict[Kind, float]:
     model = _model()
     scaled = [(v - m) / s for v, m, s in zip(values, model["mean"], model["scale"], strict=True)]
     raw = [
-        b + sum(w * x for w, x in zip(weights, scaled, strict=True))
+        # A built-in product mapped over the pairs: 7 x 175 multiplications a page.
+        b + sum(map(operator.mul, weights, scaled))
         for weights, b in zip(model["coef"], model["intercept"], strict=True)
     ]
     top = max(raw)
