@@ -5,7 +5,8 @@ skips, in CI it fails. Pages are extracted by a process pool over every core (th
 about 10 s, every second page of each kind of WCXB's development split in about 20 s on two idle
 cores). The baselines are tests/extraction_baseline.json: measured F1 minus a small tolerance, overall
 and, on WCXB's sample, per kind of page, with trafilatura's figures (comments off, measured in the same
-run) that the product must beat.
+run) that the product must beat; likewise the exact accuracy of the title, author and date it reads,
+against trafilatura's own metadata reader.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bench.corpus import (
     find_corpus,
     load_scorer,
     load_truth,
+    metadata_accuracy,
     page_paths,
     run,
     text_scores,
@@ -42,16 +44,28 @@ def _corpus(name: str) -> Path:
     return corpus
 
 
-def _scores(corpus: Path, fmt: str = "segments", every: int = 1) -> Any:
+def _scores(corpus: Path, baseline: dict[str, Any], fmt: str = "segments", every: int = 1) -> Any:
+    """Return the text scores of the product on ``corpus``, having checked its metadata's accuracy."""
     truth = load_truth(corpus)
     result = run("product", corpus, workers=os.cpu_count() or 1, every=every)
     assert len(result.texts) == len(page_paths(corpus, every=every))
     assert result.errors == 0
+    _check_metadata(metadata_accuracy(truth, result.metadata), baseline["metadata"])
     return text_scores(load_scorer(corpus), truth, result.texts, fmt)
 
 
-def test_corpus_f1_stays_at_or_above_the_baseline_with_precision_and_recall_above_trafilatura() -> None:
-    scores = _scores(_corpus(CORPUS_NAME))
+def _check_metadata(accuracy: dict[str, tuple[float, float, int]], baseline: dict[str, Any]) -> None:
+    # Title, author and date read exactly, each at or above its baseline and above trafilatura's own
+    # metadata reader as measured beside it.
+    summary = ", ".join(f"{name} {exact:.3f}" for name, (exact, _, _) in accuracy.items())
+    for name, minimum in baseline["min"].items():
+        assert accuracy[name][0] >= minimum, f"{name} accuracy got worse: {summary}"
+        peer = baseline["peer_trafilatura"][name]
+        assert accuracy[name][0] > peer, f"{name} not above trafilatura: {summary}"
+
+
+def test_corpus_f1_and_metadata_stay_at_or_above_the_baseline_and_above_trafilatura() -> None:
+    scores = _scores(_corpus(CORPUS_NAME), BASELINE)
     summary = f"F1 {scores['f1']:.4f} P {scores['precision']:.4f} R {scores['recall']:.4f}"
     assert scores["f1"] >= BASELINE["f1_min"], f"extraction got worse: {summary}"
     peer = BASELINE["peer_trafilatura_nocomments"]
@@ -59,11 +73,11 @@ def test_corpus_f1_stays_at_or_above_the_baseline_with_precision_and_recall_abov
     assert scores["recall"] > peer["recall"], summary
 
 
-def test_wcxb_f1_stays_at_or_above_the_baseline_overall_and_per_kind_and_above_trafilatura() -> None:
+def test_wcxb_f1_and_metadata_stay_at_or_above_the_baseline_per_kind_and_above_trafilatura() -> None:
     # Every second page of each kind (752 of 1,497): the suite runs on two cores, and the whole split
     # is benchmark 1's (bench/README.md 1b); the sample's own figures are its baseline.
     baseline = BASELINE[WCXB_NAME]["gate"]
-    scores = _scores(_corpus(WCXB_NAME), "words", every=baseline["every"])
+    scores = _scores(_corpus(WCXB_NAME), baseline, "words", every=baseline["every"])
     by_kind = {kind: f1 for kind, (_, f1) in scores["by_type"].items()}
     summary = f"F1 {scores['f1']:.4f}, " + ", ".join(f"{k} {f1:.4f}" for k, f1 in sorted(by_kind.items()))
     assert scores["f1"] >= baseline["f1_min"], f"extraction got worse: {summary}"
