@@ -91,7 +91,7 @@ def test_log_in_filter_the_queue_and_approve_with_the_keyboard(
 
     press(page, "a")
     expect(rows.nth(0).locator("td.status")).to_have_text("approved")
-    expect(page.locator("p.flash")).to_contain_text("Approved: Participatory budgeting")
+    expect(page.locator("div.flash")).to_contain_text("Approved: Participatory budgeting")
     item = core.items.get(seeded.budget)
     assert (item.status, item.reviewed_by) == ("approved", "curator")
 
@@ -119,7 +119,7 @@ def test_pick_an_excerpt_assign_a_topic_reject_and_read_the_audit_log(
     page.locator("#review-form label.candidate").first.click()
     page.check('#topics input[value="budgets"]')
     page.click("#save")
-    expect(page.locator("p.flash")).to_have_text("Saved.")
+    expect(page.locator("div.flash")).to_have_text("Saved.")
     expect(page.locator('#topics input[value="budgets"]')).to_be_checked()
     expect(page.locator('input[name="choice"][value="0"]')).to_be_checked()
 
@@ -161,7 +161,7 @@ def test_an_admin_adds_a_source_by_its_page_url(page: Page, app: AppServer, core
         page.click('nav a[href="/manage/sources"]')
         page.fill('#add-source input[name="url"]', site.url("/"))
         page.click('#add-source button[type="submit"]')
-        expect(page.locator("p.flash")).to_contain_text("Added 'Local Deliberation'")
+        expect(page.locator("div.flash")).to_contain_text("Added 'Local Deliberation'")
         expect(page.locator('tr.source-row[data-name="Local Deliberation"] td.health')).to_have_text(
             "never crawled"
         )
@@ -222,7 +222,7 @@ def test_open_the_original_and_bulk_approve_with_the_keyboard(
         press(page, "j")
         press(page, "x")
         page.click('#bulk button[value="approve"]')
-        expect(page.locator("p.flash")).to_have_text("Approved 2 items.")
+        expect(page.locator("div.flash")).to_have_text("Approved 2 items.")
         expect(page).to_have_url(f"{app.base}/queue?source=Guardian")
         assert core.items.get(first).status == "approved"
         assert core.items.get(second).status == "approved"

@@ -120,7 +120,7 @@ def test_pick_excerpt_and_topic_press_a_on_the_radio_and_the_topic_page_has_it(
     press(page, "a")
     # Approved with everything picked, and the next item of the same queue is open.
     expect(page).to_have_url(f"{app.base}/items/{ids[1]}?status=new&source=Trap")
-    expect(page.locator("p.flash")).to_contain_text("Approved: Trap Aberystwyth report")
+    expect(page.locator("div.flash")).to_contain_text("Approved: Trap Aberystwyth report")
     approved = core.items.get(ids[0])
     assert (approved.status, approved.excerpt, approved.topics) == (
         "approved",
@@ -177,9 +177,14 @@ def test_j_and_k_on_the_item_page_and_undo_a_reject(page: Page, app: AppServer, 
     expect(page).to_have_url(f"{app.base}/items/{ids[2]}?status=new&source=Walk")
     assert core.items.get(ids[1]).status == "rejected"
     expect(page.locator("#undo-form")).to_be_visible()
+    # The Undo button sits inside the flash's box (a form inside a <p> closed the paragraph before it).
+    expect(page.locator("div.flash #undo-form")).to_have_count(1)
+    ARTIFACTS.mkdir(exist_ok=True)
+    clip = {"x": 0, "y": 0, "width": 1280, "height": 200}
+    page.screenshot(path=str(ARTIFACTS / "item-undo.png"), clip=clip)
     press(page, "u")
     expect(page).to_have_url(f"{app.base}/items/{ids[1]}?status=new&source=Walk")
-    expect(page.locator("p.flash")).to_contain_text("is new again")
+    expect(page.locator("div.flash")).to_contain_text("is new again")
     assert core.items.get(ids[1]).status == "new"
     press(page, "?")
     expect(page.locator("#keys")).to_contain_text("use the text selected in the article")
@@ -230,7 +235,7 @@ def test_a_dense_queue_with_its_total_kinds_words_and_undo(
     assert core.items.get(issue).status == "approved"
     press(page, "u")
     expect(rows.nth(0).locator("td.status")).to_have_text("new")
-    expect(page.locator("p.flash")).to_contain_text("is new again")
+    expect(page.locator("div.flash")).to_contain_text("is new again")
     assert core.items.get(issue).status == "new"
 
     page.goto(f"{app.base}/items/{ids[0]}?source=Dense")

@@ -87,7 +87,7 @@ def _approve(page: Page, app: AppServer, item_id: int, *, own_excerpt: str | Non
         page.fill("#custom-excerpt", own_excerpt)
     page.check(f'#review-form input[name="topics"][value="{TOPIC}"]')
     page.click("#approve")
-    expect(page.locator("p.flash")).to_contain_text("Approved:")
+    expect(page.locator("div.flash")).to_contain_text("Approved:")
 
 
 def test_the_seed_page_made_in_the_browser(
@@ -112,7 +112,7 @@ def test_the_seed_page_made_in_the_browser(
     form = page.locator(f'form.topic-form[data-slug="{TOPIC}"]')
     form.locator('textarea[name="intro"]').fill(INTRO)
     form.locator('button[type="submit"]').first.click()
-    expect(page.locator("p.flash")).to_contain_text("saved")
+    expect(page.locator("div.flash")).to_contain_text("saved")
 
     page.goto(f"{app.base}/topics/{TOPIC}/")
     main = page.locator("main")

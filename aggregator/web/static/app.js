@@ -48,9 +48,9 @@
   }
 
   function say(message, isError) {
-    let box = document.querySelector("p.flash");
+    let box = document.querySelector("div.flash");
     if (!box) {
-      box = document.createElement("p");
+      box = document.createElement("div");
       box.className = "flash";
       box.setAttribute("role", "status");
       document.querySelector("main")?.before(box);
