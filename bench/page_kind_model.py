@@ -1,6 +1,7 @@
 """Train the page-kind model (aggregator/extract/page_kind_model.json) on WCXB's development split.
 
     .venv/bin/python bench/page_kind_model.py [--corpus DIR] [--folds 5] [--workers 2] [--write]
+        [--with-subset [--subset-weight W]] [--oof FILE]
 
 Features are ``aggregator.extract.page_kind.features`` of each page (decoded as UTF-8, as the
 benchmark's runners feed it, without the URL: the features read the page's own canonical link).
@@ -9,6 +10,12 @@ regression (gradient-boosted trees beside it for comparison, with --trees), then
 every page and stores the weights as plain data for the pure-Python evaluator in page_kind.py. With
 --oof FILE it also writes each page's kind as predicted by the model trained without that page's fold,
 so that extraction can be scored with the kinds the classifier would give pages it has never seen.
+
+With --with-subset the trafilatura evaluation subset's pages (all news and blog articles, fed as the
+product decodes them) join the training data labelled "article", each weighted --subset-weight
+(WCXB's pages weigh 1). The folds are then drawn over both corpora, the subset's pages as a stratum of
+their own, so that every subset page is also predicted by a model that never saw it; the report adds
+the share of subset pages classified as articles out of fold. The default trains on WCXB alone.
 """
 
 from __future__ import annotations
@@ -31,8 +38,17 @@ from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from aggregator.extract.metadata import parse_html  # noqa: E402
+from aggregator.extract.page import decode_html  # noqa: E402
 from aggregator.extract.page_kind import KINDS, MODEL_FILE, feature_names, features  # noqa: E402
-from bench.corpus import WCXB_NAME, find_corpus, load_truth, page_key, page_paths, read_page  # noqa: E402
+from bench.corpus import (  # noqa: E402
+    CORPUS_NAME,
+    WCXB_NAME,
+    find_corpus,
+    load_truth,
+    page_key,
+    page_paths,
+    read_page,
+)
 
 # The comparison model; C of the logistic regression chosen among 0.1, 0.5 and 2 by cross-validation.
 TREES = {"n_estimators": 60, "max_depth": 3, "learning_rate": 0.15, "subsample": 0.8, "random_state": 0}
@@ -40,10 +56,18 @@ C = 0.5
 
 
 def page_features(path: Path) -> tuple[str, list[float]]:
-    """Return the page's id and features."""
-    page = read_page(path).decode("utf-8", "replace")
+    """Return the page's id and features (the page decoded as UTF-8, as WCXB's runners feed it)."""
+    return page_key(path), _features(read_page(path).decode("utf-8", "replace"))
+
+
+def subset_page_features(path: Path) -> tuple[str, list[float]]:
+    """Return the page's id and features, the page decoded as the product decodes the bytes it is fed."""
+    return page_key(path), _features(decode_html(read_page(path)))
+
+
+def _features(page: str) -> list[float]:
     tree = parse_html(page)
-    return page_key(path), features(page, tree) if tree is not None else [0.0] * len(feature_names())
+    return features(page, tree) if tree is not None else [0.0] * len(feature_names())
 
 
 def main() -> None:
@@ -56,31 +80,65 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help=f"fit on every page and write {MODEL_FILE}")
     parser.add_argument("--trees", action="store_true", help="also cross-validate gradient-boosted trees")
     parser.add_argument("--oof", type=Path, help="write the out-of-fold predicted kinds (JSON) here")
+    parser.add_argument(
+        "--with-subset",
+        nargs="?",
+        type=Path,
+        const=find_corpus(),
+        metavar="DIR",
+        help="also train on the trafilatura subset's pages as articles (default: beside the project)",
+    )
+    parser.add_argument(
+        "--subset-weight", type=float, default=1.0, help="sample weight of each subset page (WCXB's: 1)"
+    )
     args = parser.parse_args()
     if args.corpus is None:
         sys.exit("WCXB corpus not found beside the project; pass --corpus")
+    if "--with-subset" in sys.argv and args.with_subset is None:
+        sys.exit(f"{CORPUS_NAME} not found beside the project; pass --with-subset DIR")
     truth = load_truth(args.corpus)
     with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
         rows = dict(pool.imap_unordered(page_features, page_paths(args.corpus), chunksize=16))
-    keys = sorted(rows)
-    x = np.array([rows[k] for k in keys])
-    y = np.array([truth[k]["type"] for k in keys])
-    folds = StratifiedKFold(args.folds, shuffle=True, random_state=0)
-    print(f"{len(keys)} pages, {x.shape[1]} features, {args.folds}-fold stratified cross-validation")
+        extra = (
+            dict(pool.imap_unordered(subset_page_features, page_paths(args.with_subset), chunksize=16))
+            if args.with_subset
+            else {}
+        )
+    keys = sorted(rows) + sorted(extra)
+    x = np.array([rows[k] for k in sorted(rows)] + [extra[k] for k in sorted(extra)])
+    y = np.array([truth[k]["type"] for k in sorted(rows)] + ["article"] * len(extra))
+    weight = np.array([1.0] * len(rows) + [args.subset_weight] * len(extra))
+    # The subset's articles are a stratum of their own, spread evenly over the folds.
+    strata = np.array([truth[k]["type"] for k in sorted(rows)] + ["subset"] * len(extra))
+    wcxb = np.arange(len(keys)) < len(rows)
+    folds = list(StratifiedKFold(args.folds, shuffle=True, random_state=0).split(x, strata))
+    print(
+        f"{len(rows)} WCXB pages + {len(extra)} subset pages (weight {args.subset_weight:g}), "
+        f"{x.shape[1]} features, {args.folds}-fold stratified cross-validation"
+    )
     if args.trees:
         trees = cross_val_predict(GradientBoostingClassifier(**TREES), x, y, cv=folds)
-        print(f"gradient-boosted trees: accuracy {np.mean(trees == y):.3f}")
-    predicted = cross_val_predict(_linear(), x, y, cv=folds)
-    print(f"logistic regression: accuracy {np.mean(predicted == y):.3f}")
-    print("confusion (rows: true kind, columns: predicted), logistic regression")
-    matrix = confusion_matrix(y, predicted, labels=list(KINDS))
+        print(f"gradient-boosted trees: accuracy {np.mean(trees[wcxb] == y[wcxb]):.3f} (WCXB)")
+    predicted = np.empty(len(keys), dtype=object)
+    for train, test in folds:
+        predicted[test] = _fit(x[train], y[train], weight[train]).predict(x[test])
+    print(f"logistic regression: accuracy {np.mean(predicted[wcxb] == y[wcxb]):.3f} (WCXB)")
+    if extra:
+        articles = int(np.sum(predicted[~wcxb] == "article"))
+        print(f"subset pages classified as articles out of fold: {articles} of {len(extra)}")
+        others = dict(zip(*np.unique(predicted[~wcxb], return_counts=True), strict=True))
+        print("  " + ", ".join(f"{kind} {n}" for kind, n in sorted(others.items())))
+    print("confusion on WCXB (rows: true kind, columns: predicted), logistic regression")
+    matrix = confusion_matrix(y[wcxb], predicted[wcxb], labels=list(KINDS))
     print(" " * 14 + "".join(f"{k[:6]:>8}" for k in KINDS) + "  recall")
     for kind, row in zip(KINDS, matrix, strict=True):
         print(f"{kind:<14}" + "".join(f"{n:>8}" for n in row) + f"{row[KINDS.index(kind)] / row.sum():>8.2f}")
     if args.oof:
-        args.oof.write_text(json.dumps(dict(zip(keys, predicted.tolist(), strict=True))), encoding="utf-8")
+        args.oof.write_text(
+            json.dumps(dict(zip(keys, [str(p) for p in predicted], strict=True))), encoding="utf-8"
+        )
     if args.write:
-        model = _linear().fit(x, y)
+        model = _fit(x, y, weight)
         path = ROOT / "aggregator" / "extract" / MODEL_FILE
         path.write_text(json.dumps(_export(model)), encoding="utf-8")
         print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size:,} bytes)")
@@ -88,6 +146,11 @@ def main() -> None:
 
 def _linear() -> Pipeline:
     return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=3000))
+
+
+def _fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> Pipeline:
+    # The scaler is fitted unweighted, as before; only the regression's loss weighs the pages.
+    return _linear().fit(x, y, logisticregression__sample_weight=weight)
 
 
 def _export(model: Pipeline) -> dict[str, object]:

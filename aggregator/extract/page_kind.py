@@ -4,7 +4,8 @@ Extraction settings that suit an article cut real content from a forum thread or
 extractor first guesses the kind. The guess uses cheap structural features of the parsed page (tag and
 class-word counts, link density, paragraph lengths, the declared schema.org and OpenGraph types, words
 of the page's own URL) and a multinomial logistic regression trained with scikit-learn on WCXB's
-development split by ``bench/page_kind_model.py`` (gradient-boosted trees did no better in
+development split and the trafilatura subset's news pages (as articles, weighted 0.25) by
+``bench/page_kind_model.py`` (gradient-boosted trees did no better in
 cross-validation and cost more per page); its weights are stored as plain data
 (``page_kind_model.json``) and applied here in pure Python, so the extraction workers import nothing
 more. Accuracy (cross-validated) is in bench/README.md.
