@@ -19,7 +19,7 @@ from aggregator.extract.metadata import parse_html, read_metadata
 from aggregator.extract.page import PROFILES, decode_html, extract, main_text
 from aggregator.extract.pool import _WARM_UP_PAGE
 from aggregator.extract.site_rules import prune_xpaths
-from aggregator.extract.text_merge import merge, with_standfirst
+from aggregator.extract.text_merge import fill_from_region, merge, with_standfirst
 from aggregator.extract.titles import clean_title
 from tests.conftest import fixture_bytes
 
@@ -95,6 +95,51 @@ def test_the_standfirst_opens_the_text_only_when_the_page_shows_it() -> None:
     assert with_standfirst(text, "Marketing copy on no page.", shown) == text
     already = "A standfirst the page shows. The body starts here."
     assert with_standfirst(already, "A standfirst the page shows.", shown) == already
+
+
+def test_a_description_that_is_the_whole_article_is_not_put_before_it() -> None:
+    # Some sites fill the description tag with the page's text, title and all: put before the text
+    # (whose first line is the title once, not twice) it would double the article.
+    body = "\n".join(f"Paragraph {n} says something worth reading about the topic." for n in range(8))
+    text = f"A title\n{body}"
+    description = f"A title A title {' '.join(body.splitlines())}"
+    shown = f"Menu {description} Footer"
+    assert with_standfirst(text, description, shown) == text
+    # A long standfirst the text does not hold still opens it.
+    lead = " ".join(f"A lead sentence {n} that the extraction dropped." for n in range(8))
+    assert with_standfirst(text, lead, f"{lead} {shown}") == f"{lead}\n{text}"
+
+
+def test_fill_adds_the_long_paragraphs_the_extraction_skipped_inside_the_article() -> None:
+    region = "\n".join(
+        [
+            "Breadcrumbs Home > News",
+            "First paragraph of the article.",
+            "Second paragraph.",
+            "Third paragraph.",
+            "Photo: a caption",
+            "A long paragraph inside the article that the careful extraction dropped, with more words.",
+            "Last paragraph of the article.",
+            "Comments (3)",
+            "A reader's comment after the article's end, long enough to pass any length filter here.",
+        ]
+    )
+    # The title opens the text, not the region: it stays first.
+    text = (
+        "Title\nFirst paragraph of the article.\nSecond paragraph.\nThird paragraph.\n"
+        "Last paragraph of the article."
+    )
+    assert fill_from_region(text, region, min_chars=60) == (
+        "Title\nFirst paragraph of the article.\nSecond paragraph.\nThird paragraph.\n"
+        "A long paragraph inside the article that the careful extraction dropped, with more words.\n"
+        "Last paragraph of the article."
+    )
+    # With no length floor every line inside the span comes back, the caption too.
+    assert "Photo: a caption" in fill_from_region(text, region, min_chars=0)
+    # A text the region does not hold (another part of the page) is left alone.
+    assert fill_from_region("Something else entirely.\nAnd more.", region, min_chars=0) == (
+        "Something else entirely.\nAnd more."
+    )
 
 
 def test_known_boilerplate_lines_go_and_prose_stays() -> None:

@@ -107,3 +107,26 @@ def test_the_region_drops_filter_panels_only_when_asked() -> None:
     kept = region_text(parse_html(SHOP), 0.99, drop_facets=True)
     assert "Blue" not in kept
     assert "hand thrown" in kept
+
+
+NAMED = """<html><body><main>
+<div class="Site-NAV links"><p>Navigation words in a block named as navigation.</p></div>
+<div class="canvas-wrapper"><p>A story inside a canvas wrapper stays in the region.</p></div>
+<div id="threads"><p>A thread list whose name holds "ads" inside another word stays.</p></div>
+<div class="x" id="promo_box"><p>Promotion named by its id is chrome.</p></div>
+<div role="banner"><p>A banner named by its role is chrome.</p></div>
+<div class="share-this"><p>Sharing buttons are chrome.</p></div>
+<div class="entry-content"><p>The post's own paragraph stays.</p>
+<div class="sharedaddy"><p>Share on X</p></div></div>
+</main></body></html>"""
+
+
+def test_chrome_is_named_by_whole_words_in_class_id_or_role_and_site_rules_drop_their_regions() -> None:
+    text = region_text(parse_html(NAMED), 0.99, prune=['//*[contains(@class, "sharedaddy")]'])
+    assert "canvas wrapper stays" in text
+    assert '"ads" inside another word stays' in text
+    assert "The post's own paragraph stays." in text
+    for gone in ("Navigation words", "Promotion named", "banner named", "Sharing buttons", "Share on X"):
+        assert gone not in text
+    # Without the rule the site's sharing block is part of the region.
+    assert "Share on X" in region_text(parse_html(NAMED), 0.99)

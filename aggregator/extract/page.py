@@ -34,7 +34,7 @@ from aggregator.extract.page_kind import Kind, classify
 from aggregator.extract.region import region_text
 from aggregator.extract.result import SUMMARY_CHARS, Extracted
 from aggregator.extract.site_rules import prune_xpaths
-from aggregator.extract.text_merge import merge, with_standfirst
+from aggregator.extract.text_merge import fill_from_region, merge, with_standfirst
 from aggregator.text import first_sentences
 from aggregator.urls import absolute_http
 
@@ -63,6 +63,11 @@ DEFAULT_BELOW_SHARE = 0.15
 # extraction by the declared body instead lowered F1 (0.9381 -> 0.9286): declared bodies often leave
 # out subheadings, lists and the standfirst.
 DECLARED_BODY_SHARE = 0.3
+# An extraction holding less than this share of the page's visible text gets the region's lines inside
+# its span put back (text_merge.fill_from_region; bench/README.md, 1b): WCXB 0.8591 -> 0.8612 on cached
+# outputs (articles 0.940 -> 0.942, products 0.679 -> 0.689), the trafilatura subset 0.9389 -> 0.9393;
+# below 0.5 WCXB gained 0.0010, below 1.0 (every page) no more than 0.7 at a quarter more region runs.
+FILL_BELOW_SHARE = 0.7
 # Tags trafilatura's tree_cleaning deletes with their content on every page when images and tables
 # are off (its MANUALLY_CLEANED, less "form" and "figure", which it judges by content).
 _DISCARDED_TAGS = (
@@ -178,6 +183,10 @@ class Profile:
     # End the text at the customer reviews' heading: WCXB's product references leave reviews out on
     # most shops (products 0.672 -> 0.679; the heading after the first 10% of the text: 0.681, 30%: 0.675).
     reviews_cut: bool = False
+    # Lines of the region inside the text's span shorter than this are put back only when the text has
+    # them (fill_from_region): on news pages the short ones are captions, credits and inline teasers
+    # (the trafilatura subset 0.9325 with every line, 0.9368 from 80 characters, 0.9390 from 150).
+    fill_chars: int = 0
 
 
 # Per kind, the settings that scored best on WCXB's development split (word F1, scored from cached
@@ -189,7 +198,9 @@ PROFILES: dict[Kind, Profile] = {
     # trafilatura 0.948) but 0.924 on the trafilatura subset (this: 0.937), whose news pages punish
     # the comments and link lists a recall run keeps. The region below 0.3 rescues the service and
     # listing pages taken for articles.
-    "article": Profile(run="precision", template_lines=True, region_below=0.3, repeated_lines=True),
+    "article": Profile(
+        run="precision", template_lines=True, region_below=0.3, repeated_lines=True, fill_chars=150
+    ),
     # Fast recall runs: documentation 0.942 as the full recall run, listings 0.704 against 0.688.
     # Repeated lines stay in documentation (keeping each once: 0.939 -> 0.923; code and tables repeat).
     "documentation": Profile(run="recall", template_lines=False, region_below=1.3, fast=True),
@@ -287,17 +298,24 @@ def main_text(
         text = strip_boilerplate(text)
     text = text.strip()
     # The region's text is part of what the page shows: when trafilatura kept the threshold's share
-    # of all of that, the region cannot replace it, and is not computed. trafilatura worked on a copy
-    # of the tree, which the region step may now alter.
-    if profile.region_below is not None and len(text) < profile.region_below * len(shown):
+    # of all of that, the region cannot replace it, and is not computed unless it may fill the text's
+    # gaps. trafilatura worked on a copy of the tree, which the region step may now alter.
+    below_region = profile.region_below is not None and len(text) < profile.region_below * len(shown)
+    fills = len(text) < FILL_BELOW_SHARE * len(shown)
+    if below_region or fills:
         region = region_text(
             tree,
             profile.region_share,
             keep_comments=profile.region_comments,
             drop_facets=profile.region_facets,
+            prune=prune,
         )
-        if len(text) < profile.region_below * len(region):
+        if below_region and len(text) < (profile.region_below or 0.0) * len(region):
             text = region
+        elif fills:
+            text = fill_from_region(text, region, min_chars=profile.fill_chars)
+            if profile.template_lines:
+                text = strip_boilerplate(text)
     if declared_body and len(text) < DECLARED_BODY_SHARE * len(declared_body):
         # The extraction lost most of an article whose text the publisher declares in the JSON-LD
         # object that also gave the headline: pages that render their text with scripts show a teaser.
