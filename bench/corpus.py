@@ -155,17 +155,20 @@ METADATA_READERS: dict[str, Callable[[bytes | str], dict[str, str | None]]] = {
 _state: dict[str, Any] = {}
 
 
-def _start(name: str, corpus: Path, warm_up: Path) -> None:
+def _extractor(name: str, corpus: Path) -> Callable[[bytes | str], tuple[str | None, dict[str, str | None]]]:
     if name == "product":
-        _state["extract"] = _product
-    else:
-        peer = load_scorer(corpus).get_extractor(PEERS[name])
-        _state["extract"] = lambda html: (peer(html), {})
-    _state["name"] = name
+        return _product
+    peer = load_scorer(corpus).get_extractor(PEERS[name])
+    return lambda html: (peer(html), {})
+
+
+def _start(names: tuple[str, ...], corpus: Path, warm_up: Path) -> None:
+    _state["extractors"] = {name: _extractor(name, corpus) for name in names}
     # The scorer feeds WCXB's pages as UTF-8 text (as that benchmark's runners do), the trafilatura
     # subset's as bytes; every extractor here is fed the same way.
     _state["as_text"] = corpus_format(corpus) == "words"
-    _state["extract"](_page(warm_up))  # lazy imports and caches, untimed
+    for extract in _state["extractors"].values():
+        extract(_page(warm_up))  # lazy imports and caches, untimed
 
 
 def _page(path: Path) -> bytes | str:
@@ -173,34 +176,58 @@ def _page(path: Path) -> bytes | str:
     return raw.decode("utf-8", "replace") if _state["as_text"] else raw
 
 
-def _one(path: Path) -> tuple[str, str | None, dict[str, str | None], float, bool]:
-    name = _state["name"]
+Outcome = tuple[str, str | None, dict[str, str | None], float, bool]
+
+
+def _one(job: tuple[int, Path]) -> tuple[str, dict[str, Outcome]]:
+    index, path = job
     html = _page(path)
-    # CPU time, not wall time: on a shared machine wall time measures the neighbours too.
-    started = time.process_time()
-    try:
-        text, meta = _state["extract"](html)
-        failed = False
-    except Exception:  # noqa: BLE001 - a crash scores as an empty extraction, as in the corpus's scorer
-        text, meta, failed = None, {}, True
-    seconds = time.process_time() - started
-    if name in METADATA_READERS:
-        meta = METADATA_READERS[name](html)
-    return page_key(path), text, meta, seconds, failed
+    names = list(_state["extractors"])
+    # Every extractor on the page in turn, the order turned by one each page, in the same process: the
+    # machine's speed drifts over minutes (a first run measured 1.25x the CPU of a second run of the
+    # same code), and extractors run one after another would each meet a different machine.
+    order = names[index % len(names) :] + names[: index % len(names)]
+    outcomes: dict[str, Outcome] = {}
+    for name in order:
+        # CPU time, not wall time: on a shared machine wall time measures the neighbours too.
+        started = time.process_time()
+        try:
+            text, meta = _state["extractors"][name](html)
+            failed = False
+        except Exception:  # noqa: BLE001 - a crash scores as an empty extraction, as in the corpus's scorer
+            text, meta, failed = None, {}, True
+        seconds = time.process_time() - started
+        if name in METADATA_READERS:
+            meta = METADATA_READERS[name](html)
+        outcomes[name] = (page_key(path), text, meta, seconds, failed)
+    return page_key(path), outcomes
+
+
+def run_all(
+    names: list[str], corpus: Path, *, workers: int = 2, limit: int | None = None, every: int = 1
+) -> list[Run]:
+    """Return each extractor's output on the corpus (or its sample, see page_paths), in ``names``' order.
+
+    The extractors share ``workers`` processes and take each page in turn, so that their CPU times are
+    measured on the same machine at the same moments (see _one).
+    """
+    paths = page_paths(corpus, limit, every)
+    results = {name: Run(name) for name in names}
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=_start, initargs=(tuple(names), corpus, paths[0])) as pool:
+        for _, outcomes in pool.imap_unordered(_one, enumerate(paths), chunksize=4):
+            for name, (key, text, meta, seconds, failed) in outcomes.items():
+                result = results[name]
+                result.texts[key] = text
+                result.metadata[key] = meta
+                result.seconds += seconds
+                result.errors += failed
+    return [results[name] for name in names]
 
 
 def run(name: str, corpus: Path, *, workers: int = 2, limit: int | None = None, every: int = 1) -> Run:
     """Return ``name``'s output on the corpus (or its sample, see page_paths), by ``workers`` processes."""
-    paths = page_paths(corpus, limit, every)
-    result = Run(name)
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_start, initargs=(name, corpus, paths[0])) as pool:
-        for key, text, meta, seconds, failed in pool.imap_unordered(_one, paths, chunksize=4):
-            result.texts[key] = text
-            result.metadata[key] = meta
-            result.seconds += seconds
-            result.errors += failed
-    return result
+    return run_all([name], corpus, workers=workers, limit=limit, every=every)[0]
 
 
 def text_scores(

@@ -7,7 +7,8 @@ kind) and the trafilatura evaluation subset (425 pages, segment F1), both beside
 Text: F1, precision and recall from the corpora's own scorer. Speed: pages per CPU-second (pages over
 the CPU time summed inside the extractor's calls, so that other processes on the machine do not count);
 the product's figure includes everything its extraction stage does per page (metadata, language,
-near-duplicate sketch), the peers' only their text.
+near-duplicate sketch), the peers' only their text. The extractors take each page in turn in the same
+worker processes, so that the machine's drift over minutes weighs on all of them alike.
 Metadata: title, author and date accuracy as defined in bench/corpus.py, for the product and for
 trafilatura's own metadata reader (``trafilatura.extract_metadata`` with its defaults).
 """
@@ -34,7 +35,7 @@ from bench.corpus import (  # noqa: E402
     load_scorer,
     load_truth,
     metadata_accuracy,
-    run,
+    run_all,
     text_scores,
 )
 
@@ -68,7 +69,7 @@ def report(corpus: Path, extractors: list[str], *, workers: int, limit: int | No
     scorer = load_scorer(corpus)
     truth = load_truth(corpus)
     fmt = corpus_format(corpus)
-    runs = [run(name, corpus, workers=workers, limit=limit, every=every) for name in extractors]
+    runs = run_all(extractors, corpus, workers=workers, limit=limit, every=every)
     print(f"corpus {corpus.name} ({fmt}): {len(runs[0].texts)} pages, {workers} worker processes")
     scores = {r.name: text_scores(scorer, truth, r.texts, fmt) for r in runs}
     kinds = sorted(scores[runs[0].name].get("by_type", {}))

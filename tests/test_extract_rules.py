@@ -32,12 +32,13 @@ def test_a_guardian_live_blog_keeps_its_pinned_post_once(monkeypatch: pytest.Mon
     page = decode_html(fixture_bytes(LIVE_BLOG))
     rules = prune_xpaths(page)
     assert len(rules) == 1  # the Guardian's, not WordPress's
-    # Without the rule the pinned post comes twice: pinned above the feed, and again in it (the
-    # article profile's repeated-lines filter would now hide that; the rule is tested without it).
+    # Without the rule the pinned post comes more than once: pinned above the feed, again in it, and
+    # in the key-event cards the page's blocks fill in (the article profile's repeated-lines filter
+    # would now hide that; the rule is tested without it).
     assert main_text(parse_html(page)).count(PINNED) == 1
     article = dataclasses.replace(PROFILES["article"], repeated_lines=False)
     monkeypatch.setitem(PROFILES, "article", article)
-    assert main_text(parse_html(page)).count(PINNED) == 2
+    assert main_text(parse_html(page)).count(PINNED) >= 2
     text = main_text(parse_html(page), prune=rules)
     assert text.count(PINNED) == 1
     assert "Zelenskiy discussed 'coalition of jets' with Sunak on UK visit" in text

@@ -31,7 +31,7 @@ from aggregator.extract.language import detect_language
 from aggregator.extract.metadata import PageMetadata, parse_html, read_metadata
 from aggregator.extract.page_date import page_date
 from aggregator.extract.page_kind import Kind, classify
-from aggregator.extract.region import region_text
+from aggregator.extract.region import page_blocks, region_text
 from aggregator.extract.result import SUMMARY_CHARS, Extracted
 from aggregator.extract.site_rules import prune_xpaths
 from aggregator.extract.text_merge import fill_from_region, merge, with_standfirst
@@ -48,8 +48,13 @@ DEFAULT_MAX_BYTES = Config().max_page_bytes
 LANGUAGE_SAMPLE_CHARS = 600
 # A precision extraction holding less than this share of the page's visible text gets a recall run.
 # Measured on the trafilatura subset (F1): 0.15 gave 0.9381, 0.3 0.9394 (then at more CPU than now).
-RECALL_BELOW_SHARE = 0.3
+# Since the page's blocks fill the text's gaps (FILL_BELOW_SHARE), on cached outputs (WCXB / subset):
+# 0.3: 0.8646 / 0.9392 with 83 recall runs on the subset's 425 pages; 0.2: 0.8649 / 0.9379 with 52;
+# 0.15: 0.8650 / 0.9379 with 39, about 6% of the extraction's CPU less than 0.3.
+RECALL_BELOW_SHARE = 0.15
 # ... and less than this: on the corpus, longer precision texts never gained from the recall run.
+# (1,500 scored the same on both corpora with a quarter fewer recall runs, but lost the Guardian live
+# blog's feed of posts in tests/test_extract_rules.py to the default run's key-event cards.)
 RECALL_BELOW_CHARS = 2500
 # When even that holds less than this share of the visible text, trafilatura's default run (its
 # fallback extractors and its own recall escalation) replaces it if it finds more: pages where the
@@ -63,10 +68,11 @@ DEFAULT_BELOW_SHARE = 0.15
 # extraction by the declared body instead lowered F1 (0.9381 -> 0.9286): declared bodies often leave
 # out subheadings, lists and the standfirst.
 DECLARED_BODY_SHARE = 0.3
-# An extraction holding less than this share of the page's visible text gets the region's lines inside
-# its span put back (text_merge.fill_from_region; bench/README.md, 1b): WCXB 0.8591 -> 0.8612 on cached
-# outputs (articles 0.940 -> 0.942, products 0.679 -> 0.689), the trafilatura subset 0.9389 -> 0.9393;
-# below 0.5 WCXB gained 0.0010, below 1.0 (every page) no more than 0.7 at a quarter more region runs.
+# An extraction holding less than this share of the page's visible text gets the page's lines inside its
+# span put back (text_merge.fill_from_region, Profile.fill_from; bench/README.md, 1b). Simulated on
+# cached outputs, WCXB / the trafilatura subset: 0.8591 / 0.9389 without; 0.8636 / 0.9384 below 0.5;
+# 0.8644 / 0.9384 below 0.6; 0.8647 / 0.9377 below 0.7; 0.8645 / 0.9377 below 0.8; 0.8644 / 0.9374 on
+# every page.
 FILL_BELOW_SHARE = 0.7
 # Tags trafilatura's tree_cleaning deletes with their content on every page when images and tables
 # are off (its MANUALLY_CLEANED, less "form" and "figure", which it judges by content).
@@ -183,10 +189,15 @@ class Profile:
     # End the text at the customer reviews' heading: WCXB's product references leave reviews out on
     # most shops (products 0.672 -> 0.679; the heading after the first 10% of the text: 0.681, 30%: 0.675).
     reviews_cut: bool = False
-    # Lines of the region inside the text's span shorter than this are put back only when the text has
-    # them (fill_from_region): on news pages the short ones are captions, credits and inline teasers
-    # (the trafilatura subset 0.9325 with every line, 0.9368 from 80 characters, 0.9390 from 150).
-    fill_chars: int = 0
+    # What fills the text's gaps (text_merge.fill_from_region): "page", every block of the page but
+    # its never-text tags (region.page_blocks), or "region", the main region (products: 0.689 against
+    # 0.675 from the page; forums 0.772 against 0.771).
+    fill_from: Literal["page", "region"] = "page"
+    # Lines inside the text's span shorter than this are put back only when the text has them: on
+    # news pages the short ones are captions, credits and inline teasers (the trafilatura subset
+    # 0.9325 with every line, 0.9368 from 80 characters, 0.9390 from 150, filled from the region);
+    # elsewhere labels (20: the subset's pages taken for listings 0.9377 -> 0.9392, WCXB -0.0001).
+    fill_chars: int = 20
 
 
 # Per kind, the settings that scored best on WCXB's development split (word F1, scored from cached
@@ -235,6 +246,8 @@ PROFILES: dict[Kind, Profile] = {
         region_share=0.6,
         region_comments=True,
         repeated_lines=True,
+        fill_from="region",
+        fill_chars=0,
     ),
     # A collection's card titles repeat legitimately (the same product in several colours): its lines
     # are not deduplicated (0.666 -> 0.663 when they were).
@@ -257,6 +270,8 @@ PROFILES: dict[Kind, Profile] = {
         interface_lines=True,
         repeated_lines=True,
         reviews_cut=True,
+        fill_from="region",
+        fill_chars=0,
     ),
 }
 
@@ -298,11 +313,14 @@ def main_text(
         text = strip_boilerplate(text)
     text = text.strip()
     # The region's text is part of what the page shows: when trafilatura kept the threshold's share
-    # of all of that, the region cannot replace it, and is not computed unless it may fill the text's
-    # gaps. trafilatura worked on a copy of the tree, which the region step may now alter.
+    # of all of that, the region cannot replace it, and is not computed unless it fills the text's
+    # gaps. trafilatura worked on a copy of the tree, which the steps below may now alter; the page's
+    # blocks are read first, as the region step removes more.
     below_region = profile.region_below is not None and len(text) < profile.region_below * len(shown)
     fills = len(text) < FILL_BELOW_SHARE * len(shown)
-    if below_region or fills:
+    blocks = page_blocks(tree, prune) if fills and profile.fill_from == "page" else None
+    region = ""
+    if below_region or (fills and blocks is None):
         region = region_text(
             tree,
             profile.region_share,
@@ -311,11 +329,11 @@ def main_text(
             prune=prune,
         )
         if below_region and len(text) < (profile.region_below or 0.0) * len(region):
-            text = region
-        elif fills:
-            text = fill_from_region(text, region, min_chars=profile.fill_chars)
-            if profile.template_lines:
-                text = strip_boilerplate(text)
+            text, fills = region, False
+    if fills:
+        text = fill_from_region(text, region if blocks is None else blocks, min_chars=profile.fill_chars)
+        if profile.template_lines:
+            text = strip_boilerplate(text)
     if declared_body and len(text) < DECLARED_BODY_SHARE * len(declared_body):
         # The extraction lost most of an article whose text the publisher declares in the JSON-LD
         # object that also gave the headline: pages that render their text with scripts show a teaser.

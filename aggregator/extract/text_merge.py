@@ -69,27 +69,32 @@ def fill_from_region(text: str, region: str, *, min_chars: int) -> str:
     """Return ``text`` with the region's lines between its first and last line put back in place.
 
     trafilatura drops blocks inside an article it judges unlike prose (tables, lists, paragraphs in
-    unusual containers); the page's main region (region.py) holds them, one line per block. Only the
-    region's lines between the first and the last line of ``text`` are taken, so what follows the
-    article there (comments, related links) stays out; of those, the ones shorter than ``min_chars``
-    (captions, credits, inline teasers on news pages) only when ``text`` has them too. ``text`` is
-    returned as it is when most of its lines are not lines of the region (the two found different
-    parts of the page) or when filling adds nothing.
+    unusual containers); the page's blocks (region.py, one line per block, whitespace collapsed) hold
+    them. Only the region's lines between the first and the last line of ``text`` are taken, so what
+    follows the article there (comments, related links) stays out; of those, the ones shorter than
+    ``min_chars`` (captions, credits, inline teasers on news pages) only when ``text`` has them too.
+    ``text`` is returned as it is when most of its lines are not lines of the region (the two found
+    different parts of the page) or when filling adds nothing.
     """
     lines = text.splitlines()
     kept = {_key(line) for line in lines if line.strip()}
-    region_lines = region.splitlines()
-    found = [i for i, line in enumerate(region_lines) if _key(line) in kept]
-    if len(found) < 2 or len({_key(region_lines[i]) for i in found}) < _FILL_MATCHED * len(kept):
+    region_lines = region.split("\n")
+    # The region's lines have their whitespace collapsed already: lower-casing makes their keys.
+    keys = list(map(str.lower, region_lines))
+    found = [i for i, key in enumerate(keys) if key in kept]
+    if len(found) < 2 or len({keys[i] for i in found}) < _FILL_MATCHED * len(kept):
         return text
     first, last = found[0], found[-1]
-    opening = _key(region_lines[first])
     head = []
     for line in lines:
-        if _key(line) == opening:
+        if _key(line) == keys[first]:
             break
         head.append(line)
-    span = [line for line in region_lines[first : last + 1] if len(line) >= min_chars or _key(line) in kept]
+    span = [
+        line
+        for line, key in zip(region_lines[first : last + 1], keys[first : last + 1], strict=True)
+        if len(line) >= min_chars or key in kept
+    ]
     filled = "\n".join(head + span)
     return filled if len(filled) > len(text) else text
 
