@@ -7,7 +7,7 @@ from pathlib import Path
 from aggregator.extract.metadata import parse_html
 from aggregator.extract.page import extract, visible_text
 from aggregator.extract.page_kind import KINDS, classify, feature_names, features, kind_scores
-from aggregator.extract.region import region_text
+from aggregator.extract.region import page_blocks, region_text
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 
@@ -130,3 +130,18 @@ def test_chrome_is_named_by_whole_words_in_class_id_or_role_and_site_rules_drop_
         assert gone not in text
     # Without the rule the site's sharing block is part of the region.
     assert "Share on X" in region_text(parse_html(NAMED), 0.99)
+
+
+SHOP_GRID = """<html><body><nav><a href="/">Home</a> <a href="/sale">Sale</a></nav>
+<script>var cart = [];</script>
+<form action="/cart/add"><div class="card"><header><h3>Wool socks</h3></header><p>£12</p>
+<button>Add to cart</button></div></form>
+<div class="promo-banner"><p>Free delivery over £50 on every order placed this week.</p></div>
+<footer>Terms of sale</footer></body></html>"""
+
+
+def test_page_blocks_keep_forms_and_headers_and_drop_the_tags_that_never_hold_text() -> None:
+    lines = page_blocks(parse_html(SHOP_GRID)).splitlines()
+    # A shop's cards sit in forms, their titles in headers; blocks named as chrome stay too (the
+    # region step drops those, the fill wants the page's every line inside the text's span).
+    assert lines == ["Wool socks", "£12", "Free delivery over £50 on every order placed this week."]
