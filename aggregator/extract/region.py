@@ -85,7 +85,8 @@ def page_blocks(tree: Any, prune: list[str] | None = None) -> str:
     descent, no blocks dropped for their names, which cut real lines between the extraction's first
     and last; WCXB listings 0.719 -> 0.737 filled from this instead of the region), and cheaper. Forms
     and headers stay: shops put their product grids in forms and their cards' titles in headers
-    (collections 0.683 without forms, 0.687 without headers, 0.695 with both). ``tree`` is altered as
+    (WCXB collections 0.680 with neither kept, 0.683 with forms only, 0.687 with headers only, 0.695
+    with both). ``tree`` is altered as
     region_text alters it, which may run after this.
     """
     _drop_pruned(tree, prune)

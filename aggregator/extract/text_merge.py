@@ -17,8 +17,8 @@ MIN_PRECISE_SHARE = 0.3
 _STANDFIRST_PROBE = 60
 # A description longer than a standfirst whose words the text mostly holds is the article itself,
 # flattened (some sites fill the tag so): put before the text it would double it. On WCXB's articles
-# 0.9400 -> 0.9409 (the trafilatura subset 0.9389 -> 0.9385: one real standfirst of 300+ characters
-# whose words the text holds elsewhere); any length (0.9364 there) or coverage 0.5 (0.9381) cost more.
+# 0.9400 -> 0.9409 (the trafilatura subset 0.9389 -> 0.9385); without the length floor (0.9364 there) or
+# with 50% coverage from 400 characters (0.9381) it cost the subset more.
 _LONG_STANDFIRST = 300
 _STANDFIRST_HELD = 0.7
 _WORD = re.compile(r"\w+")
@@ -65,21 +65,21 @@ def _held(part: str, text: str) -> float:
     return sum((words & Counter(_WORD.findall(text.lower()))).values()) / (sum(words.values()) or 1)
 
 
-def fill_from_region(text: str, region: str, *, min_chars: int) -> str:
-    """Return ``text`` with the region's lines between its first and last line put back in place.
+def fill_from_region(text: str, source: str, *, min_chars: int) -> str:
+    """Return ``text`` with ``source``'s lines between its first and last line put back in place.
 
     trafilatura drops blocks inside an article it judges unlike prose (tables, lists, paragraphs in
-    unusual containers); the page's blocks (region.py, one line per block, whitespace collapsed) hold
-    them. Only the region's lines between the first and the last line of ``text`` are taken, so what
-    follows the article there (comments, related links) stays out; of those, the ones shorter than
-    ``min_chars`` (captions, credits, inline teasers on news pages) only when ``text`` has them too.
-    ``text`` is returned as it is when most of its lines are not lines of the region (the two found
-    different parts of the page) or when filling adds nothing.
+    unusual containers); ``source``, the page's blocks or its main region (region.py, one line per
+    block, whitespace collapsed), holds them. Only its lines between the first and the last line of
+    ``text`` are taken, so what follows the article there (comments, related links) stays out; of those,
+    the ones shorter than ``min_chars`` (captions, credits, inline teasers on news pages) only when
+    ``text`` has them too. ``text`` is returned as it is when most of its lines are not lines of
+    ``source`` (the two found different parts of the page) or when filling adds nothing.
     """
     lines = text.splitlines()
     kept = {_key(line) for line in lines if line.strip()}
-    region_lines = region.split("\n")
-    # The region's lines have their whitespace collapsed already: lower-casing makes their keys.
+    region_lines = source.split("\n")
+    # The source's lines have their whitespace collapsed already: lower-casing makes their keys.
     keys = list(map(str.lower, region_lines))
     found = [i for i, key in enumerate(keys) if key in kept]
     if len(found) < 2 or len({keys[i] for i in found}) < _FILL_MATCHED * len(kept):
